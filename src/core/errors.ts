@@ -1,0 +1,60 @@
+/**
+ * One base error with a stable snake_case code. Known errors carry a message written for the person who
+ * typed the command (what went wrong and what to do next); anything else is an internal error that is logged
+ * with an id and never shown in full.
+ */
+export class FirebreakError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The person's input cannot be acted on; the message tells them how to fix it. */
+export class UsageError extends FirebreakError {
+  constructor(message: string, code = "usage") {
+    super(code, message);
+  }
+}
+
+/** A referenced thing (incident, service, rotation, person) does not exist. */
+export class NotFoundError extends FirebreakError {
+  constructor(message: string, code = "not_found") {
+    super(code, message);
+  }
+}
+
+/** The configuration file or environment is wrong; names the place and the fix. */
+export class ConfigError extends FirebreakError {
+  constructor(message: string) {
+    super("config_invalid", message);
+  }
+}
+
+/** A chat platform refused a call in a way that retrying will not fix. */
+export class PlatformError extends FirebreakError {
+  constructor(
+    readonly platformCode: string,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(`platform_${platformCode}`, message);
+  }
+}
+
+/** A channel name is already in use on the platform. */
+export class NameTakenError extends PlatformError {
+  constructor(name: string) {
+    super("name_taken", `The channel name "${name}" is already taken.`);
+  }
+}
+
+/** A dependency (Redis, the platform) cannot be reached right now; the action was not done. */
+export class UnavailableError extends FirebreakError {
+  constructor(message: string) {
+    super("unavailable", message);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The closed set of timeline event types. The timeline is append-only: an event records what happened
+ * (`at`) and when the bot wrote it down (`recordedAt`), which differ when a delayed job records a past fact.
+ */
+export const TIMELINE_EVENT_TYPES = [
+  "incident_opened",
+  "channel_created",
+  "channel_creation_failed",
+  "participants_invited",
+  "kickoff_posted",
+  "commander_paged",
+  "commander_missing",
+  "announced",
+  "acknowledged",
+  "status_update_posted",
+  "update_overdue",
+  "commander_changed",
+  "severity_changed",
+  "status_changed",
+  "escalated",
+  "merged",
+  "note_added",
+] as const;
+export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+
+export interface TimelineEvent {
+  type: TimelineEventType;
+  at: string; // ISO 8601
+  recordedAt: string;
+  /** Platform user id of whoever caused it; absent for the bot's own actions. */
+  actor?: string;
+  /** Event-specific facts, flat strings so they fit a Redis stream entry. */
+  data: Record<string, string>;
+}

@@ -1,0 +1,2 @@
+export const PLATFORMS = ["slack", "mattermost", "playground"] as const;
+export type Platform = (typeof PLATFORMS)[number];
