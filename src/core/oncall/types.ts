@@ -14,21 +14,43 @@ export interface Person {
 
 export interface Rotation {
   id: string;
-  /** Person ids, in turn order. */
+  /** Person ids, in turn order: shift k belongs to `members[k % members.length]`. */
   members: string[];
-  /** Shift length in milliseconds of *wall-clock* time: a 1d shift is one calendar day even across DST. */
+  /**
+   * How long one shift lasts, in calendar units so that "1d" stays 09:00 → 09:00 local across a DST change.
+   * `rotation.ts` explains how each kind steps across DST.
+   */
   shift: ShiftLength;
-  /** Weekday of the first handoff after `start` (only meaningful for shifts that are whole weeks). */
+  /**
+   * Weekday of the first handoff on or after `start`. Only for shifts of whole weeks (`days` a multiple of 7);
+   * when absent on such a shift, the weekday of `start` is meant.
+   */
   handoffWeekday?: Weekday;
-  /** Handoff wall-clock time "HH:mm" in `timezone`. */
+  /** Handoff wall-clock time "HH:mm" (24-hour) in `timezone`. */
   handoffTime: string;
+  /** IANA time zone name, e.g. "Europe/Berlin". */
   timezone: string;
   /** Calendar date (YYYY-MM-DD) in `timezone` from which the rotation runs; members[0] takes the first shift. */
   start: string;
 }
 
-/** Shift length in calendar units, so that "1d" stays 09:00 → 09:00 across a DST change. */
+/**
+ * Shift length in calendar units. Weeks are written as days (1w = 7 days): a shift is "weekly" when its day
+ * count is a multiple of 7, and only weekly shifts may name a handoff weekday.
+ */
 export type ShiftLength = { unit: "hours"; count: number } | { unit: "days"; count: number };
+
+/**
+ * One shift of a rotation's base schedule: `personId` is on duty over the half-open interval
+ * [shiftStart, shiftEnd). Overrides and layers are applied on top of these, so this is the rotation alone.
+ */
+export interface Shift {
+  personId: string;
+  shiftStart: Date;
+  shiftEnd: Date;
+  /** 0 for the first shift after `start`; the member is `members[shiftIndex % members.length]`. */
+  shiftIndex: number;
+}
 
 export type EscalationTarget = { kind: "rotation"; id: string } | { kind: "person"; id: string };
 
