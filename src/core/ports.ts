@@ -61,18 +61,32 @@ export interface ChatPlatform {
   readonly maxChannelNameLength: number;
 }
 
+export interface IncidentChange {
+  incident: Incident;
+  events?: TimelineEvent[];
+}
+
 export interface IncidentStore {
   /** Allocates the next incident number atomically. */
   nextNumber(): Promise<number>;
   /** Stores a new incident and its first timeline event in one transaction. */
   create(incident: Incident, opened: TimelineEvent): Promise<void>;
   get(id: string): Promise<Incident | null>;
-  /** Applies a change to one incident atomically (optimistic, retried on concurrent writes). */
-  update(id: string, change: (current: Incident) => Incident, events?: TimelineEvent[]): Promise<Incident>;
+  /**
+   * Applies a change to one incident atomically with its timeline events (optimistic, re-run on concurrent
+   * writes, so `change` must be pure). Returning null leaves the incident as it is.
+   */
+  update(
+    id: string,
+    change: (current: Incident) => IncidentChange | null,
+  ): Promise<{ incident: Incident; changed: boolean }>;
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   timeline(id: string): Promise<TimelineEvent[]>;
   /** Ids of incidents not yet closed, newest first. */
   listOpen(): Promise<string[]>;
+  /** Records which incident a channel belongs to, so commands typed there find it. */
+  linkChannel(id: string, platform: Platform, channelId: string): Promise<void>;
+  findByChannel(platform: Platform, channelId: string): Promise<string | null>;
 }
 
 /** Remembers which deliveries and effects already happened, so retries never repeat them. */

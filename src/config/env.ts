@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { ConfigError } from "../core/errors.js";
+
+/**
+ * Environment variables, parsed once at start-up. A mistake names the variable and the fix, and the process
+ * exits before serving anything. Secrets are never echoed back in errors or logs.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  PORT: z.coerce
+    .number({ error: "must be a port number, for example 3000" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535")
+    .default(3000),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .default("redis://127.0.0.1:6379")
+    .refine(
+      (v) => /^rediss?:\/\//.test(v),
+      "must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379",
+    ),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .default("firebreak")
+    .refine((v) => /^[A-Za-z0-9_.{}-]{1,64}$/.test(v), "use letters, digits, '-', '_', '.' or a {hash tag}"),
+  FIREBREAK_CONFIG: optionalText,
+  FIREBREAK_TEMPLATES: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith("xoxb-"),
+    "must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)",
+  ),
+  SLACK_APP_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith("xapp-"),
+    "must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)",
+  ),
+  SLACK_API_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/.+\/$/.test(v),
+    "must be a URL ending in '/', for example https://slack.com/api/",
+  ),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export type SlackMode =
+  | { kind: "http"; signingSecret: string; botToken: string; apiUrl?: string }
+  | { kind: "socket"; appToken: string; botToken: string; signingSecret?: string; apiUrl?: string };
+
+export interface Env {
+  port: number;
+  redisUrl: string;
+  redisPrefix: string;
+  configPath?: string;
+  templatesDir?: string;
+  slack?: SlackMode;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Environment variables are not valid:\n${lines.join("\n")}`);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    configPath: e.FIREBREAK_CONFIG,
+    templatesDir: e.FIREBREAK_TEMPLATES,
+    slack: slackMode(e),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function slackMode(e: z.infer<typeof envSchema>): SlackMode | undefined {
+  const anySet = e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN;
+  if (!anySet) return undefined;
+  if (!e.SLACK_BOT_TOKEN) {
+    throw new ConfigError(
+      "Environment variables are not valid:\n  SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (OAuth & Permissions → Bot User OAuth Token, xoxb-…); unset all SLACK_* variables to run the playground instead",
+    );
+  }
+  if (e.SLACK_APP_TOKEN) {
+    return {
+      kind: "socket",
+      appToken: e.SLACK_APP_TOKEN,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+    };
+  }
+  if (!e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(
+      "Environment variables are not valid:\n  SLACK_SIGNING_SECRET: is required for Slack over HTTP (Basic Information → Signing Secret); or set SLACK_APP_TOKEN to use Socket Mode",
+    );
+  }
+  return {
+    kind: "http",
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    botToken: e.SLACK_BOT_TOKEN,
+    apiUrl: e.SLACK_API_URL,
+  };
+}

@@ -1,0 +1,15 @@
+import type { Severity } from "./incident/incident.js";
+import type { EscalationPolicy, Person, Rotation, Service, SeverityPolicy } from "./oncall/types.js";
+
+/** The validated configuration the core and handlers work with (built from the YAML file by src/config). */
+export interface Settings {
+  timezone: string;
+  announceChannel: string;
+  channelNameTemplate: string;
+  people: Person[];
+  rotations: Rotation[];
+  policies: EscalationPolicy[];
+  services: Service[];
+  fallbackPolicy?: string;
+  severities: Record<Severity, SeverityPolicy>;
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "../../src/config/env.js";
+import { loadConfigFile, parseConfigText } from "../../src/config/file.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { DEMO_CONFIG } from "../../src/main/paths.js";
+
+const demo = readFileSync(DEMO_CONFIG, "utf8");
+
+function configError(text: string): string {
+  try {
+    parseConfigText(text, "firebreak.yml");
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("environment", () => {
+  it("has defaults for everything and runs the playground without Slack variables", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ port: 3000, redisUrl: "redis://127.0.0.1:6379", redisPrefix: "firebreak" });
+    expect(env.slack).toBeUndefined();
+  });
+
+  it("chooses HTTP or Socket Mode from the Slack variables", () => {
+    expect(parseEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack?.kind).toBe("http");
+    expect(parseEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slack?.kind).toBe("socket");
+    expect(
+      parseEnv({
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_SIGNING_SECRET: "s",
+        SLACK_API_URL: "http://127.0.0.1:9/api/",
+      }).slack?.apiUrl,
+    ).toBe("http://127.0.0.1:9/api/");
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /PORT: must be a port number/],
+    [{ PORT: "70000" }, /PORT: must be between 1 and 65535/],
+    [{ REDIS_URL: "localhost:6379" }, /REDIS_URL: must start with redis:\/\//],
+    [{ SLACK_BOT_TOKEN: "xoxp-user" }, /SLACK_BOT_TOKEN: must be a bot token starting with xoxb-/],
+    [{ SLACK_SIGNING_SECRET: "s" }, /SLACK_BOT_TOKEN: is required/],
+    [{ SLACK_BOT_TOKEN: "xoxb-1" }, /SLACK_SIGNING_SECRET: is required .* or set SLACK_APP_TOKEN/],
+    [
+      { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: "https://slack.com/api" },
+      /SLACK_API_URL: must be a URL ending in '\/'/,
+    ],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+  ])("names the variable and the fix: %j", (env, message) => {
+    expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it("never echoes a secret back", () => {
+    try {
+      parseEnv({ SLACK_BOT_TOKEN: "xoxp-super-secret-value" });
+    } catch (err) {
+      expect((err as Error).message).not.toContain("super-secret");
+    }
+  });
+});
+
+describe("config file", () => {
+  it("loads the demo config (the DESIGN.md example, grown)", () => {
+    const settings = loadConfigFile(DEMO_CONFIG);
+    expect(settings.announceChannel).toBe("incidents");
+    expect(settings.rotations[0]?.members).toEqual(["alice", "bob"]);
+    expect(settings.policies[0]?.steps[1]).toEqual({
+      afterMs: 30 * 60_000,
+      notify: [{ kind: "person", id: "dana" }],
+    });
+    expect(settings.severities.sev1).toEqual({ updateEveryMs: 30 * 60_000, ackWithinMs: 5 * 60_000 });
+    expect(settings.people.find((p) => p.id === "bob")?.timezone).toBe("America/New_York");
+  });
+
+  it("reports a YAML syntax error with its line", () => {
+    expect(configError("timezone: UTC\nannounce_channel: [incidents\n")).toMatch(
+      /firebreak\.yml:\d+: .*fix the YAML syntax/,
+    );
+  });
+
+  it("reports each problem at its own line, all at once", () => {
+    const text = demo
+      .replace("timezone: America/New_York", "timezone: America/New_Yrok")
+      .replace("members: [alice, bob]", "members: [alice, bobby]")
+      .replace("sev2: { update_every: 1h,", "sev2: { update_every: soon,")
+      .replace("policy: default }\n  - { id: checkout", "policy: nope }\n  - { id: checkout");
+    const message = configError(text);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    expect(message).toContain(
+      `firebreak.yml:${lineOf("America/New_Yrok")}: people[1].timezone: unknown time zone`,
+    );
+    expect(message).toContain(
+      `firebreak.yml:${lineOf("update_every: soon")}: severities.sev2.update_every: not a duration`,
+    );
+    expect(message).toMatch(/problem\(s\)/);
+    // Cross-references are checked once the shapes are right.
+    const refs = configError(
+      demo
+        .replace("members: [alice, bob]", "members: [alice, bobby]")
+        .replace("policy: default }\n  - { id: checkout", "policy: nope }\n  - { id: checkout"),
+    );
+    expect(refs).toContain(
+      `firebreak.yml:${lineOf("members: [alice")}: rotations[0].members[1]: "bobby" is not in people`,
+    );
+    expect(refs).toMatch(/services\[0\]\.policy: unknown escalation policy "nope"/);
+  });
+
+  it.each([
+    [
+      "announce_channel: incidents",
+      "announce_channel: Incidents!",
+      /announce_channel: channel names use lowercase/,
+    ],
+    [
+      'channel_name: "inc-{number}-{slug}"',
+      'channel_name: "inc-{slug}"',
+      /must contain \{number\} or \{id\}/,
+    ],
+    ['channel_name: "inc-{number}-{slug}"', 'channel_name: "inc-{number}-{title}"', /unknown placeholder/],
+    [
+      "fallback_policy: default",
+      "fallback_policy: nobody",
+      /fallback_policy: unknown escalation policy "nobody"/,
+    ],
+    ['handoff: "Mon 09:00"', 'handoff: "Mon 9am"', /rotations\[0\]: .*handoff/],
+    [
+      "- { notify: [person:dana], after: 30m }",
+      "- { notify: [team:dana], after: 30m }",
+      /a target is rotation:<id> or person:<id>/,
+    ],
+    [
+      "timezone: Europe/Berlin                 #",
+      "timzone: Europe/Berlin                 #",
+      /unknown key\(s\) "timzone"/,
+    ],
+  ])("rejects %s → %s", (from, to, message) => {
+    expect(demo.includes(from)).toBe(true);
+    expect(configError(demo.replace(from, to))).toMatch(message);
+  });
+
+  it("says which file could not be read and how to fix it", () => {
+    expect(() => loadConfigFile("/nonexistent/firebreak.yml")).toThrow(
+      /Cannot read the config file \/nonexistent\/firebreak\.yml \(FIREBREAK_CONFIG\): ENOENT/,
+    );
+  });
+});
