@@ -1,0 +1,162 @@
+/**
+ * Which templates exist and which variables each one may use. The YAML files in `templates/` are edited by
+ * operators; this registry is the contract between them and the code: a template may only use the variables
+ * the code promises to pass, and every one of these names must have a file. Adding a template means adding
+ * it here, giving its variables a type in `TemplateVarsMap`, and shipping a default file.
+ */
+
+export const TEMPLATE_NAMES = [
+  "kickoff",
+  "page",
+  "page-dm",
+  "announcement",
+  "opened-reply",
+  "opening-reply",
+  "help",
+  "error",
+  "internal-error",
+  "usage",
+  "not-yet",
+  "channel-failed",
+  "acknowledged",
+  "already-acknowledged",
+] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** The incident as templates see it: display-ready strings, not the stored model. */
+export interface IncidentVars {
+  id: string;
+  title: string;
+  /** The stored severity, e.g. "sev1"; templates usually show the `severity` label instead. */
+  severity: string;
+  state: string;
+  /** The service id from the catalog. */
+  service?: string;
+  /** The service's display name, when the catalog has one. */
+  serviceName?: string;
+  description?: string;
+  /** ISO 8601 instant; show it with `{{time incident.createdAt timezone}}`. */
+  createdAt: string;
+}
+
+export interface HelpCommandVars {
+  usage: string;
+  summary: string;
+}
+
+/**
+ * What the code passes to each template. Ids (`reporter`, `commander`, `channel`) are platform ids meant for
+ * the `user` and `channel` helpers; durations are milliseconds for the `duration` helper.
+ */
+export interface TemplateVarsMap {
+  kickoff: {
+    incident: IncidentVars;
+    /** Display label, e.g. "SEV1". */
+    severity: string;
+    reporter: string;
+    commander?: string;
+    commanderMissingReason?: string;
+    ackWithin: number;
+    updateEvery: number;
+    /** IANA zone for times shown in the channel. */
+    timezone: string;
+  };
+  page: { incident: IncidentVars; severity: string; commander: string; ackWithin: number };
+  "page-dm": { incident: IncidentVars; severity: string; channel: string; ackWithin: number };
+  announcement: {
+    incident: IncidentVars;
+    severity: string;
+    channel: string;
+    reporter: string;
+    commander?: string;
+    commanderMissingReason?: string;
+  };
+  "opened-reply": { incident: IncidentVars; channel: string };
+  "opening-reply": { incident: Pick<IncidentVars, "title">; severity: string };
+  help: { commands: readonly HelpCommandVars[]; prefix: string };
+  error: { message: string };
+  "internal-error": { errorId: string };
+  usage: { message: string };
+  "not-yet": { verb: string };
+  "channel-failed": { incident: IncidentVars; reason: string };
+  acknowledged: { incident: IncidentVars; severity: string; actor: string; commander?: string; updateEvery: number };
+  "already-acknowledged": { incident: IncidentVars; actor: string };
+}
+
+export type TemplateVars<N extends TemplateName> = TemplateVarsMap[N];
+
+/**
+ * Every dotted path a vars type offers: `incident.title`, `commands[].usage`, and `incident.*` for "anything
+ * under incident". Used only to type-check the registry below against `TemplateVarsMap`, so a typo in a
+ * declared variable fails the build instead of surfacing as a confusing start-up error.
+ */
+type VarPath<T> = {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends readonly (infer I)[]
+    ? I extends object
+      ? `${K}[]` | `${K}[].${VarPath<I>}`
+      : `${K}[]`
+    : NonNullable<T[K]> extends object
+      ? `${K}.*` | `${K}.${VarPath<NonNullable<T[K]>>}`
+      : K;
+}[keyof T & string];
+
+const INCIDENT = [
+  "incident.id",
+  "incident.title",
+  "incident.severity",
+  "incident.state",
+  "incident.service",
+  "incident.serviceName",
+  "incident.description",
+  "incident.createdAt",
+] as const;
+
+const VARIABLES = {
+  kickoff: [
+    ...INCIDENT,
+    "severity",
+    "reporter",
+    "commander",
+    "commanderMissingReason",
+    "ackWithin",
+    "updateEvery",
+    "timezone",
+  ],
+  page: [...INCIDENT, "severity", "commander", "ackWithin"],
+  "page-dm": [...INCIDENT, "severity", "channel", "ackWithin"],
+  announcement: [...INCIDENT, "severity", "channel", "reporter", "commander", "commanderMissingReason"],
+  "opened-reply": [...INCIDENT, "channel"],
+  "opening-reply": ["incident.title", "severity"],
+  help: ["commands[].usage", "commands[].summary", "prefix"],
+  error: ["message"],
+  "internal-error": ["errorId"],
+  usage: ["message"],
+  "not-yet": ["verb"],
+  "channel-failed": [...INCIDENT, "reason"],
+  acknowledged: [...INCIDENT, "severity", "actor", "commander", "updateEvery"],
+  "already-acknowledged": [...INCIDENT, "actor"],
+} as const satisfies { [N in TemplateName]: readonly VarPath<TemplateVarsMap[N]>[] };
+
+/**
+ * The variable paths each template may use. `a.b` allows `a.b` (and `a` itself in `{{#if a}}`); `a.*` allows
+ * anything under `a`; `list[].field` declares a list whose items have `field`, usable inside
+ * `{{#each list}}` as `field` or `this.field`.
+ */
+export const TEMPLATE_VARIABLES: Record<TemplateName, readonly string[]> = VARIABLES;
+
+/** Helpers that emit markup, with how many arguments each takes (the Handlebars options object excluded). */
+export const TEMPLATE_HELPERS = {
+  user: { min: 1, max: 1, usage: "{{user id}}" },
+  channel: { min: 1, max: 1, usage: "{{channel id}}" },
+  link: { min: 1, max: 2, usage: "{{link url label}}" },
+  time: { min: 1, max: 2, usage: "{{time iso zone}}" },
+  duration: { min: 1, max: 1, usage: "{{duration ms}}" },
+} as const;
+export type TemplateHelperName = keyof typeof TEMPLATE_HELPERS;
+
+/** The block helpers templates may use; each takes exactly one argument. */
+export const TEMPLATE_BLOCK_HELPERS = ["if", "unless", "each"] as const;
+
+export function isTemplateName(name: string): name is TemplateName {
+  return (TEMPLATE_NAMES as readonly string[]).includes(name);
+}
