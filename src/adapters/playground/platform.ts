@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { NameTakenError, PlatformError } from "../../core/errors.js";
+import type { Form, Message } from "../../core/message.js";
+import type { ChatPlatform, PostedMessage, ReplyTarget } from "../../core/ports.js";
+import { type PlaygroundChannel, type PlaygroundMessage, PlaygroundState } from "./state.js";
+
+/** Slack's limit, so names that work here work there too. */
+export const MAX_CHANNEL_NAME_LENGTH = 80;
+/**
+ * Slack's trigger ids live three seconds and open one view. The playground keeps both rules so that a handler
+ * which opens a form too late, or twice, fails here first instead of in someone's Slack workspace.
+ */
+export const TRIGGER_TTL_MS = 3000;
+
+export interface PlaygroundPlatformOptions {
+  state: PlaygroundState;
+  botUserId: string;
+  isKnownUser(id: string): boolean;
+  /** Prefix for channelUrl; without it links are relative to the playground page. */
+  baseUrl?: string;
+  now?: () => number;
+}
+
+/** Checks a channel name the way Slack's conversations.create does, with Slack's error codes. */
+export function checkChannelName(name: string): void {
+  if (name.length === 0) throw new PlatformError("invalid_name_required", "A channel name is required.");
+  if (name.length > MAX_CHANNEL_NAME_LENGTH) {
+    throw new PlatformError(
+      "invalid_name_maxlength",
+      `Channel names can be at most ${MAX_CHANNEL_NAME_LENGTH} characters long.`,
+    );
+  }
+  if (!/^[a-z0-9_-]+$/.test(name)) {
+    throw new PlatformError(
+      "invalid_name_specials",
+      "Channel names can only contain lowercase letters, numbers, hyphens and underscores.",
+    );
+  }
+}
+
+export function issueTrigger(
+  state: PlaygroundState,
+  userId: string,
+  conversationId: string,
+  now: number,
+): string {
+  // Expired triggers are dropped whenever a new one is issued, which bounds the map by the click rate.
+  for (const [id, trigger] of state.triggers) {
+    if (trigger.expiresAt <= now) state.triggers.delete(id);
+  }
+  const id = randomUUID();
+  state.triggers.set(id, { userId, conversationId, expiresAt: now + TRIGGER_TTL_MS });
+  return id;
+}
+
+export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): ChatPlatform {
+  const { state, botUserId } = options;
+  const now = options.now ?? Date.now;
+
+  const channelOrThrow = (channelId: string): PlaygroundChannel => {
+    const channel = state.channels.get(channelId);
+    if (!channel) throw new PlatformError("channel_not_found", `No channel with id ${channelId}.`);
+    return channel;
+  };
+
+  const userOrThrow = (userId: string): void => {
+    if (!options.isKnownUser(userId)) throw new PlatformError("user_not_found", `No user with id ${userId}.`);
+  };
+
+  const messageOrThrow = (target: PostedMessage): PlaygroundMessage => {
+    const message = state.messages.get(target.messageId);
+    if (!message || message.channelId !== target.channelId) {
+      throw new PlatformError("message_not_found", `No message ${target.messageId} in ${target.channelId}.`);
+    }
+    return message;
+  };
+
+  const append = (channelId: string, message: Message, extra: Partial<PlaygroundMessage> = {}) => {
+    const stored: PlaygroundMessage = {
+      id: PlaygroundState.newId("M"),
+      channelId,
+      author: botUserId,
+      message: structuredClone(message),
+      postedAt: new Date(now()),
+      pinned: false,
+      ...extra,
+    };
+    state.addMessage(stored);
+    return stored;
+  };
+
+  return {
+    platform: "playground",
+    maxChannelNameLength: MAX_CHANNEL_NAME_LENGTH,
+
+    async createChannel(name, { topic, displayName }) {
+      checkChannelName(name);
+      if (state.channelByName(name)) throw new NameTakenError(name);
+      const channel: PlaygroundChannel = {
+        id: PlaygroundState.newId("C"),
+        name,
+        kind: "channel",
+        members: new Set([botUserId]),
+        createdAt: new Date(now()),
+        messageIds: [],
+      };
+      if (topic !== undefined) channel.topic = topic;
+      if (displayName !== undefined) channel.displayName = displayName;
+      state.addChannel(channel);
+      return { id: channel.id, name: channel.name };
+    },
+
+    async invite(channelId, userIds) {
+      const channel = channelOrThrow(channelId);
+      if (channel.kind === "dm")
+        throw new PlatformError("method_not_supported_for_channel_type", "DMs take no guests.");
+      for (const userId of userIds) userOrThrow(userId);
+      const before = channel.members.size;
+      for (const userId of userIds) channel.members.add(userId);
+      // Inviting someone already there is a no-op, so a retried job never fails on its own earlier success.
+      if (channel.members.size !== before) state.touchChannel(channel);
+    },
+
+    async post(channelId, message) {
+      channelOrThrow(channelId);
+      const stored = append(channelId, message);
+      return { channelId, messageId: stored.id };
+    },
+
+    async update(target, message) {
+      const stored = messageOrThrow(target);
+      if (stored.author !== botUserId) {
+        throw new PlatformError("cant_update_message", "Only the bot's own messages can be edited.");
+      }
+      stored.message = structuredClone(message);
+      stored.editedAt = new Date(now());
+      state.touchMessage(stored);
+    },
+
+    async pin(target) {
+      const stored = messageOrThrow(target);
+      if (stored.visibleTo !== undefined)
+        throw new PlatformError("not_pinnable", "Ephemeral messages can't be pinned.");
+      if (stored.pinned) return;
+      stored.pinned = true;
+      state.touchMessage(stored);
+    },
+
+    async sendDirect(userId, message) {
+      userOrThrow(userId);
+      let dm = state.dmWith(userId);
+      if (!dm) {
+        dm = {
+          id: PlaygroundState.newId("D"),
+          name: botUserId,
+          kind: "dm",
+          dmWith: userId,
+          members: new Set([botUserId, userId]),
+          createdAt: new Date(now()),
+          messageIds: [],
+        };
+        state.addChannel(dm);
+      }
+      const stored = append(dm.id, message);
+      return { channelId: dm.id, messageId: stored.id };
+    },
+
+    async replyEphemeral(to: ReplyTarget, message) {
+      userOrThrow(to.userId);
+      channelOrThrow(to.conversationId);
+      append(to.conversationId, message, { visibleTo: to.userId });
+    },
+
+    async openForm(triggerId, form: Form, to) {
+      const trigger = state.triggers.get(triggerId);
+      if (!trigger || trigger.userId !== to.userId) {
+        throw new PlatformError("invalid_trigger_id", "That trigger id was never issued for this user.");
+      }
+      state.triggers.delete(triggerId);
+      if (trigger.expiresAt <= now()) {
+        throw new PlatformError("expired_trigger_id", "The trigger id expired: open forms within 3 seconds.");
+      }
+      state.addForm({
+        id: PlaygroundState.newId("V"),
+        form: structuredClone(form),
+        userId: to.userId,
+        conversationId: to.conversationId || trigger.conversationId,
+        openedAt: new Date(now()),
+      });
+    },
+
+    async resolveChannel(name) {
+      return state.channelByName(name.replace(/^#/, ""))?.id ?? null;
+    },
+
+    channelUrl(channelId) {
+      if (!state.channels.has(channelId)) return null;
+      return `${options.baseUrl ?? ""}/#/c/${encodeURIComponent(channelId)}`;
+    },
+  };
+}

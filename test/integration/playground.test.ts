@@ -1,0 +1,622 @@
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createPlayground, type PlaygroundState } from "../../src/adapters/playground/index.js";
+import { NameTakenError, PlatformError } from "../../src/core/errors.js";
+import { escapeMarkup, userRef } from "../../src/core/markup.js";
+import type { Form } from "../../src/core/message.js";
+import type { ChatPlatform, Inbound, Logger } from "../../src/core/ports.js";
+
+/**
+ * The playground over real HTTP: the router on an express app on a random port, and a fake core that records
+ * every Inbound and answers through the playground's ChatPlatform the way the real handlers will.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const openForm: Form = {
+  callbackId: "fbOpenIncident",
+  title: "Open an incident",
+  submitLabel: "Open",
+  state: "from-general",
+  fields: [
+    { id: "title", label: "Title", kind: "text", maxLength: 20 },
+    {
+      id: "severity",
+      label: "Severity",
+      kind: "select",
+      options: [
+        { value: "sev1", label: "SEV1" },
+        { value: "sev2", label: "SEV2" },
+      ],
+    },
+    { id: "notes", label: "Notes", kind: "textarea", optional: true },
+  ],
+};
+
+const inbounds: Inbound[] = [];
+let platform: ChatPlatform;
+let state: PlaygroundState;
+let closeStreams: () => void;
+let base = "";
+let server: ReturnType<express.Express["listen"]>;
+let incidents = 0;
+const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+
+/** A stand-in for the core: just enough behaviour to exercise every platform call. */
+async function fakeCore(inbound: Inbound): Promise<void> {
+  inbounds.push(inbound);
+  const to = { userId: inbound.actor, conversationId: inbound.conversationId };
+  const body = inbound.body;
+  if (body.kind === "command") {
+    const [verb = "", ...rest] = body.text.split(/\s+/);
+    if (verb === "boom") throw new Error("kaboom");
+    if (verb === "dm") {
+      await platform.sendDirect(inbound.actor, { text: "psst", blocks: [{ type: "section", text: "psst" }] });
+      return;
+    }
+    if (verb === "open" && rest.length === 0) {
+      await platform.openForm(inbound.triggerId ?? "", openForm, to);
+      return;
+    }
+    if (verb === "open") await openIncident(rest.join(" "), inbound);
+    return;
+  }
+  if (body.kind === "form") {
+    await openIncident(body.values.title ?? "", inbound);
+    return;
+  }
+  if (body.kind === "action" && body.messageId) {
+    const target = { channelId: inbound.conversationId, messageId: body.messageId };
+    await platform.update(target, {
+      text: `${body.value} acknowledged by ${userRef(inbound.actor)}`,
+      blocks: [{ type: "section", text: `*${body.value}* acknowledged by ${userRef(inbound.actor)}` }],
+    });
+    await platform.pin(target);
+  }
+}
+
+async function openIncident(title: string, inbound: Inbound): Promise<void> {
+  const n = ++incidents;
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const channel = await platform.createChannel(`inc-${n}-${slug}`.slice(0, 80), { topic: title });
+  await platform.invite(channel.id, [inbound.actor]);
+  await platform.post(inbound.conversationId, {
+    text: `INC-${n} opened: ${escapeMarkup(title)}`,
+    blocks: [
+      { type: "header", text: `INC-${n}: ${title}` },
+      { type: "section", text: `Opened by ${userRef(inbound.actor)} in <#${channel.id}>` },
+      { type: "actions", buttons: [{ actionId: "fbAcknowledge", label: "Acknowledge", value: `INC-${n}` }] },
+    ],
+  });
+  await platform.replyEphemeral(
+    { userId: inbound.actor, conversationId: inbound.conversationId },
+    { text: "Only you see this", blocks: [] },
+  );
+}
+
+beforeAll(async () => {
+  const playground = createPlayground({
+    people: [
+      { id: "alice", name: "Alice", timezone: "Europe/Berlin" },
+      { id: "bob", name: "Bob", timezone: "America/New_York" },
+      { id: "dana", timezone: "Europe/Berlin" },
+    ],
+    channels: ["general", "incidents"],
+    onInbound: fakeCore,
+    logger,
+  });
+  platform = playground.platform;
+  state = playground.state;
+  closeStreams = playground.close;
+  const app = express();
+  app.use(playground.router);
+  server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  inbounds.length = 0;
+  vi.mocked(logger.error).mockClear();
+});
+
+function channelId(name: string): string {
+  const channel = state.channelByName(name);
+  if (!channel) throw new Error(`no channel ${name}`);
+  return channel.id;
+}
+
+async function post(path: string, body: unknown): Promise<{ status: number; data: Record<string, unknown> }> {
+  const res = await fetch(`${base}/playground/api${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, data: text ? JSON.parse(text) : {} };
+}
+
+const say = (as: string, text: string, channel = "general") =>
+  post("/messages", { as, channelId: channelId(channel), text });
+
+interface SnapshotMessage {
+  id: string;
+  channelId: string;
+  author: string;
+  html: string;
+  text: string;
+  ephemeral: boolean;
+  pinned: boolean;
+  edited: boolean;
+}
+
+async function snapshot(as: string) {
+  const res = await fetch(`${base}/playground/api/state?as=${as}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as {
+    me: string;
+    channels: Array<{ id: string; name: string; label: string; kind: string; isMember: boolean }>;
+    messages: SnapshotMessage[];
+  };
+}
+
+/** The fields of every event kind at once; each test reads only those of the event it waits for. */
+interface StreamData {
+  id: string;
+  me: string;
+  kind: string;
+  isMember: boolean;
+  text: string;
+  html: string;
+  edited: boolean;
+  pinned: boolean;
+  title: string;
+  submitLabel: string;
+  fields: Array<{ id: string }>;
+}
+
+interface SseEvent {
+  event: string;
+  data: StreamData;
+}
+
+/** A Server-Sent Events reader on fetch: collects events and waits for the one a test expects. */
+async function openStream(as: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/playground/api/events?as=${as}`, { signal: controller.signal });
+  expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+  const events: SseEvent[] = [];
+  const waiters: Array<() => void> = [];
+  const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+  if (!reader) throw new Error("no body");
+  let buffer = "";
+  const ended = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(frame)?.[1];
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+          for (const wake of waiters.splice(0)) wake();
+          end = buffer.indexOf("\n\n");
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  const next = async (match: (e: SseEvent) => boolean, timeoutMs = 3000): Promise<SseEvent> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = events.find(match);
+      if (found) return found;
+      if (Date.now() > deadline)
+        throw new Error(`no matching event; got ${events.map((e) => e.event).join(",")}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  };
+  /** Resolves when the server ends the stream (or close() aborts it). */
+  return { events, next, ended, close: () => controller.abort() };
+}
+
+describe("playground page", () => {
+  it("serves the page with a strict CSP and its assets without a CDN", async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('data-testid="composer-input"');
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const asset of ["app.js", "style.css"]) {
+      const res = await fetch(`${base}/playground/${asset}`);
+      expect(res.status, asset).toBe(200);
+    }
+  });
+
+  it("lists the demo people and the bot", async () => {
+    const res = await fetch(`${base}/playground/api/people`);
+    expect(await res.json()).toEqual({
+      botUserId: "firebreak",
+      people: [
+        { id: "alice", name: "Alice" },
+        { id: "bob", name: "Bob" },
+        { id: "dana", name: "dana" },
+      ],
+    });
+  });
+});
+
+describe("composer", () => {
+  it("turns /incident into a command Inbound with fresh ids and <@id> mentions", async () => {
+    const first = await say("alice", "/incident   commander @bob please, not @nobody  ");
+    const second = await say("alice", "/incident help");
+    expect(first.status).toBe(200);
+    expect(inbounds).toHaveLength(2);
+    const [a, b] = inbounds as [Inbound, Inbound];
+    expect(a).toMatchObject({
+      platform: "playground",
+      actor: "alice",
+      conversationId: channelId("general"),
+      body: { kind: "command", text: "commander <@bob> please, not @nobody" },
+    });
+    expect(a.deliveryId).toMatch(UUID);
+    expect(a.triggerId).toMatch(UUID);
+    expect(b.deliveryId).not.toBe(a.deliveryId);
+    expect(b.triggerId).not.toBe(a.triggerId);
+    expect(first.data.deliveryId).toBe(a.deliveryId);
+    expect(second.data.deliveryId).toBe(b.deliveryId);
+  });
+
+  it("echoes a command only to the person who typed it", async () => {
+    await say("alice", "/incident list <b>");
+    const echo = (await snapshot("alice")).messages.find((m) => m.text === "/incident list <b>");
+    expect(echo).toMatchObject({ author: "alice", ephemeral: true });
+    expect(echo?.html).toContain("&lt;b&gt;");
+    expect((await snapshot("bob")).messages.some((m) => m.id === echo?.id)).toBe(false);
+  });
+
+  it("turns a leading @firebreak into a mention Inbound without a trigger id, and shows the message", async () => {
+    await say("bob", "@firebreak: ack @alice");
+    expect(inbounds).toHaveLength(1);
+    expect(inbounds[0]).toMatchObject({ actor: "bob", body: { kind: "mention", text: "ack <@alice>" } });
+    expect(inbounds[0]?.triggerId).toBeUndefined();
+    const shown = (await snapshot("dana")).messages.find((m) => m.text === "@firebreak: ack @Alice");
+    expect(shown?.html).toContain('<span class="mention" data-user-id="alice">@Alice</span>');
+  });
+
+  it("posts anything else as the person, escaped, without reaching the core", async () => {
+    await say("dana", "thanks @firebreak, *not bold* <https://evil.example|x> <!here>", "incidents");
+    expect(inbounds).toHaveLength(0);
+    const shown = (await snapshot("bob")).messages.find((m) => m.author === "dana");
+    expect(shown?.html).toContain('data-user-id="firebreak"');
+    expect(shown?.html).toContain("*not bold* &lt;https://evil.example|x&gt; &lt;!here&gt;");
+    expect(shown?.html).not.toContain("<a");
+  });
+
+  it("answers an unknown slash command with a note only the sender sees", async () => {
+    const res = await say("bob", "/deploy now");
+    expect(res.data).toMatchObject({ ok: false, error: "unknown_command" });
+    expect(inbounds).toHaveLength(0);
+    const note = (await snapshot("bob")).messages.find((m) => m.text.startsWith("/deploy is not a command"));
+    expect(note).toMatchObject({ author: "playground", ephemeral: true });
+  });
+
+  it("refuses bad requests", async () => {
+    expect(
+      (await post("/messages", { as: "mallory", channelId: channelId("general"), text: "hi" })).status,
+    ).toBe(400);
+    expect((await post("/messages", { as: "alice", channelId: "CNOPE", text: "hi" })).status).toBe(404);
+    expect((await say("alice", "   ")).status).toBe(400);
+    expect((await say("alice", "x".repeat(4001))).status).toBe(400);
+    // A cross-site form post cannot send JSON without a preflight; anything else is not parsed at all.
+    const form = await fetch(`${base}/playground/api/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify({ as: "alice", channelId: channelId("general"), text: "/incident boom" }),
+    });
+    expect(form.status).toBe(400);
+    expect(inbounds).toHaveLength(0);
+  });
+});
+
+describe("platform effects reach the page", () => {
+  it("streams a new channel and the bot's message with its button; the ephemeral reply only to its person", async () => {
+    const alice = await openStream("alice");
+    const bob = await openStream("bob");
+    try {
+      await alice.next((e) => e.event === "snapshot");
+      const snap = await bob.next((e) => e.event === "snapshot");
+      expect(snap.data.me).toBe("bob");
+
+      await say("alice", "/incident open Search is down");
+      const channel = state.channelByName(`inc-${incidents}-search-is-down`);
+      expect(channel?.members.has("alice")).toBe(true);
+      expect(channel?.topic).toBe("Search is down");
+
+      const created = await bob.next((e) => e.event === "channel" && e.data.id === channel?.id);
+      expect(created.data).toMatchObject({ kind: "channel", isMember: false });
+      const posted = await bob.next(
+        (e) => e.event === "message" && e.data.text.startsWith(`INC-${incidents}`),
+      );
+      expect(posted.data.html).toContain('data-testid="message-button"');
+      expect(posted.data.html).toContain('data-action-id="fbAcknowledge"');
+      expect(posted.data.html).toContain(`href="#/c/${channel?.id}"`);
+      expect(state.messages.get(posted.data.id)?.author).toBe("firebreak");
+
+      await alice.next((e) => e.event === "message" && e.data.text === "Only you see this");
+      // Everything bob was going to get has arrived by now: the ephemeral was posted before alice saw it.
+      expect(bob.events.some((e) => e.event === "message" && e.data.text === "Only you see this")).toBe(
+        false,
+      );
+      expect((await snapshot("bob")).messages.some((m) => m.text === "Only you see this")).toBe(false);
+      expect((await snapshot("alice")).messages.some((m) => m.text === "Only you see this")).toBe(true);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  });
+
+  it("sends a button click as an action Inbound; update edits in place and pin marks the message", async () => {
+    await say("alice", "/incident open Checkout slow");
+    const button = (await snapshot("bob")).messages.find((m) => m.text.includes("Checkout slow"));
+    if (!button) throw new Error("no message");
+    inbounds.length = 0;
+    const bob = await openStream("bob");
+    try {
+      const click = await post("/actions", { as: "bob", messageId: button.id, actionId: "fbAcknowledge" });
+      expect(click.data.ok).toBe(true);
+      expect(inbounds[0]).toMatchObject({
+        actor: "bob",
+        conversationId: channelId("general"),
+        body: { kind: "action", actionId: "fbAcknowledge", value: `INC-${incidents}`, messageId: button.id },
+      });
+      expect(inbounds[0]?.triggerId).toMatch(UUID);
+      const updated = await bob.next(
+        (e) => e.event === "message" && e.data.id === button.id && e.data.pinned,
+      );
+      expect(updated.data).toMatchObject({ edited: true, pinned: true });
+      expect(updated.data.html).toContain("acknowledged by");
+      expect(updated.data.html).not.toContain("<button");
+      expect(state.messages.get(button.id)?.pinned).toBe(true);
+    } finally {
+      bob.close();
+    }
+  });
+
+  it("refuses clicks on buttons a message does not have", async () => {
+    await say("alice", "/incident open Forged");
+    const message = (await snapshot("bob")).messages.find((m) => m.text.includes("Forged"));
+    inbounds.length = 0;
+    const forged = await post("/actions", {
+      as: "bob",
+      messageId: message?.id,
+      actionId: "fbDeleteEverything",
+    });
+    expect(forged.status).toBe(404);
+    const wrongValue = await post("/actions", {
+      as: "bob",
+      messageId: message?.id,
+      actionId: "fbAcknowledge",
+      value: "INC-999",
+    });
+    expect(wrongValue.status).toBe(404);
+    expect(
+      (await post("/actions", { as: "bob", messageId: "MNOPE", actionId: "fbAcknowledge" })).status,
+    ).toBe(404);
+    expect(inbounds).toHaveLength(0);
+  });
+
+  it("keeps a DM between the bot and one person", async () => {
+    await say("dana", "/incident dm");
+    const dm = state.dmWith("dana");
+    expect(dm?.kind).toBe("dm");
+    const danaSees = await snapshot("dana");
+    expect(danaSees.channels.find((c) => c.id === dm?.id)?.label).toBe("DM: firebreak");
+    expect(danaSees.messages.some((m) => m.channelId === dm?.id && m.text === "psst")).toBe(true);
+    const bobSees = await snapshot("bob");
+    expect(bobSees.channels.some((c) => c.id === dm?.id)).toBe(false);
+    expect(bobSees.messages.some((m) => m.channelId === dm?.id)).toBe(false);
+    // The DM is not a channel the core could resolve by name.
+    expect(await platform.resolveChannel("firebreak")).toBeNull();
+    const again = await platform.sendDirect("dana", { text: "again", blocks: [] });
+    expect(again.channelId).toBe(dm?.id);
+  });
+
+  it("logs a failing core and shows the person only an error id", async () => {
+    const res = await say("alice", "/incident boom");
+    expect(res.status).toBe(200);
+    expect(res.data.ok).toBe(false);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    const [fields] = vi.mocked(logger.error).mock.calls[0] ?? [];
+    const note = (await snapshot("alice")).messages.find((m) =>
+      m.text.includes(`error id ${(fields as { errorId: string }).errorId}`),
+    );
+    expect(note).toMatchObject({ ephemeral: true, author: "firebreak" });
+    expect(note?.text).not.toContain("kaboom");
+    expect((await snapshot("bob")).messages.some((m) => m.id === note?.id)).toBe(false);
+    expect((await say("alice", "still alive")).status).toBe(200);
+  });
+});
+
+describe("streams", () => {
+  it("sends a fresh snapshot on every connection and ends all streams on close()", async () => {
+    const first = await openStream("dana");
+    expect((await first.next((e) => e.event === "snapshot")).data.me).toBe("dana");
+    closeStreams();
+    await first.ended;
+    await platform.post(channelId("general"), { text: "after close", blocks: [] });
+    const second = await openStream("dana");
+    try {
+      const again = await second.next((e) => e.event === "snapshot");
+      expect(JSON.stringify(again.data)).toContain("after close");
+    } finally {
+      second.close();
+    }
+  });
+
+  it("refuses a stream for someone who is not a demo person", async () => {
+    const res = await fetch(`${base}/playground/api/events?as=mallory`);
+    expect(res.status).toBe(400);
+    expect((await fetch(`${base}/playground/api/state`)).status).toBe(400);
+  });
+});
+
+describe("forms", () => {
+  it("opens the form in its person's browser and sends the submission as a form Inbound", async () => {
+    const alice = await openStream("alice");
+    try {
+      await alice.next((e) => e.event === "snapshot");
+      await say("alice", "/incident open");
+      const opened = await alice.next((e) => e.event === "form");
+      expect(opened.data).toMatchObject({ title: "Open an incident", submitLabel: "Open" });
+      expect(opened.data.fields.map((f) => f.id)).toEqual(["title", "severity", "notes"]);
+      const formId = opened.data.id;
+
+      expect((await post(`/forms/${formId}`, { as: "bob", values: { title: "x" } })).status).toBe(404);
+      const invalid = await post(`/forms/${formId}`, {
+        as: "alice",
+        values: { title: "a title far longer than twenty", severity: "sev9" },
+      });
+      expect(invalid.status).toBe(200);
+      expect(invalid.data.ok).toBe(false);
+      expect(invalid.data.errors).toEqual({
+        title: "At most 20 characters.",
+        severity: "Pick one of the options.",
+      });
+
+      inbounds.length = 0;
+      const ok = await post(`/forms/${formId}`, {
+        as: "alice",
+        values: { title: "  DB down ", severity: "sev1", notes: "" },
+      });
+      expect(ok.data.ok).toBe(true);
+      expect(inbounds).toHaveLength(1);
+      expect(inbounds[0]).toMatchObject({
+        actor: "alice",
+        conversationId: channelId("general"),
+        body: { kind: "form", callbackId: "fbOpenIncident", values: { title: "DB down", severity: "sev1" } },
+      });
+      expect(inbounds[0]?.body).toHaveProperty("state", "from-general");
+      expect(state.channelByName(`inc-${incidents}-db-down`)).toBeDefined();
+      // A form is submitted once.
+      expect(
+        (await post(`/forms/${formId}`, { as: "alice", values: { title: "x", severity: "sev1" } })).status,
+      ).toBe(404);
+    } finally {
+      alice.close();
+    }
+  });
+
+  it("never shows a form to anyone else, and cancelling forgets it", async () => {
+    const bob = await openStream("bob");
+    try {
+      await bob.next((e) => e.event === "snapshot");
+      await say("alice", "/incident open");
+      const form = [...state.forms.values()].at(-1);
+      expect(form?.userId).toBe("alice");
+      expect(bob.events.some((e) => e.event === "form")).toBe(false);
+      expect((await post(`/forms/${form?.id}/cancel`, { as: "alice" })).status).toBe(204);
+      expect(state.forms.has(form?.id ?? "")).toBe(false);
+    } finally {
+      bob.close();
+    }
+  });
+
+  it("holds trigger ids to Slack's rules: issued, for that user, once, within three seconds", async () => {
+    const to = { userId: "alice", conversationId: channelId("general") };
+    await expect(platform.openForm("never-issued", openForm, to)).rejects.toMatchObject({
+      code: "platform_invalid_trigger_id",
+    });
+    state.triggers.set("old", { ...to, expiresAt: Date.now() - 1 });
+    await expect(platform.openForm("old", openForm, to)).rejects.toMatchObject({
+      code: "platform_expired_trigger_id",
+    });
+    state.triggers.set("fresh", { ...to, expiresAt: Date.now() + 3000 });
+    await expect(platform.openForm("fresh", openForm, { ...to, userId: "bob" })).rejects.toBeInstanceOf(
+      PlatformError,
+    );
+    state.triggers.set("fresh", { ...to, expiresAt: Date.now() + 3000 });
+    await platform.openForm("fresh", openForm, to);
+    await expect(platform.openForm("fresh", openForm, to)).rejects.toMatchObject({
+      code: "platform_invalid_trigger_id",
+    });
+  });
+});
+
+describe("platform rules", () => {
+  it.each([
+    ["", "platform_invalid_name_required"],
+    ["Inc-1", "platform_invalid_name_specials"],
+    ["inc 1", "platform_invalid_name_specials"],
+    ["inc.1", "platform_invalid_name_specials"],
+    ["#inc-1", "platform_invalid_name_specials"],
+    ["störung", "platform_invalid_name_specials"],
+    ["x".repeat(81), "platform_invalid_name_maxlength"],
+  ])("rejects the channel name %j", async (name, code) => {
+    await expect(platform.createChannel(name, {})).rejects.toMatchObject({ code });
+  });
+
+  it("accepts Slack-valid names up to 80 characters and refuses a taken one", async () => {
+    expect(platform.maxChannelNameLength).toBe(80);
+    const long = "a".repeat(80);
+    const created = await platform.createChannel(long, { displayName: "Long" });
+    expect(created.name).toBe(long);
+    await platform.createChannel("inc_2-x", {});
+    await expect(platform.createChannel(long, {})).rejects.toBeInstanceOf(NameTakenError);
+    await expect(platform.createChannel("general", {})).rejects.toBeInstanceOf(NameTakenError);
+  });
+
+  it("resolves channel names and links to channels", async () => {
+    const id = channelId("incidents");
+    expect(await platform.resolveChannel("incidents")).toBe(id);
+    expect(await platform.resolveChannel("#incidents")).toBe(id);
+    expect(await platform.resolveChannel("nowhere")).toBeNull();
+    expect(platform.channelUrl(id)).toBe(`/#/c/${id}`);
+    expect(platform.channelUrl("CNOPE")).toBeNull();
+  });
+
+  it("fails loudly on unknown channels, users and messages", async () => {
+    const msg = { text: "x", blocks: [] };
+    await expect(platform.post("CNOPE", msg)).rejects.toMatchObject({ code: "platform_channel_not_found" });
+    await expect(platform.invite(channelId("general"), ["mallory"])).rejects.toMatchObject({
+      code: "platform_user_not_found",
+    });
+    await expect(platform.sendDirect("mallory", msg)).rejects.toMatchObject({
+      code: "platform_user_not_found",
+    });
+    await expect(
+      platform.update({ channelId: channelId("general"), messageId: "MNOPE" }, msg),
+    ).rejects.toMatchObject({ code: "platform_message_not_found" });
+    await say("bob", "my own words");
+    const bobs = (await snapshot("bob")).messages.find((m) => m.text === "my own words");
+    await expect(
+      platform.update({ channelId: channelId("general"), messageId: bobs?.id ?? "" }, msg),
+    ).rejects.toMatchObject({ code: "platform_cant_update_message" });
+  });
+
+  it("invites idempotently and pins once", async () => {
+    const id = channelId("incidents");
+    await platform.invite(id, ["alice", "alice"]);
+    await platform.invite(id, ["alice"]);
+    expect([...(state.channels.get(id)?.members ?? [])].filter((m) => m === "alice")).toHaveLength(1);
+    const posted = await platform.post(id, { text: "pin me", blocks: [] });
+    await platform.pin(posted);
+    await platform.pin(posted);
+    expect(state.messages.get(posted.messageId)?.pinned).toBe(true);
+  });
+});
