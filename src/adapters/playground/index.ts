@@ -16,10 +16,11 @@ import type { ViewContext } from "./views.js";
  */
 
 import type { InboundResult } from "./routes.js";
+
 export { MAX_CHANNEL_NAME_LENGTH, TRIGGER_TTL_MS } from "./platform.js";
+export type { InboundResult } from "./routes.js";
 export type { PendingForm, PlaygroundChannel, PlaygroundMessage } from "./state.js";
 export { PlaygroundState } from "./state.js";
-export type { InboundResult } from "./routes.js";
 
 export interface PlaygroundOptions {
   /** Demo people; in the playground a person's platform user id is their person id. */

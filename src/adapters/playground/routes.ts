@@ -369,9 +369,10 @@ export function createPlaygroundRouter(deps: RouterDeps): { router: express.Rout
       // Slack's view_submission carries a trigger id too, so a handler can open a follow-up form.
       const event = inbound(actor, pending.conversationId, body, true);
       const result = await deliver(event);
-      if (result && result.formErrors && Object.keys(result.formErrors).length > 0) {
+      const refused = result ? result.formErrors : undefined;
+      if (refused && Object.keys(refused).length > 0) {
         // The core rejected a value: the form stays open with the reasons, as Slack's response_action does.
-        res.json({ ok: false, error: "invalid", errors: result.formErrors });
+        res.json({ ok: false, error: "invalid", errors: refused });
         return;
       }
       state.forms.delete(pending.id);

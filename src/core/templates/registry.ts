@@ -79,7 +79,13 @@ export interface TemplateVarsMap {
   usage: { message: string };
   "not-yet": { verb: string };
   "channel-failed": { incident: IncidentVars; reason: string };
-  acknowledged: { incident: IncidentVars; severity: string; actor: string; commander?: string; updateEvery: number };
+  acknowledged: {
+    incident: IncidentVars;
+    severity: string;
+    actor: string;
+    commander?: string;
+    updateEvery: number;
+  };
   "already-acknowledged": { incident: IncidentVars; actor: string };
 }
 

@@ -1,0 +1,44 @@
+import type { Message } from "../src/core/message.js";
+import type { Platform } from "../src/core/platform.js";
+import type {
+  ChatPlatform,
+  Clock,
+  IdempotencyStore,
+  Inbound,
+  IncidentStore,
+  JobScheduler,
+  Logger,
+  ReplyTarget,
+} from "../src/core/ports.js";
+import type { Settings } from "../src/core/settings.js";
+
+/** Renders a template from templates/ into the neutral message model. */
+export type Render = (name: string, vars: Record<string, unknown>) => Message;
+
+/** Everything a handler may use. Built once by src/main; handlers never reach past it. */
+export interface HandlerContext {
+  settings: Settings;
+  store: IncidentStore;
+  idempotency: IdempotencyStore;
+  jobs: JobScheduler;
+  platform(name: Platform): ChatPlatform;
+  render: Render;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * What an adapter does with one inbound delivery. `ack` is computed without any I/O so the adapter can answer
+ * within Slack's 3 seconds; `run` does the rest afterwards. `formErrors` rejects a form submission in place.
+ */
+export interface Plan {
+  ack?: Message;
+  formErrors?: Record<string, string>;
+  run(): Promise<void>;
+}
+
+export function replyTarget(inbound: Inbound): ReplyTarget {
+  return { userId: inbound.actor, conversationId: inbound.conversationId, responseUrl: inbound.responseUrl };
+}
+
+export const nothingToDo = async (): Promise<void> => {};

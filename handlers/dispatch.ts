@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { ActionIds } from "../src/core/action-ids.js";
+import { parseCommand } from "../src/core/commands/grammar.js";
+import { parseTitle } from "../src/core/commands/text.js";
+import { FirebreakError, UsageError } from "../src/core/errors.js";
+import { SEVERITIES, type Severity } from "../src/core/incident/incident.js";
+import type { Message } from "../src/core/message.js";
+import type { Inbound } from "../src/core/ports.js";
+import { acknowledge } from "./acknowledge.js";
+import { type HandlerContext, nothingToDo, type Plan, replyTarget } from "./context.js";
+import { helpMessage } from "./help.js";
+import { type OpenRequest, openIncident, validateOpen } from "./open.js";
+import { NO_SERVICE, openForm } from "./open-form.js";
+
+/** Slack retries an event for up to ~6 minutes; a day covers every redelivery with room to spare. */
+const DELIVERY_TTL_MS = 24 * 3600 * 1000;
+
+export const BOT_MENTION = "@firebreak";
+export const SLASH_COMMAND = "/incident";
+
+/**
+ * The one entry point for everything a person does. `prepare` decides the immediate answer without I/O (so
+ * adapters can ack within Slack's 3 seconds); the returned `run` does the work, drops redeliveries, and turns
+ * every failure into a short message for the person, never a stack trace.
+ */
+export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inbound): Plan } {
+  const reply = (inbound: Inbound, message: Message) =>
+    ctx.platform(inbound.platform).replyEphemeral(replyTarget(inbound), message);
+
+  const errorMessage = (err: unknown, inbound: Inbound): Message => {
+    if (err instanceof FirebreakError) return ctx.render("error", { message: err.message });
+    const errorId = randomUUID().slice(0, 8);
+    ctx.logger.error(
+      { errorId, err: err instanceof Error ? err.stack : String(err), delivery: inbound.deliveryId },
+      "unexpected error while handling a request",
+    );
+    return ctx.render("internal-error", { errorId });
+  };
+
+  /** Runs `work` once per delivery; failures reach the person as a message. */
+  const once =
+    (inbound: Inbound, work: () => Promise<void>): (() => Promise<void>) =>
+    async () => {
+      try {
+        const first = await ctx.idempotency.claim(
+          `${inbound.platform}-${inbound.deliveryId}`,
+          DELIVERY_TTL_MS,
+        );
+        if (!first) {
+          ctx.logger.info({ delivery: inbound.deliveryId }, "duplicate delivery dropped");
+          return;
+        }
+        await work();
+      } catch (err) {
+        await reply(inbound, errorMessage(err, inbound)).catch((replyErr: unknown) =>
+          ctx.logger.error({ err: String(replyErr) }, "could not tell the person about an error"),
+        );
+      }
+    };
+
+  const answer = (message: Message): Plan => ({ ack: message, run: nothingToDo });
+
+  const open = (inbound: Inbound, request: OpenRequest): Plan => {
+    try {
+      validateOpen(ctx.settings, request);
+    } catch (err) {
+      return answer(errorMessage(err, inbound));
+    }
+    return {
+      ack: ctx.render("opening-reply", {
+        incident: { title: request.title },
+        severity: request.severity?.toUpperCase(),
+      }),
+      run: once(inbound, async () => {
+        await openIncident(ctx, inbound, request);
+      }),
+    };
+  };
+
+  const command = (inbound: Inbound, text: string, invocation: string): Plan => {
+    const parsed = parseCommand(text, { invocation });
+    if (!parsed.ok) return answer(ctx.render("usage", { message: parsed.message }));
+    const cmd = parsed.command;
+    switch (cmd.name) {
+      case "help":
+        return answer(helpMessage(ctx, invocation));
+      case "open":
+        return open(inbound, { title: cmd.title, severity: cmd.severity, service: cmd.service });
+      case "open_form":
+        return {
+          run: once(inbound, async () => {
+            if (!inbound.triggerId) throw new UsageError("Add a title: `/incident open <title>`.");
+            await ctx
+              .platform(inbound.platform)
+              .openForm(
+                inbound.triggerId,
+                openForm(ctx.settings, inbound.conversationId),
+                replyTarget(inbound),
+              );
+          }),
+        };
+      case "ack":
+        return { run: once(inbound, () => acknowledge(ctx, inbound)) };
+      default:
+        return answer(ctx.render("not-yet", { verb: `${invocation} ${cmd.name.replace(/_/g, " ")}` }));
+    }
+  };
+
+  const form = (inbound: Inbound, callbackId: string, values: Record<string, string>): Plan => {
+    if (callbackId !== ActionIds.openForm) return { run: nothingToDo };
+    const title = parseTitle(values.title ?? "");
+    if (!title.ok) return { formErrors: { title: title.message }, run: nothingToDo };
+    const severity = (SEVERITIES as readonly string[]).includes(values.severity ?? "")
+      ? (values.severity as Severity)
+      : undefined;
+    const service = values.service && values.service !== NO_SERVICE ? values.service : undefined;
+    const description = values.description?.trim() || undefined;
+    const request: OpenRequest = { title: title.text, severity, service, description };
+    try {
+      validateOpen(ctx.settings, request);
+    } catch (err) {
+      return { formErrors: { service: (err as Error).message }, run: nothingToDo };
+    }
+    return { run: once(inbound, async () => void (await openIncident(ctx, inbound, request))) };
+  };
+
+  return {
+    prepare(inbound) {
+      const body = inbound.body;
+      switch (body.kind) {
+        case "command":
+          return command(inbound, body.text, SLASH_COMMAND);
+        case "mention":
+          return command(inbound, body.text, BOT_MENTION);
+        case "action":
+          if (body.actionId === ActionIds.acknowledge) {
+            return { run: once(inbound, () => acknowledge(ctx, inbound, body.value)) };
+          }
+          return { run: nothingToDo };
+        case "form":
+          return form(inbound, body.callbackId, body.values);
+      }
+    },
+  };
+}

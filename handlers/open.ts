@@ -1,0 +1,84 @@
+import { UsageError } from "../src/core/errors.js";
+import { type Incident, incidentId, type Severity, severityLabel } from "../src/core/incident/incident.js";
+import type { TimelineEvent } from "../src/core/incident/timeline.js";
+import { escapeMarkup } from "../src/core/markup.js";
+import { findCommander } from "../src/core/oncall/commander.js";
+import { personByPlatformId } from "../src/core/oncall/people.js";
+import type { Inbound } from "../src/core/ports.js";
+import type { Settings } from "../src/core/settings.js";
+import type { HandlerContext } from "./context.js";
+
+/** Severity when the reporter names none: serious enough to page, not an all-hands emergency. */
+export const DEFAULT_SEVERITY: Severity = "sev3";
+
+export interface OpenRequest {
+  title: string;
+  severity?: Severity;
+  service?: string;
+  description?: string;
+}
+
+/** Checks an open request against the config without any I/O, so a mistake is answered in the ack. */
+export function validateOpen(settings: Settings, request: OpenRequest): void {
+  if (request.service && !settings.services.some((s) => s.id === request.service)) {
+    const known = settings.services.map((s) => `\`service:${s.id}\``).join(", ");
+    throw new UsageError(
+      `Unknown service \`${escapeMarkup(request.service)}\`. ${known ? `Known services: ${known}.` : "No services are configured."} Leave it out if you are not sure; the incident still opens.`,
+      "unknown_service",
+    );
+  }
+}
+
+/**
+ * Opens an incident: allocates its number, decides who commands it, stores it with its first timeline event,
+ * and hands the slow chat work (channel, invitations, kickoff, page, announcement) to the durable effects job.
+ */
+export async function openIncident(
+  ctx: HandlerContext,
+  inbound: Inbound,
+  request: OpenRequest,
+): Promise<Incident> {
+  validateOpen(ctx.settings, request);
+  const now = ctx.clock.now();
+  const number = await ctx.store.nextNumber();
+  const lookup = findCommander(ctx.settings, request.service, inbound.platform, now);
+  const reporter = personByPlatformId(ctx.settings, inbound.platform, inbound.actor);
+  const at = now.toISOString();
+  const incident: Incident = {
+    id: incidentId(number),
+    number,
+    title: request.title,
+    description: request.description,
+    kind: "incident",
+    severity: request.severity ?? DEFAULT_SEVERITY,
+    service: request.service,
+    state: "triggered",
+    platform: inbound.platform,
+    origin: { conversationId: inbound.conversationId, responseUrl: inbound.responseUrl },
+    reporters: [{ platformUserId: inbound.actor, personId: reporter?.id }],
+    commander: lookup.found ? lookup.commander : undefined,
+    commanderMissingReason: lookup.found ? undefined : lookup.reason,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const opened: TimelineEvent = {
+    type: "incident_opened",
+    at,
+    recordedAt: at,
+    actor: inbound.actor,
+    data: {
+      title: incident.title,
+      severity: severityLabel(incident.severity),
+      service: incident.service ?? "",
+      commander: incident.commander?.platformUserId ?? "",
+      policy: lookup.policy?.id ?? "",
+    },
+  };
+  await ctx.store.create(incident, opened);
+  ctx.logger.info(
+    { incident: incident.id, severity: incident.severity, service: incident.service },
+    "incident opened",
+  );
+  await ctx.jobs.enqueueOpenEffects(incident.id);
+  return incident;
+}

@@ -1,0 +1,165 @@
+import { App, type BlockAction, ExpressReceiver, LogLevel } from "@slack/bolt";
+import type { Express } from "express";
+import type { Plan } from "../../../handlers/context.js";
+import type { SlackMode } from "../../config/env.js";
+import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
+import { baseActionId, modalValues, toBlockKit } from "./block-kit.js";
+import { fromSlackText } from "./mrkdwn.js";
+import { createSlackPlatform } from "./slack-platform.js";
+
+export interface SlackAdapterOptions {
+  mode: SlackMode;
+  /** The one HTTP server's app; the receiver mounts POST /slack/events on it (HTTP mode). */
+  expressApp: Express;
+  prepare: (inbound: Inbound) => Plan;
+  logger: Logger;
+}
+
+export interface SlackAdapter {
+  app: App;
+  platform: ChatPlatform;
+  /** Socket Mode connects here; HTTP mode is served by the shared server. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+/**
+ * Bolt, wired so that every request is verified by Bolt's own receiver (signature and 5-minute window), acked
+ * before any slow work, and turned into a neutral Inbound. What to ack with is decided without I/O by the
+ * dispatcher; the rest of the work runs after the HTTP response has gone.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { mode, prepare, logger } = options;
+  const clientOptions = mode.apiUrl ? { slackApiUrl: mode.apiUrl } : {};
+  const boltLogLevel = LogLevel.WARN;
+  const app =
+    mode.kind === "http"
+      ? new App({
+          token: mode.botToken,
+          receiver: new ExpressReceiver({
+            signingSecret: mode.signingSecret,
+            app: options.expressApp,
+            endpoints: SLACK_EVENTS_PATH,
+            processBeforeResponse: false,
+            logLevel: boltLogLevel,
+          }),
+          clientOptions,
+          logLevel: boltLogLevel,
+        })
+      : new App({
+          token: mode.botToken,
+          appToken: mode.appToken,
+          socketMode: true,
+          clientOptions,
+          logLevel: boltLogLevel,
+        });
+  const platform = createSlackPlatform(app.client, logger);
+
+  const runSafely = async (plan: Plan) => {
+    try {
+      await plan.run();
+    } catch (err) {
+      // The dispatcher answers the person itself; anything reaching here is a bug worth a loud log line.
+      logger.error({ err: String(err) }, "unhandled error after ack");
+    }
+  };
+
+  app.command(/.*/, async ({ command, ack }) => {
+    const plan = prepare({
+      platform: "slack",
+      actor: command.user_id,
+      conversationId: command.channel_id,
+      deliveryId: `command-${command.trigger_id}`,
+      triggerId: command.trigger_id,
+      responseUrl: command.response_url,
+      body: { kind: "command", text: fromSlackText(command.text ?? "") },
+    });
+    await ack(plan.ack ? { response_type: "ephemeral", ...toBlockKit(plan.ack) } : undefined);
+    await runSafely(plan);
+  });
+
+  app.event("app_mention", async ({ event }) => {
+    // Keyed on the message, not the event id: Slack has re-sent one message under a new event id.
+    const text = fromSlackText(event.text.replace(/^\s*<@[A-Z0-9]+(\|[^>]*)?>\s*/, ""));
+    const inbound: Inbound = {
+      platform: "slack",
+      actor: event.user ?? "",
+      conversationId: event.channel,
+      deliveryId: `mention-${event.channel}-${event.ts}`,
+      body: { kind: "mention", text },
+    };
+    const plan = prepare(inbound);
+    if (plan.ack) {
+      await platform
+        .replyEphemeral({ userId: inbound.actor, conversationId: inbound.conversationId }, plan.ack)
+        .catch((err: unknown) => logger.warn({ err: String(err) }, "could not answer a mention"));
+    }
+    await runSafely(plan);
+  });
+
+  app.action<BlockAction>(/.*/, async ({ body, action, ack }) => {
+    await ack();
+    const a = action as { action_id: string; value?: string };
+    const plan = prepare({
+      platform: "slack",
+      actor: body.user.id,
+      conversationId: body.channel?.id ?? body.container?.channel_id ?? "",
+      deliveryId: `action-${body.trigger_id}-${a.action_id}`,
+      triggerId: body.trigger_id,
+      responseUrl: body.response_url,
+      body: {
+        kind: "action",
+        actionId: baseActionId(a.action_id),
+        value: a.value,
+        messageId: body.message?.ts,
+      },
+    });
+    if (plan.ack) {
+      await platform
+        .replyEphemeral(
+          { userId: body.user.id, conversationId: body.channel?.id ?? "", responseUrl: body.response_url },
+          plan.ack,
+        )
+        .catch((err: unknown) => logger.warn({ err: String(err) }, "could not answer a click"));
+    }
+    await runSafely(plan);
+  });
+
+  app.view(/.*/, async ({ body, view, ack }) => {
+    const plan = prepare({
+      platform: "slack",
+      actor: body.user.id,
+      conversationId: view.private_metadata ?? "",
+      deliveryId: `form-${view.id}-${view.hash}`,
+      body: {
+        kind: "form",
+        callbackId: view.callback_id,
+        values: modalValues(view.state as Parameters<typeof modalValues>[0]),
+        state: view.private_metadata,
+      },
+    });
+    if (plan.formErrors) {
+      await ack({ response_action: "errors", errors: plan.formErrors });
+      return;
+    }
+    await ack();
+    await runSafely(plan);
+  });
+
+  app.error(async (err) => {
+    logger.error({ err: err.message, code: (err as { code?: string }).code }, "Slack adapter error");
+  });
+
+  return {
+    app,
+    platform,
+    async start() {
+      if (mode.kind === "socket") await app.start();
+    },
+    async stop() {
+      if (mode.kind === "socket") await app.stop();
+    },
+  };
+}

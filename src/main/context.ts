@@ -1,0 +1,51 @@
+import type { Redis } from "ioredis";
+import type { HandlerContext } from "../../handlers/context.js";
+import type { Env } from "../config/env.js";
+import { loadConfigFile } from "../config/file.js";
+import type { Platform } from "../core/platform.js";
+import { type ChatPlatform, type JobScheduler, type Logger, systemClock } from "../core/ports.js";
+import type { Settings } from "../core/settings.js";
+import { loadTemplates } from "../core/templates/load.js";
+import type { TemplateName } from "../core/templates/registry.js";
+import { createRedisIdempotencyStore } from "../infra/redis/idempotency-store.js";
+import { createRedisIncidentStore } from "../infra/redis/incident-store.js";
+import type { Keys } from "../infra/redis/keys.js";
+import { guardUnavailable } from "../infra/redis/unavailable.js";
+import { DEFAULT_TEMPLATES, DEMO_CONFIG } from "./paths.js";
+
+/** Everything that is read from disk once at start-up; any mistake stops the process before it serves. */
+export async function loadStatic(
+  env: Env,
+): Promise<{ settings: Settings; render: HandlerContext["render"] }> {
+  const settings = loadConfigFile(env.configPath ?? DEMO_CONFIG);
+  const templates = await loadTemplates(env.templatesDir ?? DEFAULT_TEMPLATES);
+  return {
+    settings,
+    render: (name, vars) => templates.render(name as TemplateName, vars as never),
+  };
+}
+
+export function buildHandlerContext(parts: {
+  settings: Settings;
+  render: HandlerContext["render"];
+  redis: Redis;
+  keys: Keys;
+  jobs: JobScheduler;
+  platforms: Partial<Record<Platform, ChatPlatform>>;
+  logger: Logger;
+}): HandlerContext {
+  return {
+    settings: parts.settings,
+    render: parts.render,
+    store: guardUnavailable(createRedisIncidentStore(parts.redis, parts.keys)),
+    idempotency: guardUnavailable(createRedisIdempotencyStore(parts.redis, parts.keys)),
+    jobs: guardUnavailable(parts.jobs),
+    platform(name) {
+      const platform = parts.platforms[name];
+      if (!platform) throw new Error(`The ${name} platform is not configured in this process.`);
+      return platform;
+    },
+    clock: systemClock,
+    logger: parts.logger,
+  };
+}

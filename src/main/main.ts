@@ -1,0 +1,44 @@
+import { parseEnv } from "../config/env.js";
+import { FirebreakError } from "../core/errors.js";
+import { createLogger } from "./logger.js";
+import { type Role, startRuntime } from "./runtime.js";
+
+/**
+ * Process entry: parse the environment, start the role, stop gracefully on SIGTERM/SIGINT. Configuration
+ * mistakes print a readable message (no stack trace) and exit non-zero before anything is served.
+ */
+export async function main(role: Role): Promise<void> {
+  let env: ReturnType<typeof parseEnv>;
+  try {
+    env = parseEnv(process.env);
+  } catch (err) {
+    process.stderr.write(`firebreak: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(env.logLevel);
+  let running: Awaited<ReturnType<typeof startRuntime>>;
+  try {
+    running = await startRuntime(env, role, logger);
+  } catch (err) {
+    const known =
+      err instanceof FirebreakError ||
+      (err instanceof Error && /Cannot reach Redis|No Slack credentials/.test(err.message));
+    process.stderr.write(`firebreak: ${known ? (err as Error).message : (err as Error).stack}\n`);
+    process.exit(known ? 2 : 1);
+  }
+  if (running.url && !env.slack) {
+    process.stdout.write(`\nFirebreak playground: http://localhost:${running.port}/\n\n`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await running.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}

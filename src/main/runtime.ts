@@ -1,0 +1,136 @@
+import type { Server } from "node:http";
+import { WebClient } from "@slack/web-api";
+import express from "express";
+import type { Redis } from "ioredis";
+import { replyTarget } from "../../handlers/context.js";
+import { createDispatcher } from "../../handlers/dispatch.js";
+import { runOpenEffects } from "../../handlers/open-effects.js";
+import { createPlayground } from "../adapters/playground/index.js";
+import { createSlackAdapter, type SlackAdapter } from "../adapters/slack/bolt-app.js";
+import { createSlackPlatform } from "../adapters/slack/slack-platform.js";
+import type { Env } from "../config/env.js";
+import type { ChatPlatform, Inbound, Logger } from "../core/ports.js";
+import { createHealthRouter } from "../http/health.js";
+import { createEffectsProducer, createEffectsWorker } from "../infra/queue/effects-queue.js";
+import { connectRedis } from "../infra/redis/connection.js";
+import { createKeys } from "../infra/redis/keys.js";
+import { checkRedisSafety } from "../infra/redis/safety-check.js";
+import { buildHandlerContext, loadStatic } from "./context.js";
+
+export type Role = "web" | "worker" | "all";
+
+export interface Running {
+  /** Base URL of the web server, when this process serves one. */
+  url?: string;
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the pieces a process role needs. `web` serves HTTP (Slack endpoint or playground, health), `worker`
+ * runs the queue workers, `all` does both in one process, which is what `npm start` and the playground use.
+ */
+export async function startRuntime(env: Env, role: Role, logger: Logger): Promise<Running> {
+  const { settings, render } = await loadStatic(env);
+  if (!env.slack && role !== "all") {
+    throw new Error(
+      "No Slack credentials are set. The playground runs in one process: use `npm start`. To run web and worker separately, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN).",
+    );
+  }
+  const redis = await connectRedis(env.redisUrl, "request");
+  const safety = await checkRedisSafety(redis);
+  for (const warning of safety.warnings) logger.warn({ redis: safety.version }, warning);
+  const keys = createKeys(env.redisPrefix);
+  const producer = createEffectsProducer(env.redisUrl, keys);
+  const stops: Array<() => Promise<void>> = [];
+
+  const expressApp = express();
+  expressApp.disable("x-powered-by");
+  let server: Server | undefined;
+  let slack: SlackAdapter | undefined;
+  let platform: ChatPlatform;
+  const platforms: Parameters<typeof buildHandlerContext>[0]["platforms"] = {};
+  // The dispatcher is created after the platform exists; the adapters reach it through this indirection.
+  let prepare: ReturnType<typeof createDispatcher>["prepare"] = () => {
+    throw new Error("not ready");
+  };
+
+  if (env.slack) {
+    if (role === "worker") {
+      const client = new WebClient(
+        env.slack.botToken,
+        env.slack.apiUrl ? { slackApiUrl: env.slack.apiUrl } : {},
+      );
+      platform = createSlackPlatform(client, logger);
+    } else {
+      slack = createSlackAdapter({ mode: env.slack, expressApp, prepare: (i) => prepare(i), logger });
+      platform = slack.platform;
+    }
+    platforms.slack = platform;
+  } else {
+    const playground = createPlayground({
+      people: settings.people,
+      channels: ["general", settings.announceChannel],
+      logger,
+      onInbound: async (inbound: Inbound) => {
+        const plan = prepare(inbound);
+        if (plan.formErrors) return { formErrors: plan.formErrors };
+        if (plan.ack) await platform.replyEphemeral(replyTarget(inbound), plan.ack);
+        await plan.run();
+        return undefined;
+      },
+    });
+    platform = playground.platform;
+    platforms.playground = platform;
+    expressApp.use(playground.router);
+    // Live event streams would otherwise keep server.close() waiting for every open browser tab.
+    stops.push(async () => playground.close());
+  }
+
+  const ctx = buildHandlerContext({ settings, render, redis, keys, jobs: producer, platforms, logger });
+  prepare = createDispatcher(ctx).prepare;
+  expressApp.use(createHealthRouter(redis));
+
+  if (role !== "worker") {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = expressApp.listen(env.port, () => resolve(s));
+      s.once("error", reject);
+    });
+    // Slack gives 3 s per request; keep-alive sockets outliving the load balancer's would drop requests.
+    server.keepAliveTimeout = 65_000;
+    if (slack) await slack.start();
+    stops.push(async () => {
+      await slack?.stop();
+      await new Promise<void>((resolve) => server?.close(() => resolve()));
+    });
+  }
+  if (role !== "web") {
+    const worker = createEffectsWorker(
+      env.redisUrl,
+      keys,
+      { openEffects: (id) => runOpenEffects(ctx, id) },
+      logger,
+    );
+    stops.push(() => worker.close());
+  }
+  stops.push(() => producer.close());
+  stops.push(async () => void redis.disconnect());
+
+  const address = server?.address();
+  const port = typeof address === "object" && address ? address.port : undefined;
+  logger.info(
+    { role, port, mode: env.slack ? `slack-${env.slack.kind}` : "playground" },
+    "Firebreak started",
+  );
+  return {
+    url: port ? `http://127.0.0.1:${port}` : undefined,
+    port,
+    async stop() {
+      for (const stop of stops) {
+        await stop().catch((err: unknown) => logger.warn({ err: String(err) }, "error while stopping"));
+      }
+    },
+  };
+}
+
+export type { Redis };
