@@ -1,28 +1,17 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPlayground, type PlaygroundState } from "../../src/adapters/playground/index.js";
 import { escapeMarkup, userRef } from "../../src/core/markup.js";
 import type { ChatPlatform, Inbound } from "../../src/core/ports.js";
+import { CHROMIUM, launchChromium } from "../helpers/browser.js";
 
 /**
  * The playground page in headless Chromium against a fake core, so the browser side (composer, live stream,
  * buttons, forms, acting-as) is tested without Redis. The full bot is driven the same way by other e2e tests.
  */
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let browser: Browser;
 let server: ReturnType<express.Express["listen"]>;
@@ -119,7 +108,7 @@ beforeAll(async () => {
   server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

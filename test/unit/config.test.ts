@@ -130,11 +130,7 @@ describe("config file", () => {
       "- { notify: [team:dana], after: 30m }",
       /a target is rotation:<id> or person:<id>/,
     ],
-    [
-      "timezone: Europe/Berlin                 #",
-      "timzone: Europe/Berlin                 #",
-      /unknown key\(s\) "timzone"/,
-    ],
+    ["timezone: Europe/Berlin #", "timzone: Europe/Berlin #", /unknown key\(s\) "timzone"/],
   ])("rejects %s → %s", (from, to, message) => {
     expect(demo.includes(from)).toBe(true);
     expect(configError(demo.replace(from, to))).toMatch(message);
