@@ -38,7 +38,18 @@ function isOpen(incident: Incident): boolean {
   return incident.state !== "closed";
 }
 
-export function createRedisIncidentStore(redis: Redis, keys: Keys): IncidentStore {
+interface ScriptedRedis extends Redis {
+  firebreakCreateIncident(...args: string[]): Promise<number>;
+  firebreakUpdateIncident(...args: string[]): Promise<number>;
+}
+
+export function createRedisIncidentStore(client: Redis, keys: Keys): IncidentStore {
+  // Defined once per connection: ioredis then sends EVALSHA, not the script text, on every write.
+  if (!("firebreakCreateIncident" in client)) {
+    client.defineCommand("firebreakCreateIncident", { numberOfKeys: 3, lua: CREATE });
+    client.defineCommand("firebreakUpdateIncident", { numberOfKeys: 3, lua: UPDATE });
+  }
+  const redis = client as ScriptedRedis;
   const keysFor = (id: string) => [keys.incident(id), keys.timeline(id), keys.openIncidents()];
 
   const read = async (id: string): Promise<{ incident: Incident; version: string } | null> => {
@@ -53,9 +64,7 @@ export function createRedisIncidentStore(redis: Redis, keys: Keys): IncidentStor
     },
 
     async create(incident, opened) {
-      const created = await redis.eval(
-        CREATE,
-        3,
+      const created = await redis.firebreakCreateIncident(
         ...keysFor(incident.id),
         JSON.stringify(incident),
         String(Date.parse(incident.createdAt)),
@@ -77,9 +86,7 @@ export function createRedisIncidentStore(redis: Redis, keys: Keys): IncidentStor
         if (!result) return { incident: current.incident, changed: false };
         const next = result.incident;
         const events = result.events ?? [];
-        const done = await redis.eval(
-          UPDATE,
-          3,
+        const done = await redis.firebreakUpdateIncident(
           ...keysFor(id),
           current.version,
           JSON.stringify(next),
