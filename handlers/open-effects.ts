@@ -2,6 +2,7 @@ import { NameTakenError, PlatformError } from "../src/core/errors.js";
 import { incidentChannelName, withSuffix } from "../src/core/incident/channel-name.js";
 import type { Incident } from "../src/core/incident/incident.js";
 import type { TimelineEvent } from "../src/core/incident/timeline.js";
+import type { Message } from "../src/core/message.js";
 import type { ChatPlatform } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
@@ -108,17 +109,20 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
 
   // 4. Tell everyone, then tell the reporter where to go.
   await once("announced", () => announce(ctx, chat, incident, ctx.render("announcement", vars)));
-  await once("replied", async () => {
-    await chat.replyEphemeral(
-      {
-        userId: incident.reporters[0]?.platformUserId ?? "",
-        conversationId: incident.origin.conversationId,
-        responseUrl: incident.origin.responseUrl,
-      },
-      ctx.render("opened-reply", vars),
-    );
-    return "1";
-  });
+  await once("replied", () => replyToReporter(chat, incident, ctx.render("opened-reply", vars)));
+}
+
+/** Tells the reporter, where they typed the command and only them. */
+async function replyToReporter(chat: ChatPlatform, incident: Incident, message: Message): Promise<string> {
+  await chat.replyEphemeral(
+    {
+      userId: incident.reporters[0]?.platformUserId ?? "",
+      conversationId: incident.origin.conversationId,
+      responseUrl: incident.origin.responseUrl,
+    },
+    message,
+  );
+  return "1";
 }
 
 async function createUniqueChannel(
@@ -160,7 +164,7 @@ async function announce(
   ctx: HandlerContext,
   chat: ChatPlatform,
   incident: Incident,
-  message: ReturnType<HandlerContext["render"]>,
+  message: Message,
 ): Promise<string> {
   const channel = await chat.resolveChannel(ctx.settings.announceChannel);
   if (!channel) {
@@ -204,15 +208,5 @@ async function reportChannelFailure(
   });
   // The incident is real even without a channel: announce it loudly and tell the reporter why.
   await once("announced", () => announce(ctx, chat, incident, ctx.render("channel-failed", vars)));
-  await once("replied", async () => {
-    await chat.replyEphemeral(
-      {
-        userId: incident.reporters[0]?.platformUserId ?? "",
-        conversationId: incident.origin.conversationId,
-        responseUrl: incident.origin.responseUrl,
-      },
-      ctx.render("channel-failed", vars),
-    );
-    return "1";
-  });
+  await once("replied", () => replyToReporter(chat, incident, ctx.render("channel-failed", vars)));
 }
