@@ -59,6 +59,16 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
     };
 
   const answer = (message: Message): Plan => ({ ack: message, run: nothingToDo });
+  // Help never changes while the process runs; rendering it once keeps the ack path cheap under load.
+  const helpCache = new Map<string, Message>();
+  const help = (invocation: string): Message => {
+    let message = helpCache.get(invocation);
+    if (!message) {
+      message = helpMessage(ctx, invocation);
+      helpCache.set(invocation, message);
+    }
+    return message;
+  };
 
   const open = (inbound: Inbound, request: OpenRequest): Plan => {
     try {
@@ -83,7 +93,7 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
     const cmd = parsed.command;
     switch (cmd.name) {
       case "help":
-        return answer(helpMessage(ctx, invocation));
+        return answer(help(invocation));
       case "open":
         return open(inbound, { title: cmd.title, severity: cmd.severity, service: cmd.service });
       case "open_form":
