@@ -1,5 +1,3 @@
-import { UsageError } from "./errors.js";
-
 /** Durations as people write them in config and commands: `30s`, `5m`, `2h`, `1d`, `1w`, or `1h30m`. */
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const PART = /(\d+)\s*([smhdw])/gy;
@@ -17,14 +15,6 @@ export function parseDuration(text: string): number | null {
   }
   if (consumed !== src.length || total <= 0 || !Number.isSafeInteger(total)) return null;
   return total;
-}
-
-export function requireDuration(text: string, what: string): number {
-  const ms = parseDuration(text);
-  if (ms === null) {
-    throw new UsageError(`${what} "${text}" is not a duration. Write it like 30s, 5m, 2h, 1d or 1w.`);
-  }
-  return ms;
 }
 
 /** The shortest faithful way to write a duration: 90 minutes -> "1h30m". */

@@ -11,14 +11,14 @@ import { createRedisIdempotencyStore } from "../infra/redis/idempotency-store.js
 import { createRedisIncidentStore } from "../infra/redis/incident-store.js";
 import type { Keys } from "../infra/redis/keys.js";
 import { guardUnavailable } from "../infra/redis/unavailable.js";
-import { DEFAULT_TEMPLATES, DEMO_CONFIG } from "./paths.js";
+import { DEMO_CONFIG } from "./paths.js";
 
 /** Everything that is read from disk once at start-up; any mistake stops the process before it serves. */
 export async function loadStatic(
   env: Env,
 ): Promise<{ settings: Settings; render: HandlerContext["render"] }> {
   const settings = loadConfigFile(env.configPath ?? DEMO_CONFIG);
-  const templates = await loadTemplates(env.templatesDir ?? DEFAULT_TEMPLATES);
+  const templates = await loadTemplates(env.templatesDir);
   return {
     settings,
     render: (name, vars) => templates.render(name as TemplateName, vars as never),

@@ -1,7 +1,6 @@
 import type { Server } from "node:http";
 import { WebClient } from "@slack/web-api";
 import express from "express";
-import type { Redis } from "ioredis";
 import { replyTarget } from "../../handlers/context.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
@@ -132,5 +131,3 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
     },
   };
 }
-
-export type { Redis };

@@ -14,8 +14,6 @@ export interface Keys {
   effects(scope: string): string;
   /** The prefix BullMQ builds its own keys under. */
   queuePrefix(): string;
-  /** Pattern matching every key of this prefix (cleanup in tests and tooling). */
-  all(): string;
 }
 
 export function createKeys(prefix: string): Keys {
@@ -30,6 +28,5 @@ export function createKeys(prefix: string): Keys {
     delivery: (key) => k("delivery", key),
     effects: (scope) => k("effects", scope),
     queuePrefix: () => k("bull"),
-    all: () => `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:*`,
   };
 }
