@@ -1,5 +1,6 @@
+import { markupToPlain as toPlain } from "../../core/markup.js";
 import type { Block, Form, Message } from "../../core/message.js";
-import { toMrkdwn, toPlain } from "./mrkdwn.js";
+import { toMrkdwn } from "./mrkdwn.js";
 
 /** Slack's documented limits (PLATFORMS.md §1.8); the renderer stays inside them rather than be rejected. */
 const LIMITS = {

@@ -1,6 +1,6 @@
 import { App, type BlockAction, ExpressReceiver, LogLevel } from "@slack/bolt";
 import type { Express } from "express";
-import type { Plan } from "../../../handlers/context.js";
+import { type Plan, replyTarget } from "../../../handlers/context.js";
 import type { SlackMode } from "../../config/env.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { baseActionId, modalValues, toBlockKit } from "./block-kit.js";
@@ -66,6 +66,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   };
 
+  /** Where Slack's ack cannot carry the answer (events, clicks), it follows as an ephemeral message. */
+  const answerThenRun = async (inbound: Inbound) => {
+    const plan = prepare(inbound);
+    if (plan.ack) {
+      await platform
+        .replyEphemeral(replyTarget(inbound), plan.ack)
+        .catch((err: unknown) =>
+          logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
+        );
+    }
+    await runSafely(plan);
+  };
+
   app.command(/.*/, async ({ command, ack }) => {
     const plan = prepare({
       platform: "slack",
@@ -90,19 +103,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       deliveryId: `mention-${event.channel}-${event.ts}`,
       body: { kind: "mention", text },
     };
-    const plan = prepare(inbound);
-    if (plan.ack) {
-      await platform
-        .replyEphemeral({ userId: inbound.actor, conversationId: inbound.conversationId }, plan.ack)
-        .catch((err: unknown) => logger.warn({ err: String(err) }, "could not answer a mention"));
-    }
-    await runSafely(plan);
+    await answerThenRun(inbound);
   });
 
   app.action<BlockAction>(/.*/, async ({ body, action, ack }) => {
     await ack();
     const a = action as { action_id: string; value?: string };
-    const plan = prepare({
+    await answerThenRun({
       platform: "slack",
       actor: body.user.id,
       conversationId: body.channel?.id ?? body.container?.channel_id ?? "",
@@ -116,15 +123,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         messageId: body.message?.ts,
       },
     });
-    if (plan.ack) {
-      await platform
-        .replyEphemeral(
-          { userId: body.user.id, conversationId: body.channel?.id ?? "", responseUrl: body.response_url },
-          plan.ack,
-        )
-        .catch((err: unknown) => logger.warn({ err: String(err) }, "could not answer a click"));
-    }
-    await runSafely(plan);
   });
 
   app.view(/.*/, async ({ body, view, ack }) => {

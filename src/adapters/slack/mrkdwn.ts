@@ -38,21 +38,6 @@ export function toMrkdwn(markup: string): string {
   return parseMarkup(markup).map(renderSpan).join("");
 }
 
-/** Plain text (for header blocks and button labels): markup removed, nothing escaped (Slack shows it as is). */
-export function toPlain(markup: string): string {
-  return parseMarkup(markup)
-    .map((s) =>
-      s.kind === "user"
-        ? `@${s.id}`
-        : s.kind === "channel"
-          ? `#${s.id}`
-          : s.kind === "link"
-            ? s.label
-            : s.text,
-    )
-    .join("");
-}
-
 /**
  * Slack's escaped command text → the neutral command text the grammar reads: user mentions stay `<@U…>`, every
  * other token becomes the plain text the person saw (`<!here>` → `@here`, `<#C1|ops>` → `#ops`, links → URL,

@@ -14,10 +14,10 @@ const RETRYABLE = new Set([
 ]);
 
 /** Turns a Web API failure into our error types at the boundary, so handlers never see SDK errors. */
-export function translateSlackError(err: unknown, method: string): never {
+export function translateSlackError(err: unknown, method: string, channelName = ""): never {
   const e = err as { code?: string; data?: { error?: string }; message?: string };
   const code = e.data?.error;
-  if (code === "name_taken") throw new NameTakenError("");
+  if (code === "name_taken") throw new NameTakenError(channelName);
   if (code) throw new PlatformError(code, `Slack refused ${method}: ${code}`, RETRYABLE.has(code));
   // HTTP errors, timeouts and refused connections: Slack may be down; a retry later can succeed.
   throw new PlatformError(
@@ -51,20 +51,16 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
     maxChannelNameLength: 80,
 
     async createChannel(name, options) {
-      try {
-        const res = await client.conversations.create({ name });
-        const channel = res.channel as { id: string; name: string };
-        if (options.topic) {
-          await call("conversations.setTopic", () =>
-            client.conversations.setTopic({ channel: channel.id, topic: options.topic?.slice(0, 250) ?? "" }),
-          ).catch((err: unknown) => logger.warn({ err: String(err) }, "could not set the channel topic"));
-        }
-        return { id: channel.id, name: channel.name };
-      } catch (err) {
-        if ((err as { data?: { error?: string } }).data?.error === "name_taken")
-          throw new NameTakenError(name);
-        return translateSlackError(err, "conversations.create");
+      const res = await client.conversations
+        .create({ name })
+        .catch((err: unknown) => translateSlackError(err, "conversations.create", name));
+      const channel = res.channel as { id: string; name: string };
+      if (options.topic) {
+        await call("conversations.setTopic", () =>
+          client.conversations.setTopic({ channel: channel.id, topic: options.topic?.slice(0, 250) ?? "" }),
+        ).catch((err: unknown) => logger.warn({ err: String(err) }, "could not set the channel topic"));
       }
+      return { id: channel.id, name: channel.name };
     },
 
     async invite(channelId, userIds) {
