@@ -1,5 +1,6 @@
 import { NotFoundError, UsageError } from "../src/core/errors.js";
 import type { Incident } from "../src/core/incident/incident.js";
+import { timelineEvent } from "../src/core/incident/timeline.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { replyTarget } from "./context.js";
@@ -31,12 +32,12 @@ export async function acknowledge(ctx: HandlerContext, inbound: Inbound, inciden
     ? await ctx.store.get(incidentId)
     : await incidentInConversation(ctx, inbound, "ack");
   if (!incident) throw new NotFoundError(`Incident ${incidentId} does not exist any more.`);
-  const at = ctx.clock.now().toISOString();
+  const now = ctx.clock.now();
   const { incident: updated, changed } = await ctx.store.update(incident.id, (current) =>
     current.state === "triggered"
       ? {
-          incident: { ...current, state: "acknowledged", updatedAt: at },
-          events: [{ type: "acknowledged", at, recordedAt: at, actor: inbound.actor, data: {} }],
+          incident: { ...current, state: "acknowledged", updatedAt: now.toISOString() },
+          events: [timelineEvent("acknowledged", now, {}, inbound.actor)],
         }
       : null,
   );

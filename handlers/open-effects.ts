@@ -1,7 +1,7 @@
 import { NameTakenError, PlatformError } from "../src/core/errors.js";
 import { incidentChannelName, withSuffix } from "../src/core/incident/channel-name.js";
 import type { Incident } from "../src/core/incident/incident.js";
-import type { TimelineEvent } from "../src/core/incident/timeline.js";
+import { type TimelineEventType, timelineEvent } from "../src/core/incident/timeline.js";
 import type { Message } from "../src/core/message.js";
 import type { ChatPlatform } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
@@ -30,10 +30,8 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
     await ctx.idempotency.remember(incident.id, step, value);
     return value;
   };
-  const event = (type: TimelineEvent["type"], data: Record<string, string> = {}): TimelineEvent => {
-    const at = ctx.clock.now().toISOString();
-    return { type, at, recordedAt: at, data };
-  };
+  const event = (type: TimelineEventType, data: Record<string, string> = {}) =>
+    timelineEvent(type, ctx.clock.now(), data);
 
   // 1. The channel.
   if (!incident.channel) {
@@ -175,12 +173,10 @@ async function announce(
     return "missing";
   }
   const posted = await chat.post(channel, message);
-  await ctx.store.appendEvent(incident.id, {
-    type: "announced",
-    at: ctx.clock.now().toISOString(),
-    recordedAt: ctx.clock.now().toISOString(),
-    data: { channel, message: posted.messageId },
-  });
+  await ctx.store.appendEvent(
+    incident.id,
+    timelineEvent("announced", ctx.clock.now(), { channel, message: posted.messageId }),
+  );
   return posted.messageId;
 }
 
@@ -197,13 +193,10 @@ async function reportChannelFailure(
   );
   const vars = { ...incidentVars(ctx, incident), reason: err.message };
   await once("channel-failed", async () => {
-    const at = ctx.clock.now().toISOString();
-    await ctx.store.appendEvent(incident.id, {
-      type: "channel_creation_failed",
-      at,
-      recordedAt: at,
-      data: { reason: err.platformCode },
-    });
+    await ctx.store.appendEvent(
+      incident.id,
+      timelineEvent("channel_creation_failed", ctx.clock.now(), { reason: err.platformCode }),
+    );
     return "1";
   });
   // The incident is real even without a channel: announce it loudly and tell the reporter why.

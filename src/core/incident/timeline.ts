@@ -32,3 +32,14 @@ export interface TimelineEvent {
   /** Event-specific facts, flat strings so they fit a Redis stream entry. */
   data: Record<string, string>;
 }
+
+/** An event that is recorded as it happens (`at` and `recordedAt` are the same instant). */
+export function timelineEvent(
+  type: TimelineEventType,
+  now: Date,
+  data: Record<string, string> = {},
+  actor?: string,
+): TimelineEvent {
+  const at = now.toISOString();
+  return actor ? { type, at, recordedAt: at, actor, data } : { type, at, recordedAt: at, data };
+}
