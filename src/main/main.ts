@@ -20,9 +20,8 @@ export async function main(role: Role): Promise<void> {
   try {
     running = await startRuntime(env, role, logger);
   } catch (err) {
-    const known =
-      err instanceof FirebreakError ||
-      (err instanceof Error && /Cannot reach Redis|No Slack credentials/.test(err.message));
+    // Configuration and reachability problems are the operator's to fix: say what, without a stack trace.
+    const known = err instanceof FirebreakError;
     process.stderr.write(`firebreak: ${known ? (err as Error).message : (err as Error).stack}\n`);
     process.exit(known ? 2 : 1);
   }

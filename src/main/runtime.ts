@@ -8,6 +8,7 @@ import { createPlayground } from "../adapters/playground/index.js";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack/bolt-app.js";
 import { createSlackPlatform } from "../adapters/slack/slack-platform.js";
 import type { Env } from "../config/env.js";
+import { ConfigError } from "../core/errors.js";
 import type { ChatPlatform, Inbound, Logger } from "../core/ports.js";
 import { createHealthRouter } from "../http/health.js";
 import { createEffectsProducer, createEffectsWorker } from "../infra/queue/effects-queue.js";
@@ -32,11 +33,16 @@ export interface Running {
 export async function startRuntime(env: Env, role: Role, logger: Logger): Promise<Running> {
   const { settings, render } = await loadStatic(env);
   if (!env.slack && role !== "all") {
-    throw new Error(
+    throw new ConfigError(
       "No Slack credentials are set. The playground runs in one process: use `npm start`. To run web and worker separately, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN).",
     );
   }
-  const redis = await connectRedis(env.redisUrl, "request");
+  const redis = await connectRedis(env.redisUrl, "request", (err) =>
+    logger.warn(
+      { err: err.message },
+      "Redis connection problem; commands answer 'cannot act right now' until it is back",
+    ),
+  );
   const safety = await checkRedisSafety(redis);
   for (const warning of safety.warnings) logger.warn({ redis: safety.version }, warning);
   const keys = createKeys(env.redisPrefix);

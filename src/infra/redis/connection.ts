@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from "ioredis";
+import { UnavailableError } from "../../core/errors.js";
 
 /**
  * Two kinds of connection, tuned per RELIABILITY.md:
@@ -27,16 +28,26 @@ export function redisOptions(role: RedisRole): RedisOptions {
 }
 
 /** Connects and waits until Redis answers; throws a clear error when it cannot be reached. */
-export async function connectRedis(url: string, role: RedisRole): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  role: RedisRole,
+  onError: (err: Error) => void = () => {},
+): Promise<Redis> {
   const redis = new Redis(url, redisOptions(role));
+  // Without a listener ioredis prints every failed reconnect with a stack trace; the caller decides instead.
+  let lastError: Error | undefined;
+  redis.on("error", (err: Error) => {
+    lastError = err;
+    onError(err);
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
     const where = url.replace(/\/\/[^@]*@/, "//***@");
-    throw new Error(
-      `Cannot reach Redis at ${where} (${(err as Error).message}). Start Redis (redis-server) or set REDIS_URL.`,
+    throw new UnavailableError(
+      `Cannot reach Redis at ${where} (${(lastError ?? (err as Error)).message}). Start Redis (redis-server) or set REDIS_URL.`,
     );
   }
   return redis;
