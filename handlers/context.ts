@@ -8,6 +8,7 @@ import type {
   IncidentStore,
   JobScheduler,
   Logger,
+  Outbox,
   ReplyTarget,
 } from "../src/core/ports.js";
 import type { Settings } from "../src/core/settings.js";
@@ -21,6 +22,8 @@ export interface HandlerContext {
   store: IncidentStore;
   idempotency: IdempotencyStore;
   jobs: JobScheduler;
+  /** Every chat message a handler sends goes through here, never straight to the platform. */
+  outbox: Outbox;
   platform(name: Platform): ChatPlatform;
   render: Render;
   clock: Clock;

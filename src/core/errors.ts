@@ -40,6 +40,8 @@ export class PlatformError extends FirebreakError {
     readonly platformCode: string,
     message: string,
     readonly retryable = false,
+    /** When the platform said how long to wait (HTTP 429 Retry-After), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(`platform_${platformCode}`, message);
   }

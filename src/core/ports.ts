@@ -47,10 +47,17 @@ export interface ChatPlatform {
     options: { topic?: string; displayName?: string },
   ): Promise<{ id: string; name: string }>;
   invite(channelId: string, userIds: string[]): Promise<void>;
-  post(channelId: string, message: Message): Promise<PostedMessage>;
+  /**
+   * Posts a message. `key` (the outbox's idempotency key) is stored with the message in a way `findPosted` can
+   * read back, so a retry after an unknown outcome (a crash or a timeout mid-call) never posts twice.
+   */
+  post(channelId: string, message: Message, options?: { key?: string }): Promise<PostedMessage>;
+  /** The message this bot posted with `key` in the channel since `since`, or null when there is none. */
+  findPosted(channelId: string, key: string, since: Date): Promise<PostedMessage | null>;
   update(target: PostedMessage, message: Message): Promise<void>;
   pin(target: PostedMessage): Promise<void>;
-  sendDirect(userId: string, message: Message): Promise<PostedMessage>;
+  /** The id of the direct-message conversation between the bot and a person, opening it when needed. */
+  openDirect(userId: string): Promise<string>;
   replyEphemeral(to: ReplyTarget, message: Message): Promise<void>;
   openForm(triggerId: string, form: Form, to: ReplyTarget): Promise<void>;
   /** A channel id for a configured channel name (the announcement channel); null when it does not exist. */
@@ -98,10 +105,64 @@ export interface IdempotencyStore {
   recall(scope: string, step: string): Promise<string | null>;
 }
 
+/**
+ * One chat message (or an edit or pin of one) the bot wants delivered. `key` is its idempotency key, unique for
+ * ever (`INC-4/page`, `INC-4/update-3`): sending the same key again is a no-op, and it is what an edit or a pin
+ * names (`ref`) to reach a message posted earlier.
+ */
+export type OutboxOp =
+  | { kind: "post"; channelId: string; message: Message }
+  | { kind: "update"; channelId: string; ref: string; message: Message }
+  | { kind: "pin"; channelId: string; ref: string }
+  | { kind: "direct"; userId: string; message: Message }
+  | { kind: "ephemeral"; to: ReplyTarget; message: Message };
+
+export interface OutboxItem {
+  key: string;
+  platform: Platform;
+  op: OutboxOp;
+  /** For logs and metrics. */
+  incidentId?: string;
+}
+
+/**
+ * Every chat message goes through here: durable, retried with backoff (honouring 429 Retry-After), at most one
+ * post per second per channel, in order per channel (per person for direct and ephemeral messages). A platform
+ * outage delays a message; it never loses or duplicates one.
+ */
+export interface Outbox {
+  /** Queues items in the order given; a key queued before is ignored, so callers may retry freely. */
+  send(...items: OutboxItem[]): Promise<void>;
+  /** Where a delivered post landed; null while it is pending (or when the key is unknown). */
+  delivered(key: string): Promise<PostedMessage | null>;
+}
+
+/** The timed jobs of an incident. Each kind has one live generation; see `TimerState` in incident.ts. */
+export const TIMER_KINDS = ["escalation", "update"] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+export interface TimerRef {
+  incidentId: string;
+  kind: TimerKind;
+  /** The generation this job belongs to: a job whose generation is no longer the incident's does nothing. */
+  gen: number;
+  /** ISO 8601; a time in the past fires at once. */
+  dueAt: string;
+}
+
 /** Durable background work: jobs survive restarts and run once. */
 export interface JobScheduler {
   /** Runs the effects of opening an incident (channel, invitations, kickoff, page, announcement). */
   enqueueOpenEffects(incidentId: string): Promise<void>;
+  /**
+   * Schedules the job for one timer generation. Idempotent (the job id is derived from incident, kind and
+   * generation), so a reconciler may call it again for every timer it finds recorded on an incident.
+   */
+  scheduleTimer(timer: TimerRef): Promise<void>;
+  /** Removes a pending timer job; harmless when it already ran or never existed. */
+  cancelTimer(timer: Omit<TimerRef, "dueAt">): Promise<void>;
+  /** Timer jobs still pending for an incident, soonest first. */
+  pendingTimers(incidentId: string): Promise<TimerRef[]>;
 }
 
 export interface Clock {

@@ -32,6 +32,41 @@ export interface IncidentChannel {
   name: string;
 }
 
+/**
+ * A timer's durable state, kept on the incident so the incident's own optimistic write is the fence: a job
+ * acts only when its generation is the recorded `gen`, and records `firedGen` in the same write, so a re-run
+ * after a crash can tell "I already fired, finish my effects" from "I was replaced, do nothing".
+ */
+export interface TimerState {
+  /** Bumped on every (re)schedule and every firing; the pending job carries it. */
+  gen: number;
+  /** When the pending job fires; absent when nothing is scheduled (acknowledged, resolved). */
+  dueAt?: string;
+  /** The generation whose firing was last recorded. */
+  firedGen?: number;
+}
+
+export interface EscalationTimer extends TimerState {
+  /** Index of the escalation-policy step paged last (0: the first page at open). */
+  step: number;
+  /** How many times the last step has been repeated. */
+  repeats: number;
+}
+
+export interface UpdateTimer extends TimerState {
+  /** Consecutive update deadlines missed since the last update. */
+  misses: number;
+  /** Set by a snooze: no nudge before this instant. */
+  snoozedUntil?: string;
+}
+
+export interface StatusUpdate {
+  at: string;
+  text: string;
+  /** Platform user id of the author. */
+  actor: string;
+}
+
 export interface Incident {
   id: string; // "INC-12"
   number: number;
@@ -49,6 +84,8 @@ export interface Incident {
   /** Why no commander could be found, when none was. */
   commanderMissingReason?: string;
   channel?: IncidentChannel;
+  timers?: { escalation?: EscalationTimer; update?: UpdateTimer };
+  lastUpdate?: StatusUpdate;
   createdAt: string; // ISO 8601
   updatedAt: string;
 }
