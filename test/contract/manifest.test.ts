@@ -143,6 +143,11 @@ describe("manifest.yml matches what Firebreak needs", () => {
     // DMs to paged people, and private incident channels (created, invited into, topic set).
     if (!CONVERSATION_SCOPES.write.im.some((s) => granted.has(s))) uncovered.push("conversations.open (IM)");
     if (!CONVERSATION_SCOPES.write.private.some((s) => granted.has(s))) uncovered.push("private channels");
+    // The outbox's retry check (conversations.history) runs wherever the bot posts: DMs and private channels too.
+    if (!CONVERSATION_SCOPES.history.im.some((s) => granted.has(s)))
+      uncovered.push("conversations.history (IM)");
+    if (!CONVERSATION_SCOPES.history.private.some((s) => granted.has(s)))
+      uncovered.push("conversations.history (private)");
     expect(uncovered).toEqual([]);
   });
 });

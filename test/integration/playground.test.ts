@@ -52,7 +52,8 @@ async function fakeCore(inbound: Inbound): Promise<void> {
     const [verb = "", ...rest] = body.text.split(/\s+/);
     if (verb === "boom") throw new Error("kaboom");
     if (verb === "dm") {
-      await platform.sendDirect(inbound.actor, { text: "psst", blocks: [{ type: "section", text: "psst" }] });
+      const dm = await platform.openDirect(inbound.actor);
+      await platform.post(dm, { text: "psst", blocks: [{ type: "section", text: "psst" }] });
       return;
     }
     if (verb === "open" && rest.length === 0) {
@@ -433,8 +434,45 @@ describe("platform effects reach the page", () => {
     expect(bobSees.messages.some((m) => m.channelId === dm?.id)).toBe(false);
     // The DM is not a channel the core could resolve by name.
     expect(await platform.resolveChannel("firebreak")).toBeNull();
-    const again = await platform.sendDirect("dana", { text: "again", blocks: [] });
+    expect(await platform.openDirect("dana")).toBe(dm?.id);
+    expect(await platform.openDirect("dana")).toBe(dm?.id);
+    const again = await platform.post(dm?.id ?? "", { text: "again", blocks: [] });
     expect(again.channelId).toBe(dm?.id);
+  });
+
+  it("opens a DM once, even before anything was said in it", async () => {
+    const first = await platform.openDirect("bob");
+    expect(first).toMatch(/^D/);
+    expect(await platform.openDirect("bob")).toBe(first);
+    expect(state.dmWith("bob")?.id).toBe(first);
+    expect(state.messagesIn(first)).toEqual([]);
+    // Only Bob (and the bot) see it.
+    const aliceSees = await snapshot("alice");
+    expect(aliceSees.channels.some((c) => c.id === first)).toBe(false);
+  });
+
+  it("finds a message posted with an outbox key, and only that one, since a given time", async () => {
+    const id = channelId("incidents");
+    const before = new Date(Date.now() - 1000);
+    expect(await platform.findPosted(id, "INC-7/page", before)).toBeNull();
+    const posted = await platform.post(id, { text: "paged", blocks: [] }, { key: "INC-7/page" });
+    await platform.post(id, { text: "unkeyed", blocks: [] });
+    await platform.post(id, { text: "other", blocks: [] }, { key: "INC-7/update-1" });
+    expect(await platform.findPosted(id, "INC-7/page", before)).toEqual(posted);
+    expect(await platform.findPosted(id, "INC-7/update-2", before)).toBeNull();
+    // Not in another channel, and not when it was posted before `since`.
+    expect(await platform.findPosted(channelId("general"), "INC-7/page", before)).toBeNull();
+    expect(await platform.findPosted(id, "INC-7/page", new Date(Date.now() + 60_000))).toBeNull();
+    // A person's message is never taken for the bot's.
+    await say("bob", "INC-7/page", "incidents");
+    expect(await platform.findPosted(id, "INC-7/page", before)).toEqual(posted);
+    // Direct messages too: openDirect + post with a key, as the outbox does.
+    const dm = await platform.openDirect("alice");
+    const direct = await platform.post(dm, { text: "you are paged", blocks: [] }, { key: "INC-7/dm" });
+    expect(await platform.findPosted(dm, "INC-7/dm", before)).toEqual(direct);
+    await expect(platform.findPosted("CNOPE", "INC-7/page", before)).rejects.toMatchObject({
+      code: "platform_channel_not_found",
+    });
   });
 
   it("logs a failing core and shows the person only an error id", async () => {
@@ -596,7 +634,7 @@ describe("platform rules", () => {
     await expect(platform.invite(channelId("general"), ["mallory"])).rejects.toMatchObject({
       code: "platform_user_not_found",
     });
-    await expect(platform.sendDirect("mallory", msg)).rejects.toMatchObject({
+    await expect(platform.openDirect("mallory")).rejects.toMatchObject({
       code: "platform_user_not_found",
     });
     await expect(

@@ -121,10 +121,23 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
       if (channel.members.size !== before) state.touchChannel(channel);
     },
 
-    async post(channelId, message) {
+    async post(channelId, message, options) {
       channelOrThrow(channelId);
-      const stored = append(channelId, message);
+      const stored = append(channelId, message, options?.key === undefined ? {} : { key: options.key });
       return { channelId, messageId: stored.id };
+    },
+
+    async findPosted(channelId, key, since) {
+      channelOrThrow(channelId);
+      const messages = state.messagesIn(channelId);
+      for (let i = messages.length - 1; i >= 0; i--) {
+        const m = messages[i];
+        if (!m || m.postedAt < since) break;
+        if (m.author === botUserId && m.key === key && m.visibleTo === undefined) {
+          return { channelId, messageId: m.id };
+        }
+      }
+      return null;
     },
 
     async update(target, message) {
@@ -146,23 +159,21 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
       state.touchMessage(stored);
     },
 
-    async sendDirect(userId, message) {
+    async openDirect(userId) {
       userOrThrow(userId);
-      let dm = state.dmWith(userId);
-      if (!dm) {
-        dm = {
-          id: PlaygroundState.newId("D"),
-          name: botUserId,
-          kind: "dm",
-          dmWith: userId,
-          members: new Set([botUserId, userId]),
-          createdAt: new Date(now()),
-          messageIds: [],
-        };
-        state.addChannel(dm);
-      }
-      const stored = append(dm.id, message);
-      return { channelId: dm.id, messageId: stored.id };
+      const existing = state.dmWith(userId);
+      if (existing) return existing.id;
+      const dm: PlaygroundChannel = {
+        id: PlaygroundState.newId("D"),
+        name: botUserId,
+        kind: "dm",
+        dmWith: userId,
+        members: new Set([botUserId, userId]),
+        createdAt: new Date(now()),
+        messageIds: [],
+      };
+      state.addChannel(dm);
+      return dm.id;
     },
 
     async replyEphemeral(to: ReplyTarget, message) {

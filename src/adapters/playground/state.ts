@@ -36,6 +36,8 @@ export interface PlaygroundMessage {
   visibleTo?: string;
   /** A slash command echoed back to the person who typed it, so the conversation reads naturally. */
   echo?: boolean;
+  /** The outbox's idempotency key the bot posted it with, so a retry finds it instead of posting again. */
+  key?: string;
 }
 
 export interface PendingForm {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { markupToPlain as toPlain } from "../../core/markup.js";
 import type { Block, Form, Message } from "../../core/message.js";
 import { toMrkdwn } from "./mrkdwn.js";
@@ -67,9 +68,48 @@ function renderBlock(block: Block, index: number): SlackBlock[] {
   }
 }
 
-export function toBlockKit(message: Message): { text: string; blocks: SlackBlock[] } {
+/** Slack's maximum length of a `block_id`. */
+const BLOCK_ID_MAX = 255;
+/** Prefix of a block_id carrying an outbox key as it is. */
+export const KEY_BLOCK_PREFIX = "fbk.";
+/** Prefix of a block_id carrying the SHA-256 (hex) of a key too long or too odd to carry as it is. */
+export const HASHED_KEY_BLOCK_PREFIX = "fbh.";
+
+/**
+ * The `block_id` that marks a message as posted with outbox key `key`: `fbk.<key>` when the key is printable
+ * ASCII without spaces and fits Slack's 255 characters, else `fbh.<sha256 hex of the key>`. The first block of
+ * every keyed message carries it, so `conversations.history` can find the message again after a lost answer.
+ */
+export function keyBlockId(key: string): string {
+  const plain = `${KEY_BLOCK_PREFIX}${key}`;
+  if (plain.length <= BLOCK_ID_MAX && /^[\x21-\x7e]+$/.test(key)) return plain;
+  return `${HASHED_KEY_BLOCK_PREFIX}${createHash("sha256").update(key, "utf8").digest("hex")}`;
+}
+
+/**
+ * A neutral message as Block Kit. With `key`, the first block's `block_id` is `keyBlockId(key)`; a message
+ * without blocks gets one section with its text, since the key needs a block to live in.
+ */
+export function toBlockKit(message: Message, key?: string): { text: string; blocks: SlackBlock[] } {
+  const text = clip(toMrkdwn(message.text), 3000);
   const blocks = message.blocks.flatMap(renderBlock).slice(0, LIMITS.blocks);
-  return { text: clip(toMrkdwn(message.text), 3000), blocks };
+  if (key !== undefined) {
+    const first = blocks[0];
+    if (first) blocks[0] = { ...first, block_id: keyBlockId(key) };
+    // Slack shows blocks instead of `text` once there are any, so the one added block shows the text.
+    else if (text.trim())
+      blocks.push({ type: "section", block_id: keyBlockId(key), text: mrkdwn(message.text) });
+    else blocks.push({ type: "divider", block_id: keyBlockId(key) });
+  }
+  return { text, blocks };
+}
+
+/** Whether a message (as conversations.history returns it) was posted with outbox key `key`. */
+export function carriesKey(message: { blocks?: unknown }, key: string): boolean {
+  const first = Array.isArray(message.blocks)
+    ? (message.blocks[0] as { block_id?: unknown } | undefined)
+    : undefined;
+  return first?.block_id === keyBlockId(key);
 }
 
 /** A click's action id without the uniqueness suffix the renderer added. */

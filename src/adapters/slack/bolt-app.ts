@@ -6,6 +6,7 @@ import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { baseActionId, modalValues, toBlockKit } from "./block-kit.js";
 import { fromSlackText } from "./mrkdwn.js";
 import { createSlackPlatform } from "./slack-platform.js";
+import { slackClientOptions } from "./web-client.js";
 
 export interface SlackAdapterOptions {
   mode: SlackMode;
@@ -32,7 +33,9 @@ export const SLACK_EVENTS_PATH = "/slack/events";
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { mode, prepare, logger } = options;
-  const clientOptions = mode.apiUrl ? { slackApiUrl: mode.apiUrl } : {};
+  // No sleeping on 429 and no hidden retries: the outbox queue retries, honouring Retry-After (web-client.ts).
+  // A fresh options object per App, because Bolt writes its logger into it.
+  const clientOptions = slackClientOptions(mode.apiUrl);
   const boltLogLevel = LogLevel.WARN;
   const app =
     mode.kind === "http"

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { NameTakenError, PlatformError } from "../../core/errors.js";
 import type { ChatPlatform, Logger } from "../../core/ports.js";
-import { toBlockKit, toModal } from "./block-kit.js";
+import { carriesKey, toBlockKit, toModal } from "./block-kit.js";
 
 /** Slack errors worth retrying: the platform was busy or broken, not our request. */
 const RETRYABLE = new Set([
@@ -13,19 +13,56 @@ const RETRYABLE = new Set([
   "team_added_to_org",
 ]);
 
+/** HTTP statuses other than 429 after which a later attempt can succeed (Slack's edge or a proxy was unwell). */
+const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 425;
+
+/** chat.postEphemeral refusals that mean "not there", not "not allowed". */
+const EPHEMERAL_UNREACHABLE = new Set([
+  "user_not_in_channel",
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+]);
+
 /** Turns a Web API failure into our error types at the boundary, so handlers never see SDK errors. */
 export function translateSlackError(err: unknown, method: string, channelName = ""): never {
-  const e = err as { code?: string; data?: { error?: string }; message?: string };
+  if (err instanceof PlatformError) throw err;
+  const e = err as {
+    code?: string;
+    data?: { error?: string };
+    message?: string;
+    retryAfter?: number;
+    statusCode?: number;
+  };
+  // WebClient with rejectRateLimitedCalls: HTTP 429 with Retry-After, which the outbox must honour.
+  if (e.code === "slack_webapi_rate_limited_error") {
+    const retryAfterSec = typeof e.retryAfter === "number" && e.retryAfter >= 0 ? e.retryAfter : 1;
+    throw new PlatformError(
+      "ratelimited",
+      `Slack rate-limited ${method}; retry after ${retryAfterSec} s`,
+      true,
+      retryAfterSec * 1000,
+    );
+  }
+  if (e.code === "slack_webapi_http_error" && typeof e.statusCode === "number") {
+    throw new PlatformError(
+      `http_${e.statusCode}`,
+      `Slack answered ${method} with HTTP ${e.statusCode}`,
+      retryableStatus(e.statusCode),
+    );
+  }
   const code = e.data?.error;
   if (code === "name_taken") throw new NameTakenError(channelName);
   if (code) throw new PlatformError(code, `Slack refused ${method}: ${code}`, RETRYABLE.has(code));
-  // HTTP errors, timeouts and refused connections: Slack may be down; a retry later can succeed.
+  // Timeouts, resets and refused connections: Slack may be down; a retry later can succeed.
   throw new PlatformError(
     "unreachable",
     `Slack could not be reached for ${method}: ${e.message ?? String(err)}`,
     true,
   );
 }
+
+const slackErrorCode = (err: unknown) => (err as { data?: { error?: string } }).data?.error;
 
 async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -35,15 +72,40 @@ async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A Date as a Slack message timestamp (`<epoch seconds>.<6 digits>`). */
+export function toSlackTs(at: Date): string {
+  return (Math.max(0, at.getTime()) / 1000).toFixed(6);
+}
+
+/** conversations.history page size: Slack recommends no more than 200. */
+const HISTORY_PAGE = 200;
+/** Pages findPosted reads before giving up: the outbox looks back minutes, not days. */
+const HISTORY_MAX_PAGES = 5;
+
 export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlatform {
   const announceCache = new Map<string, string>();
-  let botUserId: string | undefined;
+  let identity: { userId: string; botId: string | undefined } | undefined;
   const whoAmI = async () => {
-    if (!botUserId) {
+    if (!identity) {
       const auth = await call("auth.test", () => client.auth.test());
-      botUserId = auth.user_id as string;
+      identity = { userId: auth.user_id as string, botId: auth.bot_id };
     }
-    return botUserId;
+    return identity;
+  };
+
+  /** One conversations.history page; joins a public channel once when Slack says the bot is not in it. */
+  const historyPage = async (channel: string, oldest: string, cursor: string | undefined) => {
+    const read = () =>
+      client.conversations.history({ channel, oldest, inclusive: true, limit: HISTORY_PAGE, cursor });
+    try {
+      return await read();
+    } catch (err) {
+      if (slackErrorCode(err) !== "not_in_channel") return translateSlackError(err, "conversations.history");
+    }
+    // The bot can post to public channels without being in them (chat:write.public) but reads only where it is
+    // a member. Joining is what resolveChannel does for the announce channel anyway.
+    await call("conversations.join", () => client.conversations.join({ channel }));
+    return call("conversations.history", read);
   };
 
   return {
@@ -64,7 +126,7 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
     },
 
     async invite(channelId, userIds) {
-      const me = await whoAmI();
+      const me = (await whoAmI()).userId;
       const users = userIds.filter((u) => u !== me);
       if (users.length === 0) return;
       try {
@@ -76,11 +138,39 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
       }
     },
 
-    async post(channelId, message) {
+    async post(channelId, message, options) {
       const res = await call("chat.postMessage", () =>
-        client.chat.postMessage({ channel: channelId, ...toBlockKit(message), unfurl_links: false }),
+        client.chat.postMessage({
+          channel: channelId,
+          ...toBlockKit(message, options?.key),
+          unfurl_links: false,
+        }),
       );
       return { channelId: res.channel as string, messageId: res.ts as string };
+    },
+
+    async findPosted(channelId, key, since) {
+      const me = await whoAmI();
+      const oldest = toSlackTs(since);
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_MAX_PAGES; page++) {
+        const res = await historyPage(channelId, oldest, cursor);
+        const found = (res.messages ?? []).find(
+          (m) =>
+            (m.user === me.userId || (me.botId !== undefined && m.bot_id === me.botId)) &&
+            m.ts !== undefined &&
+            carriesKey(m, key),
+        );
+        if (found?.ts) return { channelId, messageId: found.ts };
+        cursor = (res.has_more && res.response_metadata?.next_cursor) || undefined;
+        if (!cursor) return null;
+      }
+      // Over a thousand messages since the first attempt: posting again risks a duplicate, not a loss.
+      logger.warn(
+        { channelId, key, pages: HISTORY_MAX_PAGES },
+        "findPosted gave up paging the channel history",
+      );
+      return null;
     },
 
     async update(target, message) {
@@ -98,13 +188,12 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
       }
     },
 
-    async sendDirect(userId, message) {
+    async openDirect(userId) {
       const dm = await call("conversations.open", () => client.conversations.open({ users: userId }));
-      const channel = (dm.channel as { id: string }).id;
-      const res = await call("chat.postMessage", () =>
-        client.chat.postMessage({ channel, ...toBlockKit(message) }),
-      );
-      return { channelId: channel, messageId: res.ts as string };
+      const id = (dm.channel as { id?: string } | undefined)?.id;
+      if (!id)
+        throw new PlatformError("invalid_response", "conversations.open answered without a channel id");
+      return id;
     },
 
     async replyEphemeral(to, message) {
@@ -121,9 +210,19 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
         // response_url expires after 30 minutes or 5 uses; fall back to an ephemeral post in the channel.
         logger.info({ status: res.status }, "response_url refused the reply; using chat.postEphemeral");
       }
-      await call("chat.postEphemeral", () =>
-        client.chat.postEphemeral({ channel: to.conversationId, user: to.userId, ...body }),
-      );
+      try {
+        await call("chat.postEphemeral", () =>
+          client.chat.postEphemeral({ channel: to.conversationId, user: to.userId, ...body }),
+        );
+      } catch (err) {
+        // The person (or the bot) is not in that conversation any more: the answer still reaches them, by DM.
+        if (!(err instanceof PlatformError) || !EPHEMERAL_UNREACHABLE.has(err.platformCode)) throw err;
+        logger.info({ code: err.platformCode }, "ephemeral reply not possible there; sending it by DM");
+        const dm = await call("conversations.open", () => client.conversations.open({ users: to.userId }));
+        await call("chat.postMessage", () =>
+          client.chat.postMessage({ channel: (dm.channel as { id: string }).id, ...body }),
+        );
+      }
     },
 
     async openForm(triggerId, form) {

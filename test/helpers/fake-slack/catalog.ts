@@ -15,7 +15,7 @@ export interface ParamDef {
   since?: string;
 }
 
-export type ConversationScopeFamily = "read" | "write" | "topic";
+export type ConversationScopeFamily = "read" | "write" | "topic" | "history";
 
 export interface MethodDef {
   params: Record<string, ParamDef>;
@@ -25,6 +25,8 @@ export interface MethodDef {
   scopes: readonly string[] | ConversationScopeFamily;
   /** Real Slack names a specific error for some missing required arguments instead of `invalid_arguments`. */
   missingArgError?: Record<string, string>;
+  /** Likewise for an argument of the wrong type (e.g. conversations.history's `invalid_ts_oldest`). */
+  badArgError?: Record<string, string>;
   /** The spec's `consumes` lacks application/json: Slack ignores a JSON body there, so the call is wrong. */
   formOnly?: boolean;
 }
@@ -39,7 +41,8 @@ export const NEWER_ERRORS: Record<string, string> = {
   invalid_blocks_format: "`blocks` is not a JSON array of objects (docs.slack.dev chat.postMessage)",
   missing_scope: "answered by every scoped method; the 2020 spec omits it for some",
   not_in_channel: "chat.postEphemeral / pins.add when the bot cannot see the channel (docs.slack.dev)",
-  invalid_cursor: "conversations.list with a cursor it did not issue (docs.slack.dev)",
+  invalid_cursor:
+    "conversations.list / conversations.history with a cursor Slack did not issue (docs.slack.dev)",
   user_not_in_channel: "chat.postEphemeral when the target user is not a member (docs.slack.dev)",
 };
 
@@ -178,6 +181,34 @@ export const CATALOG: Record<string, MethodDef> = {
       "invalid_post_type",
     ],
     scopes: "read",
+  },
+  "conversations.history": {
+    formOnly: true,
+    params: {
+      channel: { type: "string" },
+      latest: { type: "number" },
+      oldest: { type: "number" },
+      inclusive: { type: "boolean" },
+      limit: { type: "integer" },
+      cursor: { type: "string" },
+      include_all_metadata: { type: "boolean", since: "2022 message metadata (docs.slack.dev)" },
+      team_id: TEAM_ID,
+    },
+    errors: [
+      "channel_not_found",
+      "not_in_channel",
+      "invalid_ts_latest",
+      "invalid_ts_oldest",
+      "invalid_cursor",
+      "missing_scope",
+      "not_authed",
+      "invalid_auth",
+      "invalid_arguments",
+      "invalid_post_type",
+    ],
+    // The spec leaves `channel` optional; without one Slack answers channel_not_found (see the handler).
+    scopes: "history",
+    badArgError: { latest: "invalid_ts_latest", oldest: "invalid_ts_oldest" },
   },
   "chat.postMessage": {
     params: {
@@ -385,6 +416,13 @@ export const CONVERSATION_SCOPES: Record<
     im: ["im:write", "im:write.topic"],
     mpim: ["mpim:write", "mpim:write.topic"],
   },
+  // conversations.history: the spec's security lists all four; Slack asks for the one of the conversation's type.
+  history: {
+    public: ["channels:history"],
+    private: ["groups:history"],
+    im: ["im:history"],
+    mpim: ["mpim:history"],
+  },
 };
 
 /**
@@ -394,13 +432,16 @@ export const CONVERSATION_SCOPES: Record<
  */
 export const DEFAULT_BOT_SCOPES: readonly string[] = [
   "app_mentions:read",
+  "channels:history",
   "channels:join",
   "channels:manage",
   "channels:read",
   "chat:write",
   "chat:write.public",
   "commands",
+  "groups:history",
   "groups:write",
+  "im:history",
   "im:write",
   "pins:write",
   "reactions:read",

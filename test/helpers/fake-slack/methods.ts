@@ -187,6 +187,37 @@ function decodeCursor(cursor: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** conversations.history: "Maximum of 999" (docs.slack.dev); larger limits are capped, not refused. */
+const HISTORY_MAX = 999;
+
+/** A message ts (or a number of seconds) as integer microseconds, exact where a float would round. */
+function tsMicros(ts: string): number | undefined {
+  const m = /^(\d+)(?:\.(\d{0,6})\d*)?$/.exec(ts.trim());
+  if (m) return Number(m[1]) * 1e6 + Number((m[2] ?? "").padEnd(6, "0"));
+  const n = Number(ts);
+  return Number.isFinite(n) && n >= 0 ? Math.round(n * 1e6) : undefined;
+}
+
+/** `latest` / `oldest` of conversations.history: a ts, or undefined when absent. */
+function tsArg(args: Args, name: "latest" | "oldest"): number | undefined {
+  const raw = str(args, name);
+  if (raw === undefined) return undefined;
+  const micros = tsMicros(raw);
+  if (micros === undefined)
+    throw invalid(`invalid_ts_${name}`, "invalid_ts", `\`${name}\` ${raw} is not a ts`);
+  return micros;
+}
+
+/** Slack's history cursors are base64 of `next_ts:<ts without the dot>`; the fake issues the same shape. */
+function encodeHistoryCursor(ts: string): string {
+  return Buffer.from(`next_ts:${ts.replace(".", "")}`).toString("base64");
+}
+
+function decodeHistoryCursor(cursor: string): number | undefined {
+  const m = /^next_ts:(\d{7,})$/.exec(Buffer.from(cursor, "base64").toString("utf8"));
+  return m ? Number(m[1]) : undefined;
+}
+
 const LIST_TYPES: Record<string, ConversationType> = {
   public_channel: "public",
   private_channel: "private",
@@ -372,6 +403,44 @@ export const HANDLERS: Record<string, Handler> = {
     return {
       channels: page.map((c) => env.ws.conversationJson(c)),
       response_metadata: { next_cursor: next },
+    };
+  },
+
+  "conversations.history": (args, env) => {
+    // `channel` is optional in the spec, but without one Slack answers channel_not_found.
+    const c = visible(env, str(args, "channel"));
+    requireConversationScope(env, "history", c.type);
+    // Bot tokens read only conversations the bot is a member of, even public ones.
+    requireBotMember(env, c);
+    const latest = tsArg(args, "latest");
+    const oldest = tsArg(args, "oldest");
+    const inclusive = bool(args, "inclusive");
+    const limitArg = args.limit === undefined ? 100 : Number(args.limit);
+    const limit = Math.min(limitArg <= 0 ? 100 : limitArg, HISTORY_MAX, env.maxPageSize);
+    const cursor = str(args, "cursor");
+    const before = cursor === undefined ? undefined : decodeHistoryCursor(cursor);
+    if (cursor !== undefined && before === undefined) {
+      throw invalid("invalid_cursor", "invalid_cursor", `cursor ${cursor} was not issued`);
+    }
+    const inWindow = (m: StoredMessage) => {
+      const at = tsMicros(m.ts) as number;
+      if (oldest !== undefined && (inclusive ? at < oldest : at <= oldest)) return false;
+      if (latest !== undefined && (inclusive ? at > latest : at >= latest)) return false;
+      return before === undefined || at < before;
+    };
+    // Thread replies live in conversations.replies, except those also sent to the channel.
+    const topLevel = (m: StoredMessage) => !m.threadTs || m.threadTs === m.ts || m.replyBroadcast === true;
+    const matching = c.messages.filter((m) => topLevel(m) && inWindow(m)).reverse(); // newest first
+    const page = matching.slice(0, limit);
+    const hasMore = matching.length > page.length;
+    const last = page.at(-1);
+    return {
+      messages: page.map((m) => env.ws.messageJson(m)),
+      has_more: hasMore,
+      pin_count: c.pins.size,
+      channel_actions_ts: null,
+      channel_actions_count: 0,
+      response_metadata: { next_cursor: hasMore && last ? encodeHistoryCursor(last.ts) : "" },
     };
   },
 

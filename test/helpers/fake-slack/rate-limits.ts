@@ -27,6 +27,7 @@ const FALLBACK_TIERS: Record<string, string> = {
   "conversations.open": "Tier3",
   "conversations.setTopic": "Tier2",
   "conversations.list": "Tier2",
+  "conversations.history": "Tier3",
   "chat.postMessage": "SpecialTier_chat_postMessage",
   "chat.postEphemeral": "Tier4",
   "chat.update": "Tier3",

@@ -295,6 +295,9 @@ export class FakeSlack {
     this.inject(method, { type: "http_error", status }, times);
   }
 
+  /** Called as each Web API request arrives, before latency and processing: lets a test act mid-call. */
+  onApiCall: ((method: string) => void) | undefined;
+
   setLatency(ms: number): void {
     this.latencyMs = ms;
   }
@@ -449,7 +452,7 @@ export class FakeSlack {
       }
       if (v !== undefined && v !== null && !typeOk(v, p, isJson)) {
         throw new SlackApiError(
-          "invalid_arguments",
+          def?.badArgError?.[name] ?? "invalid_arguments",
           "invalid_request",
           "argument_type",
           `\`${name}\` must be ${p.type}`,
@@ -471,6 +474,7 @@ export class FakeSlack {
 
   private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
     const seq = ++this.seq;
+    this.onApiCall?.(decodeURIComponent(url.pathname.slice("/api/".length)));
     const at = this.env.now();
     const started = performance.now();
     const method = decodeURIComponent(url.pathname.slice("/api/".length));
