@@ -3,7 +3,13 @@ import type { HandlerContext } from "../../handlers/context.js";
 import type { Env } from "../config/env.js";
 import { loadConfigFile } from "../config/file.js";
 import type { Platform } from "../core/platform.js";
-import { type ChatPlatform, type JobScheduler, type Logger, systemClock } from "../core/ports.js";
+import {
+  type ChatPlatform,
+  type JobScheduler,
+  type Logger,
+  type Outbox,
+  systemClock,
+} from "../core/ports.js";
 import type { Settings } from "../core/settings.js";
 import { loadTemplates } from "../core/templates/load.js";
 import type { TemplateName } from "../core/templates/registry.js";
@@ -31,6 +37,7 @@ export function buildHandlerContext(parts: {
   redis: Redis;
   keys: Keys;
   jobs: JobScheduler;
+  outbox: Outbox;
   platforms: Partial<Record<Platform, ChatPlatform>>;
   logger: Logger;
 }): HandlerContext {
@@ -40,6 +47,7 @@ export function buildHandlerContext(parts: {
     store: guardUnavailable(createRedisIncidentStore(parts.redis, parts.keys)),
     idempotency: guardUnavailable(createRedisIdempotencyStore(parts.redis, parts.keys)),
     jobs: guardUnavailable(parts.jobs),
+    outbox: guardUnavailable(parts.outbox),
     platform(name) {
       const platform = parts.platforms[name];
       if (!platform) throw new Error(`The ${name} platform is not configured in this process.`);

@@ -30,7 +30,8 @@ export async function main(role: Role): Promise<void> {
   }
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    // A second signal means "now": whoever sends it has decided not to wait for the jobs in hand.
+    if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, "stopping");
     const force = setTimeout(() => process.exit(1), 15_000);

@@ -1,19 +1,24 @@
 import type { Server } from "node:http";
-import { WebClient } from "@slack/web-api";
 import express from "express";
 import { replyTarget } from "../../handlers/context.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
+import { fireTimer, reconcileTimers } from "../../handlers/timers.js";
 import { createPlayground } from "../adapters/playground/index.js";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack/bolt-app.js";
 import { createSlackPlatform } from "../adapters/slack/slack-platform.js";
+import { createSlackWebClient } from "../adapters/slack/web-client.js";
 import type { Env } from "../config/env.js";
 import { ConfigError } from "../core/errors.js";
 import type { ChatPlatform, Inbound, Logger } from "../core/ports.js";
 import { createHealthRouter } from "../http/health.js";
-import { createEffectsProducer, createEffectsWorker } from "../infra/queue/effects-queue.js";
+import { createJobScheduler } from "../infra/queue/job-scheduler.js";
+import { createOutbox } from "../infra/queue/outbox.js";
+import { createOutboxStore } from "../infra/queue/outbox-store.js";
+import { createQueues } from "../infra/queue/queues.js";
+import { startWorkers } from "../infra/queue/workers.js";
 import { connectRedis } from "../infra/redis/connection.js";
-import { createKeys } from "../infra/redis/keys.js";
+import { createKeys, type Keys } from "../infra/redis/keys.js";
 import { checkRedisSafety } from "../infra/redis/safety-check.js";
 import { buildHandlerContext, loadStatic } from "./context.js";
 
@@ -46,7 +51,7 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
   const safety = await checkRedisSafety(redis);
   for (const warning of safety.warnings) logger.warn({ redis: safety.version }, warning);
   const keys = createKeys(env.redisPrefix);
-  const producer = createEffectsProducer(env.redisUrl, keys);
+  const queues = createQueues(env.redisUrl, keys, "request");
   const stops: Array<() => Promise<void>> = [];
 
   const expressApp = express();
@@ -62,11 +67,7 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
 
   if (env.slack) {
     if (role === "worker") {
-      const client = new WebClient(
-        env.slack.botToken,
-        env.slack.apiUrl ? { slackApiUrl: env.slack.apiUrl } : {},
-      );
-      platform = createSlackPlatform(client, logger);
+      platform = createSlackPlatform(createSlackWebClient(env.slack.botToken, env.slack.apiUrl), logger);
     } else {
       slack = createSlackAdapter({ mode: env.slack, expressApp, prepare: (i) => prepare(i), logger });
       platform = slack.platform;
@@ -92,7 +93,8 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
     stops.push(async () => playground.close());
   }
 
-  const ctx = buildHandlerContext({ settings, render, redis, keys, jobs: producer, platforms, logger });
+  const { outbox, jobs } = producers(queues, keys);
+  const ctx = buildHandlerContext({ settings, render, redis, keys, outbox, jobs, platforms, logger });
   prepare = createDispatcher(ctx).prepare;
   expressApp.use(createHealthRouter(redis));
 
@@ -110,15 +112,39 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
     });
   }
   if (role !== "web") {
-    const worker = createEffectsWorker(
-      env.redisUrl,
+    // Jobs get their own connections that wait for Redis instead of failing fast: a reminder that fell due
+    // during an outage then fires as soon as Redis is back, rather than burning a retry on a dead socket.
+    const jobRedis = await connectRedis(env.redisUrl, "worker");
+    const jobQueues = createQueues(env.redisUrl, keys, "worker");
+    const jobProducers = producers(jobQueues, keys);
+    const jobCtx = buildHandlerContext({
+      settings,
+      render,
+      redis: jobRedis,
       keys,
-      { openEffects: (id) => runOpenEffects(ctx, id) },
+      outbox: jobProducers.outbox,
+      jobs: jobProducers.jobs,
+      platforms,
       logger,
-    );
-    stops.push(() => worker.close());
+    });
+    const workers = await startWorkers({
+      redisUrl: env.redisUrl,
+      keys,
+      queues: jobQueues,
+      outboxStore: jobProducers.outboxStore,
+      platform: (name) => jobCtx.platform(name),
+      runner: {
+        openEffects: (id) => runOpenEffects(jobCtx, id),
+        fireTimer: (timer) => fireTimer(jobCtx, timer),
+        reconcileTimers: () => reconcileTimers(jobCtx),
+      },
+      logger,
+    });
+    stops.push(() => workers.close());
+    stops.push(() => jobQueues.close());
+    stops.push(async () => void jobRedis.disconnect());
   }
-  stops.push(() => producer.close());
+  stops.push(() => queues.close());
   stops.push(async () => void redis.disconnect());
 
   const address = server?.address();
@@ -136,4 +162,10 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
       }
     },
   };
+}
+
+/** The outbox and the job scheduler over one set of queues. */
+function producers(queues: ReturnType<typeof createQueues>, keys: Keys) {
+  const outboxStore = createOutboxStore(queues.redis, keys);
+  return { outboxStore, outbox: createOutbox(queues, outboxStore), jobs: createJobScheduler(queues, keys) };
 }

@@ -34,11 +34,17 @@ export async function connectRedis(
   onError: (err: Error) => void = () => {},
 ): Promise<Redis> {
   const redis = new Redis(url, redisOptions(role));
-  // Without a listener ioredis prints every failed reconnect with a stack trace; the caller decides instead.
+  // Without a listener ioredis prints every failed reconnect with a stack trace; the caller hears of an outage
+  // once, when it starts, not at every reconnect attempt.
   let lastError: Error | undefined;
+  let down = false;
   redis.on("error", (err: Error) => {
     lastError = err;
-    onError(err);
+    if (!down) onError(err);
+    down = true;
+  });
+  redis.on("ready", () => {
+    down = false;
   });
   try {
     await redis.connect();

@@ -12,6 +12,16 @@ export interface Keys {
   channelIndex(): string;
   delivery(key: string): string;
   effects(scope: string): string;
+  /** One outbox item: its message, lane, sequence number and delivery state. */
+  outboxItem(key: string): string;
+  /** A lane (a channel, or a person for direct and ephemeral messages): its sequence and pacing. */
+  outboxLane(lane: string): string;
+  /** A lane's undelivered items, scored by sequence: the lowest is the only one that may be sent. */
+  outboxLanePending(lane: string): string;
+  /** Items stored but whose queue job is not yet known to exist; a sweeper re-adds their jobs. */
+  outboxUnqueued(): string;
+  /** Timer jobs scheduled for one incident (job id scored by due time), for `reminders` and cleanup. */
+  incidentTimers(id: string): string;
   /** The prefix BullMQ builds its own keys under. */
   queuePrefix(): string;
 }
@@ -27,6 +37,11 @@ export function createKeys(prefix: string): Keys {
     channelIndex: () => k("incidents", "by-channel"),
     delivery: (key) => k("delivery", key),
     effects: (scope) => k("effects", scope),
+    outboxItem: (key) => k("outbox", "item", key),
+    outboxLane: (lane) => k("outbox", "lane", lane),
+    outboxLanePending: (lane) => k("outbox", "lane", lane, "pending"),
+    outboxUnqueued: () => k("outbox", "unqueued"),
+    incidentTimers: (id) => k("incident", id, "timers"),
     queuePrefix: () => k("bull"),
   };
 }
