@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { ActionIds } from "../src/core/action-ids.js";
 import { parseCommand } from "../src/core/commands/grammar.js";
-import { parseTitle } from "../src/core/commands/text.js";
-import { FirebreakError, UsageError } from "../src/core/errors.js";
+import { parseFreeText, parseTitle } from "../src/core/commands/text.js";
+import { FirebreakError, UnavailableError, UsageError } from "../src/core/errors.js";
 import { SEVERITIES, type Severity } from "../src/core/incident/incident.js";
 import type { Message } from "../src/core/message.js";
 import type { Inbound } from "../src/core/ports.js";
@@ -11,6 +11,12 @@ import { type HandlerContext, nothingToDo, type Plan, replyTarget } from "./cont
 import { helpMessage } from "./help.js";
 import { type OpenRequest, openIncident, validateOpen } from "./open.js";
 import { NO_SERVICE, openForm } from "./open-form.js";
+import { replyItem } from "./outbox-items.js";
+import { listReminders } from "./reminders.js";
+import { resolveIncident } from "./resolve.js";
+import { changeSeverity } from "./severity.js";
+import { parseSnoozeValue, snooze } from "./snooze.js";
+import { openUpdateForm, postStatusUpdate } from "./status-update.js";
 
 /** Slack retries an event for up to ~6 minutes; a day covers every redelivery with room to spare. */
 const DELIVERY_TTL_MS = 24 * 3600 * 1000;
@@ -24,8 +30,24 @@ export const SLASH_COMMAND = "/incident";
  * every failure into a short message for the person, never a stack trace.
  */
 export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inbound): Plan } {
-  const reply = (inbound: Inbound, message: Message) =>
-    ctx.platform(inbound.platform).replyEphemeral(replyTarget(inbound), message);
+  /**
+   * An error answer goes through the outbox like every message, keyed by the delivery, so a redelivery that
+   * fails the same way answers once. When Redis is unavailable the outbox (which lives there) cannot take it,
+   * so that answer, and any the outbox refuses, goes straight to the platform.
+   */
+  const replyError = async (inbound: Inbound, err: unknown, message: Message): Promise<void> => {
+    const direct = () => ctx.platform(inbound.platform).replyEphemeral(replyTarget(inbound), message);
+    if (err instanceof UnavailableError) return direct();
+    try {
+      await ctx.outbox.send(replyItem(inbound, message, "error"));
+    } catch (sendErr) {
+      ctx.logger.warn(
+        { err: String(sendErr), delivery: inbound.deliveryId },
+        "outbox refused an error answer",
+      );
+      await direct();
+    }
+  };
 
   const errorMessage = (err: unknown, inbound: Inbound): Message => {
     if (err instanceof FirebreakError) return ctx.render("error", { message: err.message });
@@ -52,7 +74,7 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
         }
         await work();
       } catch (err) {
-        await reply(inbound, errorMessage(err, inbound)).catch((replyErr: unknown) =>
+        await replyError(inbound, err, errorMessage(err, inbound)).catch((replyErr: unknown) =>
           ctx.logger.error({ err: String(replyErr) }, "could not tell the person about an error"),
         );
       }
@@ -111,12 +133,35 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
         };
       case "ack":
         return { run: once(inbound, () => acknowledge(ctx, inbound)) };
+      case "update":
+        return { run: once(inbound, () => postStatusUpdate(ctx, inbound, cmd.text)) };
+      case "snooze":
+        return { run: once(inbound, () => snooze(ctx, inbound, cmd.durationMs)) };
+      case "reminders":
+        return { run: once(inbound, () => listReminders(ctx, inbound)) };
+      case "sev":
+        return { run: once(inbound, () => changeSeverity(ctx, inbound, cmd.severity)) };
+      case "resolve":
+        return { run: once(inbound, () => resolveIncident(ctx, inbound, cmd.summary)) };
       default:
         return answer(ctx.render("not-yet", { verb: `${invocation} ${cmd.name.replace(/_/g, " ")}` }));
     }
   };
 
-  const form = (inbound: Inbound, callbackId: string, values: Record<string, string>): Plan => {
+  const updateFormSubmitted = (inbound: Inbound, values: Record<string, string>, state?: string): Plan => {
+    const text = parseFreeText(values.text ?? "", "The update");
+    if (!text.ok) return { formErrors: { text: text.message }, run: nothingToDo };
+    if (!text.text) return { formErrors: { text: "Write what changed." }, run: nothingToDo };
+    return { run: once(inbound, () => postStatusUpdate(ctx, inbound, text.text, state)) };
+  };
+
+  const form = (
+    inbound: Inbound,
+    callbackId: string,
+    values: Record<string, string>,
+    state?: string,
+  ): Plan => {
+    if (callbackId === ActionIds.updateForm) return updateFormSubmitted(inbound, values, state);
     if (callbackId !== ActionIds.openForm) return { run: nothingToDo };
     const title = parseTitle(values.title ?? "");
     if (!title.ok) return { formErrors: { title: title.message }, run: nothingToDo };
@@ -143,12 +188,21 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
         case "mention":
           return command(inbound, body.text, BOT_MENTION);
         case "action":
-          if (body.actionId === ActionIds.acknowledge) {
-            return { run: once(inbound, () => acknowledge(ctx, inbound, body.value)) };
+          switch (body.actionId) {
+            case ActionIds.acknowledge:
+              return { run: once(inbound, () => acknowledge(ctx, inbound, body.value)) };
+            case ActionIds.postUpdate:
+              return { run: once(inbound, () => openUpdateForm(ctx, inbound, body.value)) };
+            case ActionIds.snooze: {
+              const parsed = parseSnoozeValue(body.value);
+              if (!parsed) return { run: nothingToDo };
+              return { run: once(inbound, () => snooze(ctx, inbound, parsed.durationMs, parsed.incidentId)) };
+            }
+            default:
+              return { run: nothingToDo };
           }
-          return { run: nothingToDo };
         case "form":
-          return form(inbound, body.callbackId, body.values);
+          return form(inbound, body.callbackId, body.values, body.state);
       }
     },
   };

@@ -3,17 +3,20 @@ import { incidentChannelName, withSuffix } from "../src/core/incident/channel-na
 import type { Incident } from "../src/core/incident/incident.js";
 import { type TimelineEventType, timelineEvent } from "../src/core/incident/timeline.js";
 import type { Message } from "../src/core/message.js";
-import type { ChatPlatform } from "../src/core/ports.js";
+import type { ChatPlatform, OutboxItem } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
+import { inviteOnce } from "./invite.js";
+import { announceItems, cardVars, directItem, incidentKey, kickoffKey, pageKey } from "./outbox-items.js";
 
 const MAX_NAME_ATTEMPTS = 20;
 
 /**
- * The chat side of opening an incident, run by the worker as one durable job. Each step remembers its result
- * under the incident, so a retry after a crash or a platform outage resumes where it stopped instead of
- * creating a second channel or paging twice. Paging comes right after the channel exists: it is the step that
- * matters most at 3 a.m., so it does not wait behind the kickoff, the pin or the announcement.
+ * The chat side of opening an incident, run by the worker as one durable job. The channel and the invitations
+ * are direct platform calls, each remembered under the incident so a retry does not create a second channel;
+ * every message goes through the outbox, whose keys make a retry send nothing twice. Paging comes right
+ * after the channel exists: it is the message that matters most at 3 a.m., so it does not wait behind the
+ * kickoff, the pin or the announcement.
  */
 export async function runOpenEffects(ctx: HandlerContext, incidentId: string): Promise<void> {
   const loaded = await ctx.store.get(incidentId);
@@ -40,7 +43,7 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
       channel = await createUniqueChannel(ctx, chat, incident);
     } catch (err) {
       if (err instanceof PlatformError && !err.retryable) {
-        await reportChannelFailure(ctx, chat, incident, err, once);
+        await reportChannelFailure(ctx, incident, err, once);
         return;
       }
       throw err;
@@ -60,40 +63,65 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
       ...new Set([...incident.reporters.map((r) => r.platformUserId), incident.commander?.platformUserId]),
     ];
     const users = people.filter((u): u is string => Boolean(u));
-    await chat.invite(channelId, users);
+    await inviteOnce(ctx, incident, users);
     await ctx.store.appendEvent(incident.id, event("participants_invited", { users: users.join(",") }));
     return users.join(",");
   });
 
-  // 3. Page the commander in the channel, first, then the kickoff card.
-  if (incident.commander) {
+  // 3. Every message, in one outbox send so they keep this order in the channel: the page first (it is what
+  // matters most at 3 a.m.), then the kickoff (the status card later updates edit in place) and its pin, the
+  // page by DM, the announcement, and the reporter's answer.
+  const items: OutboxItem[] = [];
+  const post = (key: string, message: Message): OutboxItem => ({
+    key,
+    platform: incident.platform,
+    incidentId: incident.id,
+    op: { kind: "post", channelId, message },
+  });
+  const commander = incident.commander?.platformUserId;
+  if (commander) items.push(post(pageKey(incident), ctx.render("page", vars)));
+  items.push(post(kickoffKey(incident), ctx.render("kickoff", cardVars(ctx, incident))));
+  items.push({
+    key: incidentKey(incident, "kickoff-pin"),
+    platform: incident.platform,
+    incidentId: incident.id,
+    op: { kind: "pin", channelId, ref: kickoffKey(incident) },
+  });
+  if (commander) {
+    items.push(
+      directItem(incident, incidentKey(incident, "page-dm"), commander, ctx.render("page-dm", vars)),
+    );
+  }
+  const announcement = await announceItems(
+    ctx,
+    incident,
+    incidentKey(incident, "announcement"),
+    ctx.render("announcement", vars),
+  );
+  items.push(...announcement);
+  items.push(
+    reporterReply(incident, incidentKey(incident, "opened-reply"), ctx.render("opened-reply", vars)),
+  );
+  await ctx.outbox.send(...items);
+
+  // 4. The timeline, once each, in the order the messages go out.
+  if (commander) {
     await once("paged", async () => {
-      const posted = await chat.post(channelId, ctx.render("page", vars));
-      await ctx.store.appendEvent(
-        incident.id,
-        event("commander_paged", { commander: incident.commander?.platformUserId ?? "", via: "channel" }),
-      );
-      return posted.messageId;
+      await ctx.store.appendEvent(incident.id, event("commander_paged", { commander, via: "channel" }));
+      return "1";
     });
   }
-  const kickoff = await once("kickoff", async () => {
-    const posted = await chat.post(channelId, ctx.render("kickoff", vars));
-    await ctx.store.appendEvent(incident.id, event("kickoff_posted", { message: posted.messageId }));
-    return posted.messageId;
-  });
-  await once("pinned", async () => {
-    await chat.pin({ channelId, messageId: kickoff });
+  await once("kickoff", async () => {
+    await ctx.store.appendEvent(incident.id, event("kickoff_posted", { key: kickoffKey(incident) }));
     return "1";
   });
-  if (incident.commander) {
-    const commander = incident.commander.platformUserId;
+  if (commander) {
     await once("paged-dm", async () => {
-      const posted = await chat.sendDirect(commander, ctx.render("page-dm", vars));
       await ctx.store.appendEvent(
         incident.id,
         event("commander_paged", { commander, via: "direct_message" }),
       );
-      return posted.messageId;
+      return "1";
     });
   } else {
     await once("commander-missing", async () => {
@@ -104,23 +132,34 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
       return "1";
     });
   }
-
-  // 4. Tell everyone, then tell the reporter where to go.
-  await once("announced", () => announce(ctx, chat, incident, ctx.render("announcement", vars)));
-  await once("replied", () => replyToReporter(chat, incident, ctx.render("opened-reply", vars)));
+  const announced = announcement[0]?.op;
+  if (announced?.kind === "post") {
+    await once("announced", async () => {
+      await ctx.store.appendEvent(
+        incident.id,
+        event("announced", { channel: announced.channelId, key: incidentKey(incident, "announcement") }),
+      );
+      return "1";
+    });
+  }
 }
 
 /** Tells the reporter, where they typed the command and only them. */
-async function replyToReporter(chat: ChatPlatform, incident: Incident, message: Message): Promise<string> {
-  await chat.replyEphemeral(
-    {
-      userId: incident.reporters[0]?.platformUserId ?? "",
-      conversationId: incident.origin.conversationId,
-      responseUrl: incident.origin.responseUrl,
+function reporterReply(incident: Incident, key: string, message: Message): OutboxItem {
+  return {
+    key,
+    platform: incident.platform,
+    incidentId: incident.id,
+    op: {
+      kind: "ephemeral",
+      to: {
+        userId: incident.reporters[0]?.platformUserId ?? "",
+        conversationId: incident.origin.conversationId,
+        responseUrl: incident.origin.responseUrl,
+      },
+      message,
     },
-    message,
-  );
-  return "1";
+  };
 }
 
 async function createUniqueChannel(
@@ -158,31 +197,8 @@ async function createUniqueChannel(
   );
 }
 
-async function announce(
-  ctx: HandlerContext,
-  chat: ChatPlatform,
-  incident: Incident,
-  message: Message,
-): Promise<string> {
-  const channel = await chat.resolveChannel(ctx.settings.announceChannel);
-  if (!channel) {
-    ctx.logger.warn(
-      { incident: incident.id, channel: ctx.settings.announceChannel },
-      "announce_channel does not exist; create it or fix announce_channel in the config",
-    );
-    return "missing";
-  }
-  const posted = await chat.post(channel, message);
-  await ctx.store.appendEvent(
-    incident.id,
-    timelineEvent("announced", ctx.clock.now(), { channel, message: posted.messageId }),
-  );
-  return posted.messageId;
-}
-
 async function reportChannelFailure(
   ctx: HandlerContext,
-  chat: ChatPlatform,
   incident: Incident,
   err: PlatformError,
   once: (step: string, effect: () => Promise<string>) => Promise<string>,
@@ -200,6 +216,21 @@ async function reportChannelFailure(
     return "1";
   });
   // The incident is real even without a channel: announce it loudly and tell the reporter why.
-  await once("announced", () => announce(ctx, chat, incident, ctx.render("channel-failed", vars)));
-  await once("replied", () => replyToReporter(chat, incident, ctx.render("channel-failed", vars)));
+  const message = ctx.render("channel-failed", vars);
+  const key = incidentKey(incident, "channel-failed-announcement");
+  const announcement = await announceItems(ctx, incident, key, message);
+  await ctx.outbox.send(
+    ...announcement,
+    reporterReply(incident, incidentKey(incident, "channel-failed-reply"), message),
+  );
+  const announced = announcement[0]?.op;
+  if (announced?.kind === "post") {
+    await once("announced", async () => {
+      await ctx.store.appendEvent(
+        incident.id,
+        timelineEvent("announced", ctx.clock.now(), { channel: announced.channelId, key }),
+      );
+      return "1";
+    });
+  }
 }

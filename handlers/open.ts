@@ -1,6 +1,7 @@
 import { UsageError } from "../src/core/errors.js";
 import { type Incident, incidentId, type Severity, severityLabel } from "../src/core/incident/incident.js";
 import type { TimelineEvent } from "../src/core/incident/timeline.js";
+import { initialTimers, scheduledTimers } from "../src/core/incident/timers.js";
 import { escapeMarkup } from "../src/core/markup.js";
 import { findCommander } from "../src/core/oncall/commander.js";
 import { personByPlatformId } from "../src/core/oncall/people.js";
@@ -58,6 +59,12 @@ export async function openIncident(
     reporters: [{ platformUserId: inbound.actor, personId: reporter?.id }],
     commander: lookup.found ? lookup.commander : undefined,
     commanderMissingReason: lookup.found ? undefined : lookup.reason,
+    // Escalation (when the policy has somewhere to escalate to) and the first status-update reminder.
+    timers: initialTimers(
+      ctx.settings,
+      { severity: request.severity ?? DEFAULT_SEVERITY, service: request.service },
+      now,
+    ),
     createdAt: at,
     updatedAt: at,
   };
@@ -80,5 +87,14 @@ export async function openIncident(
     "incident opened",
   );
   await ctx.jobs.enqueueOpenEffects(incident.id);
+  try {
+    for (const timer of scheduledTimers(incident)) await ctx.jobs.scheduleTimer(timer);
+  } catch (err) {
+    // The incident is open and its page on the way; the periodic reconciler schedules what is missing.
+    ctx.logger.warn(
+      { incident: incident.id, err: String(err) },
+      "could not schedule the incident's timers yet",
+    );
+  }
   return incident;
 }

@@ -91,6 +91,13 @@ const policy = z.strictObject({
       }),
     )
     .min(1, "a policy needs at least one step"),
+  /** How many more times the last step is paged, each after the same delay, before the escalation gives up. */
+  repeat_last: z
+    .number()
+    .int("a whole number of repeats, for example 2")
+    .min(0, "0 or more repeats")
+    .max(20, "at most 20 repeats; nobody reads the 21st page")
+    .default(2),
 });
 
 const service = z.strictObject({
@@ -102,6 +109,20 @@ const service = z.strictObject({
 
 const severity = z.strictObject({ update_every: duration, ack_within: duration });
 
+const missCount = (what: string, fallback: number) =>
+  z
+    .number()
+    .int(`a whole number of missed updates, for example ${fallback}`)
+    .min(1, `${what} needs at least 1 missed update`)
+    .max(100, "at most 100 missed updates")
+    .default(fallback);
+
+/** When a missed status update reaches further than the channel. */
+const reminders = z.strictObject({
+  dm_after_misses: missCount("dm_after_misses", 2),
+  escalate_after_misses: missCount("escalate_after_misses", 3),
+});
+
 export const configFileSchema = z.strictObject({
   timezone: timezone.default("UTC"),
   announce_channel: slackChannelName,
@@ -112,6 +133,7 @@ export const configFileSchema = z.strictObject({
   services: z.array(service).default([]),
   fallback_policy: id.optional(),
   severities: z.strictObject({ sev1: severity, sev2: severity, sev3: severity, sev4: severity }),
+  reminders: reminders.default({ dm_after_misses: 2, escalate_after_misses: 3 }),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -115,6 +115,7 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
 
   const policyList = file.escalation_policies.map((raw, i) => ({
     id: raw.id,
+    repeatLast: raw.repeat_last,
     steps: raw.steps.map((step, j) => ({
       afterMs: step.after ?? 0,
       notify: step.notify.map((t, k): EscalationTarget => {
@@ -152,6 +153,10 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
     policies: policyList,
     services: file.services,
     fallbackPolicy: file.fallback_policy,
+    reminders: {
+      dmAfterMisses: file.reminders.dm_after_misses,
+      escalateAfterMisses: file.reminders.escalate_after_misses,
+    },
     severities: {
       sev1: {
         updateEveryMs: file.severities.sev1.update_every,

@@ -1,5 +1,12 @@
 import type { Severity } from "./incident/incident.js";
-import type { EscalationPolicy, Person, Rotation, Service, SeverityPolicy } from "./oncall/types.js";
+import type {
+  EscalationPolicy,
+  Person,
+  ReminderSettings,
+  Rotation,
+  Service,
+  SeverityPolicy,
+} from "./oncall/types.js";
 
 /** The validated configuration the core and handlers work with (built from the YAML file by src/config). */
 export interface Settings {
@@ -12,4 +19,6 @@ export interface Settings {
   services: Service[];
   fallbackPolicy?: string;
   severities: Record<Severity, SeverityPolicy>;
+  /** When an overdue status update is also sent by DM, and when it escalates. */
+  reminders: ReminderSettings;
 }

@@ -142,3 +142,38 @@ describe("config file", () => {
     );
   });
 });
+
+describe("reminders and repeats", () => {
+  const base = demo.replace(/\nreminders:[\s\S]*$/, "\n");
+
+  it("defaults to DMs from the 2nd missed update, escalation on the 3rd, and 2 repeats of the last step", () => {
+    const settings = parseConfigText(base.replace(/ {4}repeat_last: .*\n/, ""), "firebreak.yml");
+    expect(settings.reminders).toEqual({ dmAfterMisses: 2, escalateAfterMisses: 3 });
+    expect(settings.policies.every((p) => p.repeatLast === 2)).toBe(true);
+  });
+
+  it("reads reminders and repeat_last", () => {
+    const text = `${base.replace("repeat_last: 2 #", "repeat_last: 0 #")}reminders: { dm_after_misses: 1, escalate_after_misses: 5 }\n`;
+    const settings = parseConfigText(text, "firebreak.yml");
+    expect(settings.reminders).toEqual({ dmAfterMisses: 1, escalateAfterMisses: 5 });
+    expect(settings.policies[0]?.repeatLast).toBe(0);
+  });
+
+  it.each([
+    [
+      "reminders: { dm_after_misses: 0 }",
+      /firebreak\.yml:\d+: reminders\.dm_after_misses: dm_after_misses needs at least 1/,
+    ],
+    ["reminders: { escalate_after_misses: 2.5 }", /reminders\.escalate_after_misses: a whole number/],
+    ["reminders: { dm_after: 2 }", /reminders: unknown key\(s\) "dm_after"/],
+  ])("rejects %s with its line", (line, message) => {
+    expect(configError(`${base}${line}\n`)).toMatch(message);
+  });
+
+  it("rejects a negative repeat_last with its line", () => {
+    const text = base.replace("repeat_last: 2 #", "repeat_last: -1 #");
+    expect(configError(text)).toMatch(
+      /firebreak\.yml:\d+: escalation_policies\[0\]\.repeat_last: 0 or more repeats/,
+    );
+  });
+});

@@ -148,7 +148,7 @@ describe("template validation", () => {
     const source = KICKOFF.replace("action: acknowledge", "action: acknowlege");
     write("kickoff.yml", source);
     expect(await onlyProblem()).toBe(
-      `kickoff.yml:${lineOf(source, "acknowlege")}: unknown action "acknowlege" (did you mean "acknowledge"?) — known actions: acknowledge, openForm`,
+      `kickoff.yml:${lineOf(source, "acknowlege")}: unknown action "acknowlege" (did you mean "acknowledge"?) — known actions: acknowledge, openForm, postUpdate, updateForm, snooze`,
     );
   });
 
@@ -229,7 +229,7 @@ describe("template validation", () => {
       'text: "x"\nblocks:\n  - section: "y"\n    when: "!comander"\n  - divider: true\n    when: "a b"',
     );
     expect((await problems()).map((p) => `${p.line}: ${p.message}`)).toEqual([
-      '4: unknown variable "comander" in when: (did you mean "commander"?) — known: incident.id, incident.title, incident.severity, incident.state, incident.service, incident.serviceName, incident.description, incident.createdAt, severity, commander, ackWithin',
+      '4: unknown variable "comander" in when: (did you mean "commander"?) — known: incident.id, incident.title, incident.severity, incident.state, incident.service, incident.serviceName, incident.description, incident.createdAt, severity, commander, ackWithin, acknowledgedBy',
       '6: when: "a b" is not a variable path — write when: "incident.service" or "!commander"',
     ]);
   });

@@ -123,9 +123,28 @@ describe("kickoff", () => {
         type: "actions",
         buttons: [
           { actionId: ActionIds.acknowledge, label: "Acknowledge", value: "INC-12", style: "primary" },
+          { actionId: ActionIds.postUpdate, label: "Post update", value: "INC-12" },
         ],
       },
     ]);
+  });
+
+  it("is the status card: the last update, the next one due and the state, without asking for an ack", () => {
+    const m = templates.render(
+      "kickoff",
+      kickoffVars({
+        incident: incident({ state: "acknowledged" }),
+        acknowledged: true,
+        lastUpdate: { text: "Rolled back", at: "2026-11-20T22:20:00Z", author: "U0BOB" },
+        nextUpdateDue: "2026-11-20T22:50:00Z",
+      }),
+    );
+    const fields = Object.fromEntries(blocksOf(m, "fields")[0]?.fields.map((f) => [f.label, f.value]) ?? []);
+    expect(fields).toMatchObject({ Status: "acknowledged", "Next update due": "Fri 20 Nov 23:50 CET" });
+    const body = sectionText(m);
+    expect(body).toContain("*Latest update* (Fri 20 Nov 23:20 CET, <@U0BOB>):\nRolled back");
+    expect(body).not.toContain("Acknowledge within");
+    expect(blocksOf(m, "actions")[0]?.buttons.map((b) => b.actionId)).toEqual([ActionIds.postUpdate]);
   });
 
   it("says loudly when no commander could be found, with the reason and the fix", () => {
@@ -272,6 +291,84 @@ describe("the other templates", () => {
   });
 });
 
+describe("timer templates", () => {
+  it("escalation-page mentions every target, says which step, and repeats say so", () => {
+    const first = templates.render("escalation-page", {
+      incident: incident(),
+      severity: "SEV1",
+      targets: [{ id: "U0ALICE" }],
+      step: 2,
+      steps: 2,
+      ackWithin: 300_000,
+    });
+    expect(parseMarkup(first.text)[0]).toEqual({ kind: "user", id: "U0ALICE" });
+    expect(sectionText(first)).toContain("*Escalating to step 2 of 2*");
+    expect(sectionText(first)).toContain("the next escalation is in 5m");
+    const again = templates.render("escalation-page", {
+      incident: incident(),
+      severity: "SEV1",
+      targets: [{ id: "U0ALICE" }],
+      step: 2,
+      steps: 2,
+      repeat: 1,
+      of: 2,
+    });
+    expect(sectionText(again)).toContain("*Paging again, 1 of 2*");
+    const nobody = templates.render("escalation-page", {
+      incident: incident(),
+      severity: "SEV1",
+      targets: [],
+      step: 2,
+      steps: 2,
+      skipped: "erin has no slack account in the people list",
+    });
+    expect(sectionText(nobody)).toContain("nobody could be reached at this step: erin has no slack account");
+  });
+
+  it("update-overdue offers Post update and three snoozes carrying the incident and the duration", () => {
+    const m = templates.render("update-overdue", {
+      incident: incident(),
+      severity: "SEV1",
+      commander: "U0BOB",
+      misses: 1,
+      nextNudge: "2026-11-20T23:05:00Z",
+      updateEvery: 1_800_000,
+      timezone: "Europe/Berlin",
+    });
+    expect(parseMarkup(m.text)[0]).toEqual({ kind: "user", id: "U0BOB" });
+    expect(sectionText(m)).toContain("Next reminder: Sat 21 Nov 00:05 CET");
+    expect(blocksOf(m, "actions")[0]?.buttons.map((b) => [b.actionId, b.value])).toEqual([
+      [ActionIds.postUpdate, "INC-12"],
+      [ActionIds.snooze, "INC-12 30m"],
+      [ActionIds.snooze, "INC-12 1h"],
+      [ActionIds.snooze, "INC-12 2h"],
+    ]);
+  });
+
+  it("reminders lists the escalation and the update reminder in the person's zone", () => {
+    const m = templates.render("reminders", {
+      incident: incident(),
+      timezone: "America/New_York",
+      nothing: false,
+      escalation: {
+        at: "2026-11-20T22:35:00Z",
+        in: 600_000,
+        step: 2,
+        steps: 2,
+        exhausts: false,
+        queued: true,
+      },
+      update: { at: "2026-11-20T23:05:00Z", in: 2_400_000, misses: 0, snoozed: false, queued: true },
+    });
+    const s = sectionText(m);
+    expect(s).toContain("Escalate to step 2 of 2 at Fri 20 Nov 17:35 EST (in 10m)");
+    expect(s).toContain("Status update due at Fri 20 Nov 18:05 EST (in 40m)");
+    expect(s).not.toContain("Not in the queue");
+    const none = templates.render("reminders", { incident: incident(), timezone: "UTC", nothing: true });
+    expect(sectionText(none)).toContain("Nothing is scheduled");
+  });
+});
+
 describe("escaping", () => {
   const hostileVars: { [N in TemplateName]: TemplateVarsMap[N] } = {
     kickoff: kickoffVars({
@@ -303,6 +400,100 @@ describe("escaping", () => {
       updateEvery: 60_000,
     },
     "already-acknowledged": { incident: incident({ title: HOSTILE }), actor: "U0BOB" },
+    "escalation-page": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      targets: [{ id: "U0ALICE" }, { id: HOSTILE }],
+      step: 2,
+      steps: 2,
+      repeat: 1,
+      of: 2,
+      skipped: HOSTILE,
+      ackWithin: 60_000,
+    },
+    "escalation-page-dm": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      channel: "C1",
+      step: 2,
+      steps: 2,
+      overdue: true,
+      misses: 3,
+    },
+    "escalation-exhausted": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      channel: "C1",
+      steps: 2,
+      repeats: 2,
+    },
+    "status-update": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      author: "U0BOB",
+      text: HOSTILE,
+      nextUpdateDue: "2026-11-20T22:35:00Z",
+      updateEvery: 1_800_000,
+      timezone: HOSTILE,
+    },
+    "status-update-announcement": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      author: "U0BOB",
+      text: HOSTILE,
+      channel: "C1",
+    },
+    "update-overdue": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      commander: "U0BOB",
+      misses: 2,
+      lastUpdate: HOSTILE,
+      nextNudge: HOSTILE,
+      updateEvery: 1_800_000,
+      timezone: HOSTILE,
+      escalating: true,
+    },
+    "update-overdue-dm": {
+      incident: incident({ title: HOSTILE }),
+      severity: "SEV1",
+      channel: "C1",
+      misses: 2,
+      updateEvery: 1_800_000,
+    },
+    snoozed: {
+      incident: incident({ title: HOSTILE }),
+      actor: "U0BOB",
+      duration: 1_800_000,
+      until: HOSTILE,
+      timezone: HOSTILE,
+    },
+    reminders: {
+      incident: incident({ title: HOSTILE, state: HOSTILE }),
+      timezone: HOSTILE,
+      nothing: false,
+      escalation: { at: HOSTILE, in: 60_000, step: 2, steps: 2, exhausts: false, queued: false },
+      update: { at: HOSTILE, in: 60_000, misses: 1, snoozed: true, queued: true },
+    },
+    "severity-changed": {
+      incident: incident({ title: HOSTILE }),
+      actor: "U0BOB",
+      from: HOSTILE,
+      to: "SEV1",
+      updateEvery: 1_800_000,
+      ackWithin: 300_000,
+      nextUpdateDue: HOSTILE,
+      timezone: HOSTILE,
+      triggered: true,
+    },
+    "severity-changed-announcement": {
+      incident: incident({ title: HOSTILE }),
+      actor: "U0BOB",
+      from: "SEV3",
+      to: "SEV1",
+      channel: "C1",
+    },
+    resolved: { incident: incident({ title: HOSTILE }), severity: "SEV1", actor: "U0BOB", summary: HOSTILE },
   };
 
   it.each(TEMPLATE_NAMES)("%s never turns user text into a mention, broadcast or link", (name) => {

@@ -18,6 +18,9 @@ export const TIMELINE_EVENT_TYPES = [
   "severity_changed",
   "status_changed",
   "escalated",
+  "page_repeated",
+  "escalation_exhausted",
+  "reminder_snoozed",
   "merged",
   "note_added",
 ] as const;

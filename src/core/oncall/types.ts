@@ -63,6 +63,11 @@ export interface EscalationStep {
 export interface EscalationPolicy {
   id: string;
   steps: EscalationStep[];
+  /**
+   * How many more times the last step is paged (each after the same delay as the last step) before the
+   * escalation is exhausted. Config `repeat_last`, default 2.
+   */
+  repeatLast: number;
 }
 
 export interface Service {
@@ -75,4 +80,12 @@ export interface Service {
 export interface SeverityPolicy {
   updateEveryMs: number;
   ackWithinMs: number;
+}
+
+/** Config `reminders`: how far a missed status update reaches. */
+export interface ReminderSettings {
+  /** From this many consecutive missed updates on, the nudge is also sent by DM (default 2). */
+  dmAfterMisses: number;
+  /** Every this many consecutive missed updates, the policy's next step is paged (default 3). */
+  escalateAfterMisses: number;
 }

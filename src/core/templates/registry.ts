@@ -20,6 +20,18 @@ export const TEMPLATE_NAMES = [
   "channel-failed",
   "acknowledged",
   "already-acknowledged",
+  "escalation-page",
+  "escalation-page-dm",
+  "escalation-exhausted",
+  "status-update",
+  "status-update-announcement",
+  "update-overdue",
+  "update-overdue-dm",
+  "snoozed",
+  "reminders",
+  "severity-changed",
+  "severity-changed-announcement",
+  "resolved",
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -37,6 +49,26 @@ export interface IncidentVars {
   description?: string;
   /** ISO 8601 instant; show it with `{{time incident.createdAt timezone}}`. */
   createdAt: string;
+}
+
+/** The last status update, as the status card shows it. */
+export interface LastUpdateVars {
+  text: string;
+  /** ISO 8601 instant. */
+  at: string;
+  /** Platform user id. */
+  author: string;
+}
+
+/** Where an escalation stands, as an escalation page shows it. */
+export interface EscalationStepVars {
+  /** The step paged, counted from 1. */
+  step: number;
+  /** How many steps the policy has. */
+  steps: number;
+  /** Set when the last step is paged again: repeat `repeat` of `of`. */
+  repeat?: number;
+  of?: number;
 }
 
 export interface HelpCommandVars {
@@ -60,8 +92,22 @@ export interface TemplateVarsMap {
     updateEvery: number;
     /** IANA zone for times shown in the channel. */
     timezone: string;
+    /** True once someone acknowledged: the card stops asking for it. */
+    acknowledged?: boolean;
+    /** True once resolved or closed. */
+    finished?: boolean;
+    lastUpdate?: LastUpdateVars;
+    /** ISO 8601 instant the next status update is due; absent when none is. */
+    nextUpdateDue?: string;
   };
-  page: { incident: IncidentVars; severity: string; commander: string; ackWithin: number };
+  page: {
+    incident: IncidentVars;
+    severity: string;
+    commander: string;
+    ackWithin: number;
+    /** Who acknowledged, once someone did (the page is then edited in place). */
+    acknowledgedBy?: string;
+  };
   "page-dm": { incident: IncidentVars; severity: string; channel: string; ackWithin: number };
   announcement: {
     incident: IncidentVars;
@@ -87,6 +133,94 @@ export interface TemplateVarsMap {
     updateEvery: number;
   };
   "already-acknowledged": { incident: IncidentVars; actor: string };
+  "escalation-page": EscalationStepVars & {
+    incident: IncidentVars;
+    severity: string;
+    targets: readonly { id: string }[];
+    /** Why some targets reach nobody; empty when all do. */
+    skipped?: string;
+    /** True when missed status updates caused the page. */
+    overdue?: boolean;
+    misses?: number;
+    /** Until the next escalation, when one will follow. */
+    ackWithin?: number;
+  };
+  "escalation-page-dm": EscalationStepVars & {
+    incident: IncidentVars;
+    severity: string;
+    channel?: string;
+    overdue?: boolean;
+    misses?: number;
+  };
+  "escalation-exhausted": {
+    incident: IncidentVars;
+    severity: string;
+    channel?: string;
+    steps: number;
+    repeats: number;
+  };
+  "status-update": {
+    incident: IncidentVars;
+    severity: string;
+    author: string;
+    text: string;
+    nextUpdateDue: string;
+    updateEvery: number;
+    timezone: string;
+  };
+  "status-update-announcement": {
+    incident: IncidentVars;
+    severity: string;
+    author: string;
+    text: string;
+    channel?: string;
+  };
+  "update-overdue": {
+    incident: IncidentVars;
+    severity: string;
+    commander?: string;
+    misses: number;
+    /** ISO 8601 instant of the last update; absent when there was none. */
+    lastUpdate?: string;
+    nextNudge: string;
+    updateEvery: number;
+    timezone: string;
+    escalating?: boolean;
+  };
+  "update-overdue-dm": {
+    incident: IncidentVars;
+    severity: string;
+    channel?: string;
+    misses: number;
+    updateEvery: number;
+  };
+  snoozed: { incident: IncidentVars; actor: string; duration: number; until: string; timezone: string };
+  reminders: {
+    incident: IncidentVars;
+    timezone: string;
+    nothing: boolean;
+    escalation?: EscalationStepVars & { at: string; in: number; exhausts: boolean; queued: boolean };
+    update?: { at: string; in: number; misses: number; snoozed: boolean; queued: boolean };
+  };
+  "severity-changed": {
+    incident: IncidentVars;
+    actor: string;
+    from: string;
+    to: string;
+    updateEvery: number;
+    ackWithin: number;
+    nextUpdateDue: string;
+    timezone: string;
+    triggered: boolean;
+  };
+  "severity-changed-announcement": {
+    incident: IncidentVars;
+    actor: string;
+    from: string;
+    to: string;
+    channel?: string;
+  };
+  resolved: { incident: IncidentVars; severity: string; actor: string; summary?: string };
 }
 
 export type TemplateVars<N extends TemplateName> = TemplateVarsMap[N];
@@ -117,6 +251,8 @@ const INCIDENT = [
   "incident.createdAt",
 ] as const;
 
+const STEP = ["step", "steps", "repeat", "of"] as const;
+
 const VARIABLES = {
   kickoff: [
     ...INCIDENT,
@@ -127,8 +263,14 @@ const VARIABLES = {
     "ackWithin",
     "updateEvery",
     "timezone",
+    "acknowledged",
+    "finished",
+    "lastUpdate.text",
+    "lastUpdate.at",
+    "lastUpdate.author",
+    "nextUpdateDue",
   ],
-  page: [...INCIDENT, "severity", "commander", "ackWithin"],
+  page: [...INCIDENT, "severity", "commander", "ackWithin", "acknowledgedBy"],
   "page-dm": [...INCIDENT, "severity", "channel", "ackWithin"],
   announcement: [...INCIDENT, "severity", "channel", "reporter", "commander", "commanderMissingReason"],
   "opened-reply": [...INCIDENT, "channel"],
@@ -141,6 +283,64 @@ const VARIABLES = {
   "channel-failed": [...INCIDENT, "reason"],
   acknowledged: [...INCIDENT, "severity", "actor", "commander", "updateEvery"],
   "already-acknowledged": [...INCIDENT, "actor"],
+  "escalation-page": [
+    ...INCIDENT,
+    ...STEP,
+    "severity",
+    "targets[].id",
+    "skipped",
+    "overdue",
+    "misses",
+    "ackWithin",
+  ],
+  "escalation-page-dm": [...INCIDENT, ...STEP, "severity", "channel", "overdue", "misses"],
+  "escalation-exhausted": [...INCIDENT, "severity", "channel", "steps", "repeats"],
+  "status-update": [...INCIDENT, "severity", "author", "text", "nextUpdateDue", "updateEvery", "timezone"],
+  "status-update-announcement": [...INCIDENT, "severity", "author", "text", "channel"],
+  "update-overdue": [
+    ...INCIDENT,
+    "severity",
+    "commander",
+    "misses",
+    "lastUpdate",
+    "nextNudge",
+    "updateEvery",
+    "timezone",
+    "escalating",
+  ],
+  "update-overdue-dm": [...INCIDENT, "severity", "channel", "misses", "updateEvery"],
+  snoozed: [...INCIDENT, "actor", "duration", "until", "timezone"],
+  reminders: [
+    ...INCIDENT,
+    "timezone",
+    "nothing",
+    "escalation.at",
+    "escalation.in",
+    "escalation.step",
+    "escalation.steps",
+    "escalation.repeat",
+    "escalation.of",
+    "escalation.exhausts",
+    "escalation.queued",
+    "update.at",
+    "update.in",
+    "update.misses",
+    "update.snoozed",
+    "update.queued",
+  ],
+  "severity-changed": [
+    ...INCIDENT,
+    "actor",
+    "from",
+    "to",
+    "updateEvery",
+    "ackWithin",
+    "nextUpdateDue",
+    "timezone",
+    "triggered",
+  ],
+  "severity-changed-announcement": [...INCIDENT, "actor", "from", "to", "channel"],
+  resolved: [...INCIDENT, "severity", "actor", "summary"],
 } as const satisfies { [N in TemplateName]: readonly VarPath<TemplateVarsMap[N]>[] };
 
 /**

@@ -1,0 +1,120 @@
+import type { Incident } from "../src/core/incident/incident.js";
+import { isFinished } from "../src/core/incident/timers.js";
+import type { Message } from "../src/core/message.js";
+import { personByPlatformId } from "../src/core/oncall/people.js";
+import type { Inbound, OutboxItem } from "../src/core/ports.js";
+import type { HandlerContext } from "./context.js";
+import { replyTarget } from "./context.js";
+import { incidentVars } from "./incident-vars.js";
+
+/**
+ * Building blocks for outbox items. Keys are deterministic and unique for ever: `<incident>/<what>` for what an
+ * incident says once (`INC-4/page`), with the timer generation in it for what it says again
+ * (`INC-4/update-g3`), and `delivery/<platform>-<delivery id>/<what>` for answers to one inbound delivery.
+ */
+export const incidentKey = (incident: Pick<Incident, "id">, what: string): string => `${incident.id}/${what}`;
+
+/** The key of the page message in the channel, which the acknowledgement edits. */
+export const pageKey = (incident: Pick<Incident, "id">): string => incidentKey(incident, "page");
+/** The key of the kickoff message: the pinned status card that updates edit in place. */
+export const kickoffKey = (incident: Pick<Incident, "id">): string => incidentKey(incident, "kickoff");
+
+export function deliveryKey(inbound: Inbound, what: string): string {
+  return `delivery/${inbound.platform}-${inbound.deliveryId}/${what}`;
+}
+
+/** An answer only the person who did something sees, where they did it. */
+export function replyItem(inbound: Inbound, message: Message, what = "reply"): OutboxItem {
+  return {
+    key: deliveryKey(inbound, what),
+    platform: inbound.platform,
+    op: { kind: "ephemeral", to: replyTarget(inbound), message },
+  };
+}
+
+export async function reply(ctx: HandlerContext, inbound: Inbound, message: Message, what = "reply") {
+  await ctx.outbox.send(replyItem(inbound, message, what));
+}
+
+/** A post in the incident channel; none when the incident has no channel (its creation failed). */
+export function channelPost(incident: Incident, key: string, message: Message): OutboxItem[] {
+  if (!incident.channel) return [];
+  return [
+    {
+      key,
+      platform: incident.platform,
+      incidentId: incident.id,
+      op: { kind: "post", channelId: incident.channel.id, message },
+    },
+  ];
+}
+
+export function directItem(incident: Incident, key: string, userId: string, message: Message): OutboxItem {
+  return {
+    key,
+    platform: incident.platform,
+    incidentId: incident.id,
+    op: { kind: "direct", userId, message },
+  };
+}
+
+/** A post in the announcement channel; none (and a warning) when that channel does not exist. */
+export async function announceItems(
+  ctx: HandlerContext,
+  incident: Incident,
+  key: string,
+  message: Message,
+): Promise<OutboxItem[]> {
+  const channelId = await ctx.platform(incident.platform).resolveChannel(ctx.settings.announceChannel);
+  if (!channelId) {
+    ctx.logger.warn(
+      { incident: incident.id, channel: ctx.settings.announceChannel },
+      "announce_channel does not exist; create it or fix announce_channel in the config",
+    );
+    return [];
+  }
+  return [
+    { key, platform: incident.platform, incidentId: incident.id, op: { kind: "post", channelId, message } },
+  ];
+}
+
+/** The variables of the status card (the kickoff message), as it stands for this version of the incident. */
+export function cardVars(ctx: HandlerContext, incident: Incident): Record<string, unknown> {
+  const due = incident.timers?.update?.dueAt;
+  return {
+    ...incidentVars(ctx, incident),
+    acknowledged: incident.state !== "triggered",
+    finished: isFinished(incident),
+    ...(incident.lastUpdate && {
+      lastUpdate: {
+        text: incident.lastUpdate.text,
+        at: incident.lastUpdate.at,
+        author: incident.lastUpdate.actor,
+      },
+    }),
+    ...(due && !isFinished(incident) && { nextUpdateDue: due }),
+  };
+}
+
+/** The status card re-rendered and edited in place; `key` must be new for every edit. */
+export function cardEdit(ctx: HandlerContext, incident: Incident, key: string): OutboxItem[] {
+  if (!incident.channel) return [];
+  return [
+    {
+      key,
+      platform: incident.platform,
+      incidentId: incident.id,
+      op: {
+        kind: "update",
+        channelId: incident.channel.id,
+        ref: kickoffKey(incident),
+        message: ctx.render("kickoff", cardVars(ctx, incident)),
+      },
+    },
+  ];
+}
+
+/** The zone to show a person times in: theirs from the people list, else the configured one. */
+export function zoneOf(ctx: HandlerContext, inbound: Pick<Inbound, "platform" | "actor">): string {
+  return personByPlatformId(ctx.settings, inbound.platform, inbound.actor)?.timezone ?? ctx.settings.timezone;
+}

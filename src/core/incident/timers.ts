@@ -1,0 +1,258 @@
+/**
+ * The incident's timers as state transitions: pure functions from an incident (and the instant) to the next
+ * incident and the timeline events that record what happened. The handlers run them inside the store's
+ * optimistic update, so each one must stay pure; scheduling the jobs and sending the messages happens after
+ * the write, from what these functions recorded.
+ *
+ * The fence (see `TimerState`): a firing acts only when its generation is the recorded `gen` and the incident
+ * still calls for it; the same write bumps `gen`, sets `firedGen` and the next `dueAt`, and appends the events.
+ * Every event a firing records carries `timer` and `gen`, so a re-run after a crash between the write and the
+ * effects finds exactly what to redo in the timeline.
+ */
+import { policyForService, resolveStep } from "../oncall/commander.js";
+import type { EscalationPolicy } from "../oncall/types.js";
+import type { TimerKind, TimerRef } from "../ports.js";
+import type { Settings } from "../settings.js";
+import {
+  delayAfter,
+  initialEscalationDelay,
+  nextEscalation,
+  nudgeReach,
+  positionAfter,
+  updateEscalationStep,
+} from "./escalation.js";
+import type { EscalationTimer, Incident, Severity, UpdateTimer } from "./incident.js";
+import { type TimelineEvent, timelineEvent } from "./timeline.js";
+
+type Timers = NonNullable<Incident["timers"]>;
+
+/** States in which nothing is timed any more. */
+export function isFinished(incident: Incident): boolean {
+  return incident.state === "resolved" || incident.state === "closed";
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function policyOf(settings: Settings, incident: Incident): EscalationPolicy | undefined {
+  return policyForService(settings, incident.service).policy;
+}
+
+/** The timers a new incident starts with: the escalation (when its policy escalates) and the update reminder. */
+export function initialTimers(
+  settings: Settings,
+  incident: Pick<Incident, "severity" | "service">,
+  now: Date,
+): Timers {
+  const cadence = settings.severities[incident.severity];
+  const policy = policyForService(settings, incident.service).policy;
+  const delay = policy ? initialEscalationDelay(policy, cadence.ackWithinMs) : null;
+  const timers: Timers = {
+    update: { gen: 1, misses: 0, dueAt: iso(now.getTime() + cadence.updateEveryMs) },
+  };
+  if (delay !== null) timers.escalation = { gen: 1, step: 0, repeats: 0, dueAt: iso(now.getTime() + delay) };
+  return timers;
+}
+
+/** Timer refs for every timer with a pending `dueAt`: what the queue should hold for this incident. */
+export function scheduledTimers(incident: Incident): TimerRef[] {
+  const refs: TimerRef[] = [];
+  for (const kind of ["escalation", "update"] as const) {
+    const t = incident.timers?.[kind];
+    if (t?.dueAt) refs.push({ incidentId: incident.id, kind, gen: t.gen, dueAt: t.dueAt });
+  }
+  return refs;
+}
+
+function withTimer<K extends TimerKind>(incident: Incident, kind: K, timer: Timers[K], now: Date): Incident {
+  return { ...incident, timers: { ...incident.timers, [kind]: timer }, updatedAt: now.toISOString() };
+}
+
+/** A timer stopped: nothing scheduled, and any job in flight is fenced out by the bumped generation. */
+function stopped<T extends EscalationTimer | UpdateTimer>(t: T): T {
+  const { dueAt: _dropped, ...rest } = t;
+  return { ...rest, gen: t.gen + 1 } as T;
+}
+
+/** Every timer stopped (resolve, close). */
+export function stopAllTimers(incident: Incident): Timers {
+  const timers: Timers = {};
+  if (incident.timers?.escalation) timers.escalation = stopped(incident.timers.escalation);
+  if (incident.timers?.update) {
+    const { snoozedUntil: _s, ...update } = stopped(incident.timers.update);
+    timers.update = update;
+  }
+  return timers;
+}
+
+/** The escalation stopped because someone acknowledged; unchanged when it was not running. */
+export function stopEscalation(incident: Incident): Timers | undefined {
+  const esc = incident.timers?.escalation;
+  if (!esc?.dueAt) return incident.timers;
+  return { ...incident.timers, escalation: stopped(esc) };
+}
+
+/** The update reminder restarted after a status update: no misses, the next one due a cadence from now. */
+export function restartUpdateTimer(incident: Incident, settings: Settings, now: Date): UpdateTimer {
+  const gen = (incident.timers?.update?.gen ?? 0) + 1;
+  const every = settings.severities[incident.severity].updateEveryMs;
+  return { gen, misses: 0, dueAt: iso(now.getTime() + every), ...firedOf(incident.timers?.update) };
+}
+
+function firedOf(t: { firedGen?: number } | undefined): { firedGen?: number } {
+  return t?.firedGen === undefined ? {} : { firedGen: t.firedGen };
+}
+
+/** The update reminder pushed back: no nudge before `until`. Misses are kept: a snooze postpones, it does not forgive. */
+export function snoozeUpdateTimer(incident: Incident, until: Date): UpdateTimer {
+  const current = incident.timers?.update;
+  return {
+    ...firedOf(current),
+    gen: (current?.gen ?? 0) + 1,
+    misses: current?.misses ?? 0,
+    dueAt: until.toISOString(),
+    snoozedUntil: until.toISOString(),
+  };
+}
+
+/**
+ * The timers after a severity change. The update reminder runs on the new cadence from the last update (or
+ * from now when there was none), never earlier than now nor before a snooze ends. While the incident is still
+ * unacknowledged, the escalation's next page is rescheduled from now with the new severity's `ack_within`.
+ */
+export function timersForSeverity(
+  incident: Incident,
+  severity: Severity,
+  settings: Settings,
+  now: Date,
+): Timers {
+  const cadence = settings.severities[severity];
+  const timers: Timers = { ...incident.timers };
+  const update = incident.timers?.update;
+  const base = incident.lastUpdate ? Date.parse(incident.lastUpdate.at) : now.getTime();
+  const snoozed = update?.snoozedUntil ? Date.parse(update.snoozedUntil) : 0;
+  const due = Math.max(base + cadence.updateEveryMs, now.getTime(), snoozed);
+  timers.update = {
+    ...firedOf(update),
+    gen: (update?.gen ?? 0) + 1,
+    misses: update?.misses ?? 0,
+    dueAt: iso(due),
+    ...(update?.snoozedUntil && snoozed > now.getTime() ? { snoozedUntil: update.snoozedUntil } : {}),
+  };
+  const esc = incident.timers?.escalation;
+  const policy = policyOf(settings, incident);
+  if (esc?.dueAt && incident.state === "triggered" && policy) {
+    const delay = delayAfter(policy, esc, cadence.ackWithinMs) ?? cadence.ackWithinMs;
+    timers.escalation = { ...esc, gen: esc.gen + 1, dueAt: iso(now.getTime() + delay) };
+  }
+  return timers;
+}
+
+/** Who a step pages now, as the flat strings a timeline event keeps. */
+function pageData(
+  settings: Settings,
+  incident: Incident,
+  policy: EscalationPolicy,
+  step: number,
+  now: Date,
+): Record<string, string> {
+  const { people, skipped } = resolveStep(settings, policy.steps[step], incident.platform, now);
+  return {
+    step: String(step),
+    steps: String(policy.steps.length),
+    targets: people.map((p) => p.platformUserId).join(","),
+    skipped: skipped.join("; "),
+  };
+}
+
+/**
+ * One firing of a timer, fenced: null when the job is stale (another generation is recorded, or nothing is
+ * due). A current job whose incident no longer calls for it (acknowledged, resolved) stops the timer without
+ * any event, so it is neither redone nor rescheduled.
+ */
+export function fireTimerChange(
+  settings: Settings,
+  incident: Incident,
+  ref: TimerRef,
+  now: Date,
+): { incident: Incident; events: TimelineEvent[] } | null {
+  const bump = { gen: ref.gen + 1, firedGen: ref.gen };
+  const tag = { timer: ref.kind, gen: String(ref.gen) };
+  if (ref.kind === "escalation") {
+    const esc = incident.timers?.escalation;
+    if (!esc || esc.gen !== ref.gen || !esc.dueAt) return null;
+    const policy = policyOf(settings, incident);
+    if (incident.state !== "triggered" || !policy) {
+      return { incident: withTimer(incident, "escalation", stopped(esc), now), events: [] };
+    }
+    const ackWithin = settings.severities[incident.severity].ackWithinMs;
+    const action = nextEscalation(policy, esc);
+    const position = positionAfter(action, esc);
+    const delay = delayAfter(policy, position, ackWithin, action.kind === "exhausted");
+    const timer: EscalationTimer = {
+      ...bump,
+      ...position,
+      ...(delay === null ? {} : { dueAt: iso(now.getTime() + delay) }),
+    };
+    let event: TimelineEvent;
+    switch (action.kind) {
+      case "page":
+        event = timelineEvent("escalated", now, {
+          ...tag,
+          ...pageData(settings, incident, policy, action.step, now),
+        });
+        break;
+      case "repeat":
+        event = timelineEvent("page_repeated", now, {
+          ...tag,
+          ...pageData(settings, incident, policy, action.step, now),
+          repeat: String(action.repeat),
+          of: String(action.of),
+        });
+        break;
+      case "exhausted":
+        event = timelineEvent("escalation_exhausted", now, {
+          ...tag,
+          step: String(action.step),
+          steps: String(policy.steps.length),
+          repeats: String(policy.repeatLast),
+        });
+        break;
+    }
+    return { incident: withTimer(incident, "escalation", timer, now), events: [event] };
+  }
+
+  const update = incident.timers?.update;
+  if (!update || update.gen !== ref.gen || !update.dueAt) return null;
+  if (isFinished(incident)) {
+    return { incident: withTimer(incident, "update", stopped(update), now), events: [] };
+  }
+  const misses = update.misses + 1;
+  const reach = nudgeReach(misses, settings.reminders);
+  const every = settings.severities[incident.severity].updateEveryMs;
+  let next = withTimer(incident, "update", { ...bump, misses, dueAt: iso(now.getTime() + every) }, now);
+  const events = [
+    timelineEvent("update_overdue", now, {
+      ...tag,
+      misses: String(misses),
+      dm: reach.dm ? "yes" : "no",
+      commander: incident.commander?.platformUserId ?? "",
+      lastUpdate: incident.lastUpdate?.at ?? "",
+    }),
+  ];
+  const policy = policyOf(settings, incident);
+  if (reach.escalate && policy) {
+    const esc = incident.timers?.escalation;
+    const step = updateEscalationStep(policy, esc?.step ?? 0);
+    // The acknowledgement escalation, if it still runs, carries on from the step paged here.
+    const escalation: EscalationTimer = esc ? { ...esc, step, repeats: 0 } : { gen: 1, step, repeats: 0 };
+    next = withTimer(next, "escalation", escalation, now);
+    events.push(
+      timelineEvent("escalated", now, {
+        ...tag,
+        reason: "update_overdue",
+        ...pageData(settings, incident, policy, step, now),
+      }),
+    );
+  }
+  return { incident: next, events };
+}

@@ -1,0 +1,268 @@
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../../src/config/file.js";
+import {
+  delayAfter,
+  initialEscalationDelay,
+  nextEscalation,
+  nudgeReach,
+  positionAfter,
+  stepDelayMs,
+  updateEscalationStep,
+} from "../../src/core/incident/escalation.js";
+import type { Incident } from "../../src/core/incident/incident.js";
+import {
+  fireTimerChange,
+  initialTimers,
+  restartUpdateTimer,
+  snoozeUpdateTimer,
+  stopAllTimers,
+  stopEscalation,
+  timersForSeverity,
+} from "../../src/core/incident/timers.js";
+import type { EscalationPolicy } from "../../src/core/oncall/types.js";
+import type { TimerRef } from "../../src/core/ports.js";
+
+const MIN = 60_000;
+const policy = (afters: number[], repeatLast = 2): EscalationPolicy => ({
+  id: "p",
+  repeatLast,
+  steps: afters.map((afterMs, i) => ({ afterMs, notify: [{ kind: "person", id: `p${i}` }] })),
+});
+
+describe("delay before a step: min(after || ack_within, ack_within)", () => {
+  it.each([
+    ["after shorter than ack_within", 10 * MIN, 30 * MIN, 10 * MIN],
+    ["after longer than ack_within is brought forward", 60 * MIN, 30 * MIN, 30 * MIN],
+    ["no after waits the whole ack_within", 0, 30 * MIN, 30 * MIN],
+    ["equal", 5 * MIN, 5 * MIN, 5 * MIN],
+  ])("%s", (_name, after, ackWithin, want) => {
+    expect(stepDelayMs(policy([0, after]), 1, ackWithin)).toBe(want);
+  });
+});
+
+describe("the escalation walks the steps, repeats the last, then is exhausted", () => {
+  it.each([
+    // [steps' afters, repeatLast, the sequence of actions]
+    [[0, 30 * MIN], 2, ["page 1", "repeat 1/2", "repeat 2/2", "exhausted"]],
+    [[0, 30 * MIN, 10 * MIN], 1, ["page 1", "page 2", "repeat 1/1", "exhausted"]],
+    [[0, 30 * MIN], 0, ["page 1", "exhausted"]],
+    [[0], 2, ["repeat 1/2", "repeat 2/2", "exhausted"]],
+  ])("steps %j with repeat_last %i", (afters, repeatLast, want) => {
+    const p = policy(afters as number[], repeatLast as number);
+    let at = { step: 0, repeats: 0 };
+    const seen: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const a = nextEscalation(p, at);
+      seen.push(
+        a.kind === "page"
+          ? `page ${a.step}`
+          : a.kind === "repeat"
+            ? `repeat ${a.repeat}/${a.of}`
+            : "exhausted",
+      );
+      if (a.kind === "exhausted") break;
+      at = positionAfter(a, at);
+    }
+    expect(seen).toEqual(want);
+  });
+
+  it("has no escalation for one step without repeats", () => {
+    expect(initialEscalationDelay(policy([0], 0), 5 * MIN)).toBeNull();
+    expect(initialEscalationDelay(policy([0], 1), 5 * MIN)).toBe(5 * MIN);
+    expect(initialEscalationDelay(policy([0, 2 * MIN]), 5 * MIN)).toBe(2 * MIN);
+  });
+
+  it("repeats and the exhaustion notice wait the last step's delay; nothing after exhaustion", () => {
+    const p = policy([0, 2 * MIN]);
+    expect(delayAfter(p, { step: 1, repeats: 0 }, 5 * MIN)).toBe(2 * MIN);
+    expect(delayAfter(p, { step: 1, repeats: 2 }, 5 * MIN)).toBe(2 * MIN);
+    expect(delayAfter(p, { step: 1, repeats: 2 }, 5 * MIN, true)).toBeNull();
+  });
+
+  it("missed updates escalate one step further, staying on the last", () => {
+    expect(updateEscalationStep(policy([0, 1, 1]), 0)).toBe(1);
+    expect(updateEscalationStep(policy([0, 1, 1]), 2)).toBe(2);
+    expect(updateEscalationStep(policy([0]), 0)).toBe(0);
+  });
+
+  it.each([
+    [1, { dm: false, escalate: false }],
+    [2, { dm: true, escalate: false }],
+    [3, { dm: true, escalate: true }],
+    [4, { dm: true, escalate: false }],
+    [6, { dm: true, escalate: true }],
+  ])("miss %i reaches %j with the defaults", (misses, want) => {
+    expect(nudgeReach(misses, { dmAfterMisses: 2, escalateAfterMisses: 3 })).toEqual(want);
+  });
+});
+
+// ---- the timers on the incident, with a fixed clock ------------------------------------------------------
+
+const settings = parseConfigText(
+  `
+timezone: Europe/Berlin
+announce_channel: incidents
+people:
+  - { id: dana, slack: U0DANA, timezone: Europe/Berlin }
+  - { id: alice, slack: U0ALICE, timezone: Europe/Berlin }
+  - { id: erin, timezone: Europe/Berlin }
+rotations:
+  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
+escalation_policies:
+  - id: default
+    repeat_last: 1
+    steps:
+      - { notify: [rotation:primary] }
+      - { notify: [person:alice, person:erin], after: 2m }
+fallback_policy: default
+reminders: { dm_after_misses: 2, escalate_after_misses: 3 }
+severities:
+  sev1: { update_every: 30m, ack_within: 5m }
+  sev2: { update_every: 1h, ack_within: 15m }
+  sev3: { update_every: 4h, ack_within: 30m }
+  sev4: { update_every: 1d, ack_within: 1h }
+`,
+  "test.yml",
+);
+
+const T0 = new Date("2026-11-20T22:00:00Z");
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+function newIncident(): Incident {
+  return {
+    id: "INC-1",
+    number: 1,
+    title: "Search is down",
+    kind: "incident",
+    severity: "sev1",
+    state: "triggered",
+    platform: "slack",
+    origin: { conversationId: "C0GEN" },
+    reporters: [{ platformUserId: "U0BOB" }],
+    commander: { platformUserId: "U0DANA", personId: "dana" },
+    channel: { id: "C0INC", name: "inc-1" },
+    timers: initialTimers(settings, { severity: "sev1" }, T0),
+    createdAt: T0.toISOString(),
+    updatedAt: T0.toISOString(),
+  };
+}
+
+function fire(incident: Incident, kind: TimerRef["kind"], now: Date) {
+  const t = incident.timers?.[kind];
+  const ref: TimerRef = { incidentId: incident.id, kind, gen: t?.gen ?? 0, dueAt: t?.dueAt ?? "" };
+  return fireTimerChange(settings, incident, ref, now);
+}
+
+describe("timers on the incident", () => {
+  it("starts with the escalation at the first step's delay and the update reminder a cadence away", () => {
+    const i = newIncident();
+    expect(i.timers).toEqual({
+      escalation: { gen: 1, step: 0, repeats: 0, dueAt: at(2 * MIN).toISOString() },
+      update: { gen: 1, misses: 0, dueAt: at(30 * MIN).toISOString() },
+    });
+  });
+
+  it("escalates, repeats and is exhausted, bumping the generation and recording firedGen each time", () => {
+    let i = newIncident();
+    const first = fire(i, "escalation", at(2 * MIN));
+    expect(first?.events.map((e) => [e.type, e.data.step, e.data.targets, e.data.skipped])).toEqual([
+      ["escalated", "1", "U0ALICE", "erin has no slack account in the people list"],
+    ]);
+    i = first?.incident as Incident;
+    expect(i.timers?.escalation).toEqual({
+      gen: 2,
+      firedGen: 1,
+      step: 1,
+      repeats: 0,
+      dueAt: at(4 * MIN).toISOString(),
+    });
+    const again = fire(i, "escalation", at(4 * MIN));
+    expect(again?.events[0]).toMatchObject({
+      type: "page_repeated",
+      data: { repeat: "1", of: "1", gen: "2" },
+    });
+    i = again?.incident as Incident;
+    const done = fire(i, "escalation", at(6 * MIN));
+    expect(done?.events[0]?.type).toBe("escalation_exhausted");
+    expect(done?.incident.timers?.escalation).toEqual({ gen: 4, firedGen: 3, step: 1, repeats: 1 });
+  });
+
+  it("fences: a stale generation does nothing; an acknowledged incident sends nothing", () => {
+    const i = newIncident();
+    const stale: TimerRef = { incidentId: "INC-1", kind: "escalation", gen: 7, dueAt: T0.toISOString() };
+    expect(fireTimerChange(settings, i, stale, at(2 * MIN))).toBeNull();
+    const acked: Incident = { ...i, state: "acknowledged", timers: stopEscalation(i) };
+    expect(acked.timers?.escalation).toEqual({ gen: 2, step: 0, repeats: 0 });
+    const ref: TimerRef = {
+      incidentId: "INC-1",
+      kind: "escalation",
+      gen: 1,
+      dueAt: at(2 * MIN).toISOString(),
+    };
+    expect(fireTimerChange(settings, acked, ref, at(2 * MIN))).toBeNull();
+    // Acknowledged by a write that left the timer alone: the job stops it without a word.
+    const raced = fireTimerChange(settings, { ...i, state: "acknowledged" }, ref, at(2 * MIN));
+    expect(raced?.events).toEqual([]);
+    expect(raced?.incident.timers?.escalation?.dueAt).toBeUndefined();
+  });
+
+  it("nudges on missed updates, DMs from the 2nd, escalates on the 3rd, one cadence apart", () => {
+    let i: Incident = { ...newIncident(), state: "acknowledged" };
+    i = { ...i, timers: stopEscalation(i) };
+    const seen: Array<[string, string, string]> = [];
+    for (let miss = 1; miss <= 3; miss++) {
+      const r = fire(i, "update", at(miss * 30 * MIN));
+      i = r?.incident as Incident;
+      const overdue = r?.events.find((e) => e.type === "update_overdue");
+      seen.push([
+        overdue?.data.misses ?? "",
+        overdue?.data.dm ?? "",
+        r?.events.map((e) => e.type).join(",") ?? "",
+      ]);
+      expect(i.timers?.update?.dueAt).toBe(at((miss + 1) * 30 * MIN).toISOString());
+    }
+    expect(seen).toEqual([
+      ["1", "no", "update_overdue"],
+      ["2", "yes", "update_overdue"],
+      ["3", "yes", "update_overdue,escalated"],
+    ]);
+    expect(i.timers?.escalation?.step).toBe(1);
+  });
+
+  it("an update restarts the reminder; a snooze postpones it keeping the misses", () => {
+    const i = newIncident();
+    const missed = fire(i, "update", at(30 * MIN))?.incident as Incident;
+    expect(restartUpdateTimer(missed, settings, at(40 * MIN))).toEqual({
+      gen: 3,
+      firedGen: 1,
+      misses: 0,
+      dueAt: at(70 * MIN).toISOString(),
+    });
+    expect(snoozeUpdateTimer(missed, at(100 * MIN))).toEqual({
+      gen: 3,
+      firedGen: 1,
+      misses: 1,
+      dueAt: at(100 * MIN).toISOString(),
+      snoozedUntil: at(100 * MIN).toISOString(),
+    });
+  });
+
+  it("a severity change reschedules the reminder from the last update and, while triggered, the escalation", () => {
+    const i: Incident = {
+      ...newIncident(),
+      severity: "sev3",
+      lastUpdate: { at: at(10 * MIN).toISOString(), text: "x", actor: "U0DANA" },
+    };
+    const timers = timersForSeverity(i, "sev1", settings, at(20 * MIN));
+    expect(timers.update?.dueAt).toBe(at(40 * MIN).toISOString());
+    expect(timers.escalation).toMatchObject({ gen: 2, dueAt: at(22 * MIN).toISOString() });
+    // Overdue under the new cadence: due now, not in the past.
+    const late = timersForSeverity(i, "sev1", settings, at(60 * MIN));
+    expect(late.update?.dueAt).toBe(at(60 * MIN).toISOString());
+  });
+
+  it("resolving stops every timer with a new generation", () => {
+    const timers = stopAllTimers(newIncident());
+    expect(timers).toEqual({ escalation: { gen: 2, step: 0, repeats: 0 }, update: { gen: 2, misses: 0 } });
+  });
+});
