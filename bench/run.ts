@@ -1,11 +1,34 @@
 /**
  * `npm run bench`: prints the figures the project tracks. Nothing here is asserted; the numbers are for people.
- *   1. Slash-command ack latency through Bolt's HTTP receiver, open-loop at 200/s and 500/s for 20 s each:
- *      a bare Bolt app that only acks, Firebreak answering `help`, and Firebreak opening incidents (web process:
- *      dedupe, INC number, store, enqueue), all in the same run on the same machine.
- *   2. Command received → commander paged, with the fake Slack adding 50 ms to every call.
- * BENCH_SECONDS shortens the load phases (e.g. BENCH_SECONDS=3 for a quick look); BENCH_ONLY=open runs only
- * the scenarios whose name contains it (and the bare baseline).
+ * Sections, in this order:
+ *   ack        Slash-command ack latency through Bolt's HTTP receiver, open-loop at 200/s and 500/s for 20 s
+ *              each: a bare Bolt app that only acks, Firebreak answering `help`, and Firebreak opening incidents
+ *              (web process: dedupe, INC number, store, enqueue), all in the same run on the same machine.
+ *   page       Command received → commander paged, with the fake Slack adding 50 ms to every call.
+ *   reminders  Reminder firing drift (fired − due) with 10,000 and with 100,000 pending reminders (bench/reminders.ts).
+ *   burst      2,000 reminders due in the same second: time until the last one fired (bench/reminders.ts).
+ *   rss        Resident memory of a real worker process, idle and with 100,000 pending reminders (bench/worker-rss.ts).
+ *   outbox     10,000 messages over 100 channels, fake Slack enforcing 1 msg/s/channel (bench/outbox.ts).
+ * Environment:
+ *   BENCH_ONLY                 comma-separated section names (e.g. `reminders,outbox`) runs only those. Any other
+ *                              value keeps the old meaning: the ack scenarios whose name contains it (and the bare
+ *                              baseline), then the page section.
+ *   BENCH_SECONDS              length of each ack load phase (default 20; e.g. 3 for a quick look)
+ *   BENCH_PAGES                incidents in the page section (default 30)
+ *   BENCH_REMINDERS_SMALL      pending reminders of the first drift run (default 10000)
+ *   BENCH_REMINDERS_LARGE      pending reminders of the second drift run (default 100000)
+ *   BENCH_REMINDERS_MEASURED   reminders measured among them, due over the next BENCH_REMINDERS_SPREAD_S seconds
+ *                              (defaults 2000 and 15)
+ *   BENCH_BURST                reminders due in the same second (default 2000)
+ *   BENCH_BURST_PENDING        pending reminders during the burst, the burst included (default 10000)
+ *   BENCH_RSS_PENDING          pending reminders for the worker RSS figure (default 100000)
+ *   BENCH_RSS_SETTLE_S         seconds between "worker started" and the first RSS sample (default 10)
+ *   BENCH_OUTBOX_CHANNELS      channels of the outbox run (default 100)
+ *   BENCH_OUTBOX_PER_CHANNEL   messages per channel (default 100)
+ *   REDIS_URL                  Redis for everything (default redis://127.0.0.1:6379); every run uses its own
+ *                              `fbbench-…` key prefix and deletes it at the end.
+ * Quick look at the queue sections: BENCH_ONLY=reminders,burst,rss,outbox BENCH_REMINDERS_LARGE=20000
+ *   BENCH_RSS_PENDING=20000 BENCH_OUTBOX_CHANNELS=10 BENCH_OUTBOX_PER_CHANNEL=10 npm run bench
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -13,6 +36,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LoadResult, openLoop, slashCommand } from "./load.js";
 import { measurePageLatency } from "./page-latency.js";
+import { burstSection, outboxSection, remindersSection, rssSection } from "./queue-sections.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -58,55 +82,89 @@ const scenarios = [
   },
 ];
 
+const SECTIONS = ["ack", "page", "reminders", "burst", "rss", "outbox"] as const;
+type Section = (typeof SECTIONS)[number];
 const only = process.env.BENCH_ONLY;
-const results: Array<{ name: string; result: LoadResult }> = [];
-for (const scenario of scenarios.filter((s) => !only || s.name.includes(only) || s.mode === "bare")) {
-  for (const rate of RATES) {
-    const { port, child } = await startTarget(scenario.mode);
-    const url = `http://127.0.0.1:${port}/slack/events`;
-    // Warm up connections and JIT before measuring.
-    await openLoop({
-      url,
-      rate: 50,
-      seconds: 1,
-      request: (i) => slashCommand(SECRET, scenario.text(-i - 1)),
-    });
-    const result = await openLoop({
-      url,
-      rate,
-      seconds: SECONDS,
-      request: (i) => slashCommand(SECRET, scenario.text(i)),
-    });
-    results.push({ name: scenario.name, result });
-    process.stderr.write(
-      `${scenario.name} @ ${rate}/s: p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms\n`,
-    );
-    await stopTarget(child);
-  }
-}
+const tokens = (only ?? "")
+  .split(",")
+  .map((t) => t.trim())
+  .filter(Boolean);
+const named = tokens.filter((t): t is Section => (SECTIONS as readonly string[]).includes(t));
+/** BENCH_ONLY that names no section filters the ack scenarios by name, as before the queue sections existed. */
+const scenarioFilter = tokens.length > 0 && named.length === 0 ? only : undefined;
+const runs = (section: Section) =>
+  tokens.length === 0 ||
+  named.includes(section) ||
+  (scenarioFilter !== undefined && (section === "ack" || section === "page"));
 
-console.log(
-  `\n## Slash-command ack latency (open loop, ${SECONDS} s per rate, latency from scheduled send, ms)\n`,
-);
-console.log("| target | rate | sent | 200 OK | failed | p50 | p99 | max | > 3 s |");
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-for (const { name, result } of results) console.log(row(name, result));
-console.log("");
-for (const rate of RATES) {
-  const bare = results.find((r) => r.name.startsWith("bare") && r.result.rate === rate)?.result;
-  for (const { name, result } of results.filter(
-    (r) => !r.name.startsWith("bare") && r.result.rate === rate,
+async function ackSection(): Promise<void> {
+  const results: Array<{ name: string; result: LoadResult }> = [];
+  for (const scenario of scenarios.filter(
+    (s) => !scenarioFilter || s.name.includes(scenarioFilter) || s.mode === "bare",
   )) {
-    if (bare)
-      console.log(`- ${name} @ ${rate}/s: p99 ${fmt(result.p99 / bare.p99)}× the bare app's (target ≤ 1.5×)`);
+    for (const rate of RATES) {
+      const { port, child } = await startTarget(scenario.mode);
+      const url = `http://127.0.0.1:${port}/slack/events`;
+      // Warm up connections and JIT before measuring.
+      await openLoop({
+        url,
+        rate: 50,
+        seconds: 1,
+        request: (i) => slashCommand(SECRET, scenario.text(-i - 1)),
+      });
+      const result = await openLoop({
+        url,
+        rate,
+        seconds: SECONDS,
+        request: (i) => slashCommand(SECRET, scenario.text(i)),
+      });
+      results.push({ name: scenario.name, result });
+      process.stderr.write(
+        `${scenario.name} @ ${rate}/s: p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms\n`,
+      );
+      await stopTarget(child);
+    }
+  }
+
+  console.log(
+    `\n## Slash-command ack latency (open loop, ${SECONDS} s per rate, latency from scheduled send, ms)\n`,
+  );
+  console.log("| target | rate | sent | 200 OK | failed | p50 | p99 | max | > 3 s |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const { name, result } of results) console.log(row(name, result));
+  console.log("");
+  for (const rate of RATES) {
+    const bare = results.find((r) => r.name.startsWith("bare") && r.result.rate === rate)?.result;
+    for (const { name, result } of results.filter(
+      (r) => !r.name.startsWith("bare") && r.result.rate === rate,
+    )) {
+      if (bare)
+        console.log(
+          `- ${name} @ ${rate}/s: p99 ${fmt(result.p99 / bare.p99)}× the bare app's (target ≤ 1.5×)`,
+        );
+    }
   }
 }
 
-const page = await measurePageLatency(Number(process.env.BENCH_PAGES ?? 30), 50);
-console.log(
-  `\n## Command received → commander paged (fake Slack +${page.latencyMs} ms per call, ${page.count} incidents)\n`,
-);
-console.log(
-  `p50 ${fmt(page.p50)} ms, p90 ${fmt(page.p90)} ms, max ${fmt(page.max)} ms (target p50 ≤ 400 ms)`,
-);
+async function pageSection(): Promise<void> {
+  const page = await measurePageLatency(Number(process.env.BENCH_PAGES ?? 30), 50);
+  console.log(
+    `\n## Command received → commander paged (fake Slack +${page.latencyMs} ms per call, ${page.count} incidents)\n`,
+  );
+  console.log(
+    `p50 ${fmt(page.p50)} ms, p90 ${fmt(page.p90)} ms, max ${fmt(page.max)} ms (target p50 ≤ 400 ms)`,
+  );
+}
+
+const sections: Record<Section, () => Promise<void>> = {
+  ack: ackSection,
+  page: pageSection,
+  reminders: remindersSection,
+  burst: burstSection,
+  rss: rssSection,
+  outbox: outboxSection,
+};
+for (const section of SECTIONS) {
+  if (runs(section)) await sections[section]();
+}
 process.exit(0);
