@@ -73,7 +73,7 @@ export async function rssSection(): Promise<void> {
     results.push(await measureWorkerRss({ pending: p, settleMs }));
   }
   console.log(
-    `\n## Worker process resident memory (node --import tsx src/main/worker.ts; VmRSS, ${s(settleMs)} after start, 5 samples 1 s apart)\n`,
+    `\n## Worker process resident memory (compiled, as the Procfile runs it: node dist/src/main/worker.js; VmRSS, ${s(settleMs)} after start, 5 samples 1 s apart)\n`,
   );
   console.log("| pending reminders | max VmRSS | samples | peak (VmHWM) | start-up |");
   console.log("| --- | --- | --- | --- | --- |");

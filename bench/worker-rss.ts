@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,9 +7,9 @@ import { createKeys } from "../src/infra/redis/keys.js";
 import { benchPrefix, cleanupPrefix, fillFarTimers, REDIS_URL, sleep } from "./common.js";
 
 /**
- * Resident memory of a real worker process (`node --import tsx src/main/worker.ts`, as `npm run start:worker`
- * runs it, so tsx's loader is included) with `pending` delayed timers under its prefix. Slack is never called:
- * nothing is due for a day, and SLACK_API_URL points at a closed port.
+ * Resident memory of a real worker process as the Procfile runs it (`node dist/src/main/worker.js`, compiled
+ * first with `npm run build`) with `pending` delayed timers under its prefix. Slack is never called: nothing is
+ * due for a day, and SLACK_API_URL points at a closed port.
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -31,6 +31,14 @@ function readStatusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   return Number(m[1]) / 1024;
 }
 
+/** Compiles once per bench run, so the figure is that of the code as it stands. */
+let built = false;
+function build(): void {
+  if (built) return;
+  execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
+  built = true;
+}
+
 async function startWorker(prefix: string): Promise<{ child: ChildProcess; startupMs: number }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -44,8 +52,9 @@ async function startWorker(prefix: string): Promise<{ child: ChildProcess; start
     SLACK_API_URL: "http://127.0.0.1:9/api/",
   };
   delete env.SLACK_APP_TOKEN;
+  build();
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/main/worker.ts")], {
+  const child = spawn(process.execPath, [join(root, "dist/src/main/worker.js")], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "inherit"],

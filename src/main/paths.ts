@@ -1,6 +1,6 @@
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
+import { findUp } from "../core/find-up.js";
 
-/** The repository root, so defaults work whatever directory the process starts in. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const DEMO_CONFIG = resolve(ROOT, "config/demo.yml");
+/** Shipped files are found from `src/` (run by tsx) and from `dist/` (compiled) alike. */
+export const ROOT = dirname(findUp(import.meta.url, "package.json"));
+export const DEMO_CONFIG = findUp(import.meta.url, "config/demo.yml");

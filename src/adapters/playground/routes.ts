@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import express, { type Request, type Response } from "express";
+import { findUp } from "../../core/find-up.js";
 import { escapeMarkup } from "../../core/markup.js";
 import { type Message, textMessage } from "../../core/message.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
@@ -45,7 +45,7 @@ export interface RouterDeps {
 const MAX_TEXT_LENGTH = 4000;
 const HEARTBEAT_MS = 15_000;
 
-const PUBLIC_DIR = fileURLToPath(new URL("./public/", import.meta.url));
+const PUBLIC_DIR = findUp(import.meta.url, "src/adapters/playground/public");
 
 // The page never needs anything from elsewhere; `data:` is only for the empty favicon.
 const PAGE_CSP = [

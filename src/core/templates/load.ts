@@ -1,13 +1,13 @@
 /** Reads the template directory at start-up. The only part of the template engine that touches the disk. */
 import { readdir, readFile } from "node:fs/promises";
-import { isAbsolute, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { ConfigError } from "../errors.js";
+import { findUp } from "../find-up.js";
 import type { TemplateFile } from "./compile.js";
 import { createTemplates, type Templates } from "./render.js";
 
 /** The templates shipped with Firebreak (`templates/` at the repository root). */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../../templates/", import.meta.url));
+export const DEFAULT_TEMPLATES_DIR = dirname(findUp(import.meta.url, "templates/kickoff.yml"));
 
 /** How a path is shown in problems: relative to the working directory when inside it, as operators type it. */
 function display(dir: string): string {

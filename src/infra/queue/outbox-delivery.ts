@@ -44,7 +44,7 @@ export interface DeliveryDeps {
 export async function deliverOne(deps: DeliveryDeps, key: string): Promise<DeliveryOutcome> {
   const { store } = deps;
   const stored = await store.load(key);
-  if (!stored || stored.state !== "pending") return { kind: "done" };
+  if (stored?.state !== "pending") return { kind: "done" };
 
   const lane = stored.lane;
   const head = await store.head(lane);

@@ -115,7 +115,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
   );
 
   outbox.on("failed", (job, err) => {
-    if (!job || job.name !== "deliver") return;
+    if (job?.name !== "deliver") return;
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
     logger[exhausted ? "error" : "warn"](
       { key: (job.data as { key: string }).key, attempts: job.attemptsMade, err: err.message },
