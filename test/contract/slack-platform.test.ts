@@ -7,6 +7,7 @@ import express from "express";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { carriesKey, keyBlockId, toBlockKit } from "../../src/adapters/slack/block-kit.js";
 import { createSlackAdapter } from "../../src/adapters/slack/bolt-app.js";
+import { fetchSlackIdentity } from "../../src/adapters/slack/identity.js";
 import { createSlackPlatform, toSlackTs } from "../../src/adapters/slack/slack-platform.js";
 import { createSlackWebClient, slackClientOptions } from "../../src/adapters/slack/web-client.js";
 import { PlatformError } from "../../src/core/errors.js";
@@ -28,7 +29,8 @@ async function start(options: FakeSlackOptions = {}): Promise<{ fake: FakeSlack;
     ...options,
   });
   started.push(f);
-  return { fake: f, slack: createSlackPlatform(createSlackWebClient(f.botToken, f.apiUrl), logger) };
+  const client = createSlackWebClient(f.botToken, f.apiUrl);
+  return { fake: f, slack: createSlackPlatform(client, await fetchSlackIdentity(client), logger) };
 }
 
 beforeEach(async () => {
@@ -260,7 +262,7 @@ describe("client options", () => {
     // Bolt writes its logger into the options object; each call must hand out a fresh one.
     expect(slackClientOptions()).not.toBe(slackClientOptions());
 
-    const adapter = createSlackAdapter({
+    const adapter = await createSlackAdapter({
       mode: { kind: "http", botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
       expressApp: express(),
       prepare: () => ({ run: async () => {} }) as never,
@@ -277,5 +279,56 @@ describe("client options", () => {
       retryable: true,
     });
     expect(fake.callsTo("chat.postMessage").map((c) => c.status)).toEqual([429, 502]);
+  });
+});
+
+describe("calls whose refusal is an answer", () => {
+  test("invite skips the bot and is content when everyone is already there; pin twice is fine", async () => {
+    const c = await slack.createChannel("inc-20-calls", {});
+    await slack.invite(c.id, ["U0BOB", fake.botUserId]);
+    expect(fake.callsTo("conversations.invite").at(-1)?.args.users).toBe("U0BOB");
+    await slack.invite(c.id, ["U0BOB"]); // already_in_channel: the goal is met
+    await slack.invite(c.id, [fake.botUserId]); // only the bot: no call at all
+    expect(fake.callsTo("conversations.invite")).toHaveLength(2);
+    const posted = await slack.post(c.id, msg("pin me"));
+    await slack.pin(posted);
+    await slack.pin(posted); // already_pinned
+    expect(fake.channel(c.id)?.pins.has(posted.messageId)).toBe(true);
+    fake.takeViolations();
+  });
+
+  test("an ephemeral reply where the person is not reaches them by DM", async () => {
+    const c = await slack.createChannel("inc-21-elsewhere", {});
+    await slack.replyEphemeral({ userId: "U0DANA", conversationId: c.id }, msg("Only for Dana"));
+    expect(fake.imWith("U0DANA")?.messages.at(-1)?.text).toContain("Only for Dana");
+    fake.takeViolations();
+  });
+});
+
+describe("resolveChannel", () => {
+  test("remembers a hit for good and a miss for five minutes, then finds a channel created since", async () => {
+    ({ fake, slack } = await start({ maxPageSize: 1 }));
+    expect(await slack.resolveChannel("incidents")).toBe(id("incidents"));
+    const sweeps = () => fake.callsTo("conversations.list").length;
+    const afterHit = sweeps();
+    expect(await slack.resolveChannel("incidents")).toBe(id("incidents"));
+    expect(sweeps()).toBe(afterHit);
+
+    expect(await slack.resolveChannel("war-room")).toBeNull();
+    const afterMiss = sweeps();
+    expect(afterMiss).toBeGreaterThan(afterHit + 1); // paged through every channel once
+    fake.addChannel({ name: "war-room" });
+    expect(await slack.resolveChannel("war-room")).toBeNull(); // still remembered as missing
+    expect(sweeps()).toBe(afterMiss);
+
+    const realNow = Date.now.bind(Date);
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + 5 * 60_000 + 1);
+    try {
+      expect(await slack.resolveChannel("war-room")).toBe(id("war-room"));
+    } finally {
+      clock.mockRestore();
+    }
+    expect(sweeps()).toBeGreaterThan(afterMiss);
+    fake.takeViolations();
   });
 });

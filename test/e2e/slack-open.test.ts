@@ -268,6 +268,57 @@ describe("opening an incident from Slack", () => {
     fake.assertNoViolations();
   });
 
+  it("answers an update form's submission in the conversation it was opened from", async () => {
+    await start("update-form");
+    const d = await fake.sendSlashCommand({ text: "open Search is down sev1", user: "U0BOB" });
+    await eventually(() => expect(d.responseUrl.posts.length).toBe(1));
+    const channel = fake.channel("inc-1-search-is-down");
+    if (!channel) throw new Error("no incident channel");
+    const kickoff = await eventually(() => {
+      const m = channel.messages.find((x) => JSON.stringify(x.blocks ?? []).includes("fbPostUpdate"));
+      if (!m) throw new Error("no kickoff yet");
+      return m;
+    }, 10_000);
+    const actionId = JSON.stringify(kickoff.blocks).match(/"action_id":"(fbPostUpdate[^"]*)"/)?.[1] as string;
+    const openUpdateForm = async () => {
+      const before = fake.views.length;
+      await fake.sendBlockAction({ user: "U0DANA", actionId, channel: channel.id, messageTs: kickoff.ts });
+      return eventually(() => {
+        const v = fake.views[before];
+        if (!v) throw new Error("no modal yet");
+        return v;
+      });
+    };
+
+    // The form names the incident (its state) and the channel (where answers go): the update lands on INC-1.
+    const first = await openUpdateForm();
+    await fake.sendViewSubmission({ viewId: first.id, user: "U0DANA", values: { text: "Rolled back" } });
+    await eventually(async () => expect((await store().get("INC-1"))?.lastUpdate?.text).toBe("Rolled back"));
+    await eventually(() =>
+      expect(channel.messages.map((m) => allText(m)).join("\n")).toContain("Rolled back"),
+    );
+
+    // Resolved while the second form is open: the refusal is an ephemeral answer in the incident channel,
+    // not a post to a channel named "INC-1" (which Slack refuses) nor a DM.
+    const second = await openUpdateForm();
+    await fake.sendSlashCommand({ text: "resolve Fixed", user: "U0DANA", channel: channel.id });
+    await eventually(async () => expect((await store().get("INC-1"))?.state).toBe("resolved"));
+    await fake.sendViewSubmission({ viewId: second.id, user: "U0DANA", values: { text: "Too late" } });
+    await eventually(() =>
+      expect(fake.ephemerals({ channel: channel.id, user: "U0DANA" }).map((e) => JSON.stringify(e))).toEqual(
+        expect.arrayContaining([expect.stringContaining("resolved")]),
+      ),
+    );
+    expect(fake.callsTo("chat.postEphemeral").map((c) => c.args.channel)).not.toContain("INC-1");
+    expect(
+      fake
+        .imWith("U0DANA")
+        ?.messages.map((m) => m.text)
+        .join("\n") ?? "",
+    ).not.toContain("nothing to act on");
+    fake.assertNoViolations();
+  });
+
   it("answers help in the ack with every command", async () => {
     await start("help");
     const d = await fake.sendSlashCommand({ text: "help" });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { markupToPlain as toPlain } from "../../core/markup.js";
+import { PlatformError } from "../../core/errors.js";
+import { escapeMarkup } from "../../core/markup.js";
 import type { Block, Form, Message } from "../../core/message.js";
 import { toMrkdwn } from "./mrkdwn.js";
 
@@ -31,7 +32,8 @@ function renderBlock(block: Block, index: number): SlackBlock[] {
       return [
         {
           type: "header",
-          text: { type: "plain_text", text: clip(toPlain(block.text), LIMITS.header) || " " },
+          // Already plain text (the renderer made it so): parsing it as markup again would eat `\` and `*`.
+          text: { type: "plain_text", text: clip(block.text, LIMITS.header) || " " },
         },
       ];
     case "section":
@@ -45,7 +47,7 @@ function renderBlock(block: Block, index: number): SlackBlock[] {
       for (let i = 0; i < block.fields.length; i += LIMITS.fields) {
         const fields = block.fields
           .slice(i, i + LIMITS.fields)
-          .map((f) => mrkdwn(`*${f.label.replace(/[\\*_`<>]/g, "\\$&")}*\n${f.value}`, LIMITS.field));
+          .map((f) => mrkdwn(`*${escapeMarkup(f.label)}*\n${f.value}`, LIMITS.field));
         out.push({ type: "section", fields });
       }
       return out;
@@ -59,7 +61,7 @@ function renderBlock(block: Block, index: number): SlackBlock[] {
             type: "button",
             // Slack needs action ids unique within a message; the suffix is dropped when a click comes back.
             action_id: `${b.actionId}.${i}`,
-            text: { type: "plain_text", text: clip(toPlain(b.label), LIMITS.button), emoji: true },
+            text: { type: "plain_text", text: clip(b.label, LIMITS.button), emoji: true },
             ...(b.value !== undefined ? { value: clip(b.value, LIMITS.value) } : {}),
             ...(b.style ? { style: b.style } : {}),
           })),
@@ -117,14 +119,54 @@ export function baseActionId(actionId: string): string {
   return actionId.replace(/\.\d+$/, "");
 }
 
-export function toModal(form: Form): Record<string, unknown> {
+/** Slack's maximum length of a view's `private_metadata`. */
+export const PRIVATE_METADATA_MAX = 3000;
+
+/**
+ * What a modal carries through Slack: the conversation it was opened from (where answers to its submission
+ * go) and the form's own opaque `state`, as JSON `{"c": conversationId, "s": state}`.
+ */
+export function encodeFormMetadata(conversationId: string, state: string | undefined): string {
+  const encoded = JSON.stringify(
+    state === undefined ? { c: conversationId } : { c: conversationId, s: state },
+  );
+  if (encoded.length > PRIVATE_METADATA_MAX) {
+    throw new PlatformError(
+      "private_metadata_too_long",
+      `A form's state is ${encoded.length} characters with its conversation; Slack keeps at most ${PRIVATE_METADATA_MAX}.`,
+    );
+  }
+  return encoded;
+}
+
+/**
+ * The conversation and state a submitted modal carries (see encodeFormMetadata). A modal opened by an older
+ * version carries its state alone, which was also taken as the conversation; it is read the same way.
+ */
+export function decodeFormMetadata(raw: string | undefined): { conversationId: string; state?: string } {
+  const text = raw ?? "";
+  if (text.startsWith("{")) {
+    try {
+      const value = JSON.parse(text) as { c?: unknown; s?: unknown };
+      if (typeof value.c === "string") {
+        return { conversationId: value.c, ...(typeof value.s === "string" ? { state: value.s } : {}) };
+      }
+    } catch {
+      // Not ours: fall through to the old reading.
+    }
+  }
+  return { conversationId: text, ...(raw !== undefined ? { state: raw } : {}) };
+}
+
+/** A neutral form as a Slack modal; `conversationId` is where the submission's answers go. */
+export function toModal(form: Form, conversationId: string): Record<string, unknown> {
   return {
     type: "modal",
     callback_id: form.callbackId,
     title: { type: "plain_text", text: clip(form.title, 24) },
     submit: { type: "plain_text", text: clip(form.submitLabel, 24) },
     close: { type: "plain_text", text: "Cancel" },
-    private_metadata: form.state ?? "",
+    private_metadata: encodeFormMetadata(conversationId, form.state),
     blocks: form.fields.slice(0, 100).map((f) => ({
       type: "input",
       block_id: f.id,

@@ -3,10 +3,11 @@ import type { Express } from "express";
 import { type Plan, replyTarget } from "../../../handlers/context.js";
 import type { SlackMode } from "../../config/env.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
-import { baseActionId, modalValues, toBlockKit } from "./block-kit.js";
+import { baseActionId, decodeFormMetadata, modalValues, toBlockKit } from "./block-kit.js";
+import { fetchSlackIdentity, type SlackIdentity, type SlackIdentityOptions } from "./identity.js";
 import { fromSlackText } from "./mrkdwn.js";
 import { createSlackPlatform } from "./slack-platform.js";
-import { slackClientOptions } from "./web-client.js";
+import { createSlackWebClient, slackClientOptions } from "./web-client.js";
 
 export interface SlackAdapterOptions {
   mode: SlackMode;
@@ -14,10 +15,14 @@ export interface SlackAdapterOptions {
   expressApp: Express;
   prepare: (inbound: Inbound) => Plan;
   logger: Logger;
+  /** How start-up retries auth.test while Slack is unreachable; tests shorten it. */
+  identity?: Omit<SlackIdentityOptions, "logger">;
 }
 
 export interface SlackAdapter {
   app: App;
+  /** The bot's identity, from the one auth.test call made at start-up. */
+  identity: SlackIdentity;
   platform: ChatPlatform;
   /** Socket Mode connects here; HTTP mode is served by the shared server. */
   start(): Promise<void>;
@@ -30,9 +35,18 @@ export const SLACK_EVENTS_PATH = "/slack/events";
  * Bolt, wired so that every request is verified by Bolt's own receiver (signature and 5-minute window), acked
  * before any slow work, and turned into a neutral Inbound. What to ack with is decided without I/O by the
  * dispatcher; the rest of the work runs after the HTTP response has gone.
+ *
+ * The bot token is checked first, with one auth.test of our own (fetchSlackIdentity): a refused token or an
+ * unreachable Slack rejects here, with a message naming the fix, before anything is mounted or served. Bolt is
+ * then given the identity (`botId`, `botUserId`), so it never calls auth.test itself, neither at construction
+ * (where a failure used to be an unhandled rejection that killed the process) nor per request.
  */
-export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+export async function createSlackAdapter(options: SlackAdapterOptions): Promise<SlackAdapter> {
   const { mode, prepare, logger } = options;
+  const identity = await fetchSlackIdentity(createSlackWebClient(mode.botToken, mode.apiUrl), {
+    ...options.identity,
+    logger,
+  });
   // No sleeping on 429 and no hidden retries: the outbox queue retries, honouring Retry-After (web-client.ts).
   // A fresh options object per App, because Bolt writes its logger into it.
   const clientOptions = slackClientOptions(mode.apiUrl);
@@ -41,6 +55,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     mode.kind === "http"
       ? new App({
           token: mode.botToken,
+          botId: identity.botId,
+          botUserId: identity.userId,
           receiver: new ExpressReceiver({
             signingSecret: mode.signingSecret,
             app: options.expressApp,
@@ -53,12 +69,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         })
       : new App({
           token: mode.botToken,
+          botId: identity.botId,
+          botUserId: identity.userId,
           appToken: mode.appToken,
           socketMode: true,
           clientOptions,
           logLevel: boltLogLevel,
         });
-  const platform = createSlackPlatform(app.client, logger);
+  const platform = createSlackPlatform(app.client, identity, logger);
 
   const runSafely = async (plan: Plan) => {
     try {
@@ -129,16 +147,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
 
   app.view(/.*/, async ({ body, view, ack }) => {
+    // openForm put the conversation the form was opened from next to the form's own state (block-kit.ts).
+    const { conversationId, state } = decodeFormMetadata(view.private_metadata);
     const plan = prepare({
       platform: "slack",
       actor: body.user.id,
-      conversationId: view.private_metadata ?? "",
+      conversationId,
       deliveryId: `form-${view.id}-${view.hash}`,
       body: {
         kind: "form",
         callbackId: view.callback_id,
         values: modalValues(view.state as Parameters<typeof modalValues>[0]),
-        state: view.private_metadata,
+        state,
       },
     });
     if (plan.formErrors) {
@@ -155,6 +175,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   return {
     app,
+    identity,
     platform,
     async start() {
       if (mode.kind === "socket") await app.start();

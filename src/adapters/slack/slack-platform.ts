@@ -64,11 +64,40 @@ export function translateSlackError(err: unknown, method: string, channelName = 
 
 const slackErrorCode = (err: unknown) => (err as { data?: { error?: string } }).data?.error;
 
-async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
+/** What `call` resolves to when Slack refused with one of the codes it was told to ignore. */
+class Ignored {
+  constructor(readonly code: string) {}
+}
+
+interface CallOptions {
+  /** Slack error codes that are an answer, not a failure: the call resolves to `Ignored` instead of throwing. */
+  ignore?: Iterable<string>;
+  /** The channel name a `name_taken` refusal is about. */
+  channelName?: string;
+}
+
+/** One Web API call, its failure translated into our error types (see translateSlackError). */
+async function call<T>(
+  method: string,
+  run: () => Promise<T>,
+  options?: Omit<CallOptions, "ignore">,
+): Promise<T>;
+async function call<T>(
+  method: string,
+  run: () => Promise<T>,
+  options: CallOptions & { ignore: Iterable<string> },
+): Promise<T | Ignored>;
+async function call<T>(
+  method: string,
+  run: () => Promise<T>,
+  options: CallOptions = {},
+): Promise<T | Ignored> {
   try {
     return await run();
   } catch (err) {
-    return translateSlackError(err, method);
+    const code = slackErrorCode(err);
+    if (code !== undefined && options.ignore && new Set(options.ignore).has(code)) return new Ignored(code);
+    return translateSlackError(err, method, options.channelName);
   }
 }
 
@@ -82,30 +111,70 @@ const HISTORY_PAGE = 200;
 /** Pages findPosted reads before giving up: the outbox looks back minutes, not days. */
 const HISTORY_MAX_PAGES = 5;
 
-export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlatform {
-  const announceCache = new Map<string, string>();
-  let identity: { userId: string; botId: string | undefined } | undefined;
-  const whoAmI = async () => {
-    if (!identity) {
-      const auth = await call("auth.test", () => client.auth.test());
-      identity = { userId: auth.user_id as string, botId: auth.bot_id };
-    }
-    return identity;
-  };
+/** Who the bot token belongs to, as `auth.test` says: needed to skip our own messages and our own invites. */
+export interface SlackIdentity {
+  /** The bot user (`U…`): author of what the bot posts, never invited to a channel it creates. */
+  userId: string;
+  /** The bot (`B…`): what `bot_id` says on the bot's messages. */
+  botId: string;
+  teamId?: string;
+}
+
+/** How long resolveChannel remembers that a channel does not exist: one created later is found after this. */
+const MISSING_CHANNEL_TTL_MS = 5 * 60_000;
+
+/**
+ * The Slack ChatPlatform over a WebClient. `identity` is the bot's, from `auth.test` at start-up
+ * (fetchSlackIdentity in identity.ts), so no call here has to ask Slack who the bot is.
+ */
+export function createSlackPlatform(
+  client: WebClient,
+  identity: SlackIdentity,
+  logger: Logger,
+): ChatPlatform {
+  /** Announce channels by name: an id for good, or null (not there) until `until`. */
+  const channelCache = new Map<string, { id: string; until?: undefined } | { id: null; until: number }>();
 
   /** One conversations.history page; joins a public channel once when Slack says the bot is not in it. */
   const historyPage = async (channel: string, oldest: string, cursor: string | undefined) => {
     const read = () =>
       client.conversations.history({ channel, oldest, inclusive: true, limit: HISTORY_PAGE, cursor });
-    try {
-      return await read();
-    } catch (err) {
-      if (slackErrorCode(err) !== "not_in_channel") return translateSlackError(err, "conversations.history");
-    }
+    const first = await call("conversations.history", read, { ignore: ["not_in_channel"] });
+    if (!(first instanceof Ignored)) return first;
     // The bot can post to public channels without being in them (chat:write.public) but reads only where it is
     // a member. Joining is what resolveChannel does for the announce channel anyway.
     await call("conversations.join", () => client.conversations.join({ channel }));
     return call("conversations.history", read);
+  };
+
+  const openDirect = async (userId: string): Promise<string> => {
+    const dm = await call("conversations.open", () => client.conversations.open({ users: userId }));
+    const id = (dm.channel as { id?: string } | undefined)?.id;
+    if (!id) throw new PlatformError("invalid_response", "conversations.open answered without a channel id");
+    return id;
+  };
+
+  const findChannel = async (name: string): Promise<string | null> => {
+    let cursor: string | undefined;
+    do {
+      const page = await call("conversations.list", () =>
+        client.conversations.list({ types: "public_channel", exclude_archived: true, limit: 200, cursor }),
+      );
+      const found = (page.channels ?? []).find((c) => c.name === name);
+      if (found?.id) {
+        // Joining once lets the bot post there even where chat:write.public is not granted.
+        if (!found.is_member) {
+          await call("conversations.join", () =>
+            client.conversations.join({ channel: found.id as string }),
+          ).catch((err: unknown) =>
+            logger.warn({ err: String(err), channel: name }, "could not join the announce channel"),
+          );
+        }
+        return found.id;
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return null;
   };
 
   return {
@@ -113,9 +182,9 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
     maxChannelNameLength: 80,
 
     async createChannel(name, options) {
-      const res = await client.conversations
-        .create({ name })
-        .catch((err: unknown) => translateSlackError(err, "conversations.create", name));
+      const res = await call("conversations.create", () => client.conversations.create({ name }), {
+        channelName: name,
+      });
       const channel = res.channel as { id: string; name: string };
       if (options.topic) {
         await call("conversations.setTopic", () =>
@@ -126,16 +195,14 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
     },
 
     async invite(channelId, userIds) {
-      const me = (await whoAmI()).userId;
-      const users = userIds.filter((u) => u !== me);
+      const users = userIds.filter((u) => u !== identity.userId);
       if (users.length === 0) return;
-      try {
-        await client.conversations.invite({ channel: channelId, users: users.join(",") });
-      } catch (err) {
-        // Everyone asked for is already there: the goal is met.
-        if ((err as { data?: { error?: string } }).data?.error === "already_in_channel") return;
-        translateSlackError(err, "conversations.invite");
-      }
+      // Everyone asked for is already there: the goal is met.
+      await call(
+        "conversations.invite",
+        () => client.conversations.invite({ channel: channelId, users: users.join(",") }),
+        { ignore: ["already_in_channel"] },
+      );
     },
 
     async post(channelId, message, options) {
@@ -150,14 +217,13 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
     },
 
     async findPosted(channelId, key, since) {
-      const me = await whoAmI();
       const oldest = toSlackTs(since);
       let cursor: string | undefined;
       for (let page = 0; page < HISTORY_MAX_PAGES; page++) {
         const res = await historyPage(channelId, oldest, cursor);
         const found = (res.messages ?? []).find(
           (m) =>
-            (m.user === me.userId || (me.botId !== undefined && m.bot_id === me.botId)) &&
+            (m.user === identity.userId || m.bot_id === identity.botId) &&
             m.ts !== undefined &&
             carriesKey(m, key),
         );
@@ -180,21 +246,16 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
     },
 
     async pin(target) {
-      try {
-        await client.pins.add({ channel: target.channelId, timestamp: target.messageId });
-      } catch (err) {
-        if ((err as { data?: { error?: string } }).data?.error === "already_pinned") return;
-        translateSlackError(err, "pins.add");
-      }
+      await call(
+        "pins.add",
+        () => client.pins.add({ channel: target.channelId, timestamp: target.messageId }),
+        {
+          ignore: ["already_pinned"],
+        },
+      );
     },
 
-    async openDirect(userId) {
-      const dm = await call("conversations.open", () => client.conversations.open({ users: userId }));
-      const id = (dm.channel as { id?: string } | undefined)?.id;
-      if (!id)
-        throw new PlatformError("invalid_response", "conversations.open answered without a channel id");
-      return id;
-    },
+    openDirect,
 
     async replyEphemeral(to, message) {
       const body = toBlockKit(message);
@@ -210,54 +271,35 @@ export function createSlackPlatform(client: WebClient, logger: Logger): ChatPlat
         // response_url expires after 30 minutes or 5 uses; fall back to an ephemeral post in the channel.
         logger.info({ status: res.status }, "response_url refused the reply; using chat.postEphemeral");
       }
-      try {
-        await call("chat.postEphemeral", () =>
-          client.chat.postEphemeral({ channel: to.conversationId, user: to.userId, ...body }),
-        );
-      } catch (err) {
-        // The person (or the bot) is not in that conversation any more: the answer still reaches them, by DM.
-        if (!(err instanceof PlatformError) || !EPHEMERAL_UNREACHABLE.has(err.platformCode)) throw err;
-        logger.info({ code: err.platformCode }, "ephemeral reply not possible there; sending it by DM");
-        const dm = await call("conversations.open", () => client.conversations.open({ users: to.userId }));
-        await call("chat.postMessage", () =>
-          client.chat.postMessage({ channel: (dm.channel as { id: string }).id, ...body }),
-        );
-      }
+      const sent = await call(
+        "chat.postEphemeral",
+        () => client.chat.postEphemeral({ channel: to.conversationId, user: to.userId, ...body }),
+        { ignore: EPHEMERAL_UNREACHABLE },
+      );
+      if (!(sent instanceof Ignored)) return;
+      // The person (or the bot) is not in that conversation any more: the answer still reaches them, by DM.
+      logger.info({ code: sent.code }, "ephemeral reply not possible there; sending it by DM");
+      const dm = await openDirect(to.userId);
+      await call("chat.postMessage", () => client.chat.postMessage({ channel: dm, ...body }));
     },
 
-    async openForm(triggerId, form) {
+    async openForm(triggerId, form, to) {
+      const view = toModal(form, to.conversationId);
       await call("views.open", () =>
         client.views.open({
           trigger_id: triggerId,
-          view: toModal(form) as unknown as Parameters<typeof client.views.open>[0]["view"],
+          view: view as unknown as Parameters<typeof client.views.open>[0]["view"],
         }),
       );
     },
 
     async resolveChannel(name) {
-      const cached = announceCache.get(name);
-      if (cached) return cached;
-      let cursor: string | undefined;
-      do {
-        const page = await call("conversations.list", () =>
-          client.conversations.list({ types: "public_channel", exclude_archived: true, limit: 200, cursor }),
-        );
-        const found = (page.channels ?? []).find((c) => c.name === name);
-        if (found?.id) {
-          // Joining once lets the bot post there even where chat:write.public is not granted.
-          if (!found.is_member) {
-            await call("conversations.join", () =>
-              client.conversations.join({ channel: found.id as string }),
-            ).catch((err: unknown) =>
-              logger.warn({ err: String(err), channel: name }, "could not join the announce channel"),
-            );
-          }
-          announceCache.set(name, found.id);
-          return found.id;
-        }
-        cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor);
-      return null;
+      const cached = channelCache.get(name);
+      if (cached && (cached.id !== null || Date.now() < cached.until)) return cached.id;
+      const id = await findChannel(name);
+      // A miss is remembered briefly: every announcement would otherwise page through every channel again.
+      channelCache.set(name, id ? { id } : { id: null, until: Date.now() + MISSING_CHANNEL_TTL_MS });
+      return id;
     },
 
     channelUrl() {
