@@ -1,13 +1,14 @@
+import { fetchSlackIdentity } from "../src/adapters/slack/identity.js";
 import { createSlackPlatform } from "../src/adapters/slack/slack-platform.js";
 import { createSlackWebClient } from "../src/adapters/slack/web-client.js";
 import { textMessage } from "../src/core/message.js";
-import type { OutboxItem } from "../src/core/ports.js";
+import type { Logger as CoreLogger, OutboxItem } from "../src/core/ports.js";
 import { createOutbox } from "../src/infra/queue/outbox.js";
-import { createOutboxStore } from "../src/infra/queue/outbox-store.js";
 import { createQueues } from "../src/infra/queue/queues.js";
 import { startWorkers } from "../src/infra/queue/workers.js";
+import { createRedis } from "../src/infra/redis/connection.js";
 import { createKeys } from "../src/infra/redis/keys.js";
-import { startFakeSlack } from "../test/helpers/fake-slack/index.js";
+import { type FakeSlack, startFakeSlack } from "../test/helpers/fake-slack/index.js";
 import { benchPrefix, cleanupPrefix, progress, quietLogger, REDIS_URL, sleep } from "./common.js";
 
 /**
@@ -47,21 +48,19 @@ export async function measureOutbox(opts: { channels: number; perChannel: number
   });
   const prefix = benchPrefix("outbox");
   const keys = createKeys(prefix);
-  const queues = createQueues(REDIS_URL, keys, "worker");
-  const store = createOutboxStore(queues.redis, keys);
-  const slack = createSlackPlatform(createSlackWebClient(fake.botToken, fake.apiUrl), quietLogger);
+  const queues = createQueues(createRedis(REDIS_URL, "worker"), keys);
+  const slack = await slackPlatformFor(fake, quietLogger);
   let workers: { close(): Promise<void> } | undefined;
   try {
     workers = await startWorkers({
       redisUrl: REDIS_URL,
       keys,
       queues,
-      outboxStore: store,
       platform: () => slack,
       runner: { async openEffects() {}, async fireTimer() {}, async reconcileTimers() {} },
       logger: quietLogger,
     });
-    const outbox = createOutbox(queues, store);
+    const outbox = createOutbox(queues);
     const ids = names.map((name) => {
       const id = fake.channel(name)?.id;
       if (!id) throw new Error(`fake Slack has no #${name}`);
@@ -143,7 +142,14 @@ export async function measureOutbox(opts: { channels: number; perChannel: number
   } finally {
     await workers?.close();
     await queues.close();
+    queues.redis.disconnect();
     await fake.close();
     await cleanupPrefix(prefix);
   }
+}
+
+/** The real Slack platform against the fake, with the identity the bot learns at start-up. */
+async function slackPlatformFor(fake: FakeSlack, logger: CoreLogger) {
+  const client = createSlackWebClient(fake.botToken, fake.apiUrl);
+  return createSlackPlatform(client, await fetchSlackIdentity(client), logger);
 }

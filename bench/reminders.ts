@@ -1,8 +1,8 @@
 import type { TimerRef } from "../src/core/ports.js";
 import { createJobScheduler, timerJobId } from "../src/infra/queue/job-scheduler.js";
-import { createOutboxStore } from "../src/infra/queue/outbox-store.js";
 import { createQueues, type Queues } from "../src/infra/queue/queues.js";
 import { startWorkers } from "../src/infra/queue/workers.js";
+import { createRedis } from "../src/infra/redis/connection.js";
 import { createKeys } from "../src/infra/redis/keys.js";
 import {
   benchPrefix,
@@ -52,11 +52,12 @@ const MEASURED_PREFIX = "BENCH-";
 async function startHarness(label: string, filler: number): Promise<Harness & { fillMs: number }> {
   const prefix = benchPrefix(label);
   const keys = createKeys(prefix);
-  const queues = createQueues(REDIS_URL, keys, "worker");
+  const queues = createQueues(createRedis(REDIS_URL, "worker"), keys);
   let workers: { close(): Promise<void> } | undefined;
   const close = async () => {
     await workers?.close();
     await queues.close();
+    queues.redis.disconnect();
     await cleanupPrefix(prefix);
   };
   try {
@@ -67,7 +68,6 @@ async function startHarness(label: string, filler: number): Promise<Harness & { 
       redisUrl: REDIS_URL,
       keys,
       queues,
-      outboxStore: createOutboxStore(queues.redis, keys),
       platform: () => {
         throw new Error("the reminder benchmark sends no messages");
       },

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createQueues } from "../src/infra/queue/queues.js";
+import { createRedis } from "../src/infra/redis/connection.js";
 import { createKeys } from "../src/infra/redis/keys.js";
 import { benchPrefix, cleanupPrefix, fillFarTimers, REDIS_URL, sleep } from "./common.js";
 
@@ -95,13 +96,14 @@ export async function measureWorkerRss(opts: {
   everyMs?: number;
 }): Promise<RssResult> {
   const prefix = benchPrefix(`rss${opts.pending}`);
-  const queues = createQueues(REDIS_URL, createKeys(prefix), "worker");
+  const queues = createQueues(createRedis(REDIS_URL, "worker"), createKeys(prefix));
   let child: ChildProcess | undefined;
   let queuesOpen = true;
   try {
     await fillFarTimers(queues, opts.pending);
     queuesOpen = false;
     await queues.close();
+    queues.redis.disconnect();
     const worker = await startWorker(prefix);
     child = worker.child;
     const pid = child.pid as number;
@@ -121,6 +123,7 @@ export async function measureWorkerRss(opts: {
   } finally {
     if (child) await stopWorker(child);
     if (queuesOpen) await queues.close().catch(() => undefined);
+    queues.redis.disconnect();
     await cleanupPrefix(prefix);
   }
 }

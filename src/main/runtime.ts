@@ -1,24 +1,27 @@
 import type { Server } from "node:http";
 import express from "express";
-import { replyTarget } from "../../handlers/context.js";
+import type { Redis } from "ioredis";
+import { type HandlerContext, replyTarget } from "../../handlers/context.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
 import { fireTimer, reconcileTimers } from "../../handlers/timers.js";
 import { createPlayground } from "../adapters/playground/index.js";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack/bolt-app.js";
+import { fetchSlackIdentity } from "../adapters/slack/identity.js";
 import { createSlackPlatform } from "../adapters/slack/slack-platform.js";
 import { createSlackWebClient } from "../adapters/slack/web-client.js";
 import type { Env } from "../config/env.js";
 import { ConfigError } from "../core/errors.js";
+import type { Platform } from "../core/platform.js";
 import type { ChatPlatform, Inbound, Logger } from "../core/ports.js";
+import type { Settings } from "../core/settings.js";
 import { createHealthRouter } from "../http/health.js";
 import { createJobScheduler } from "../infra/queue/job-scheduler.js";
 import { createOutbox } from "../infra/queue/outbox.js";
-import { createOutboxStore } from "../infra/queue/outbox-store.js";
 import { createQueues } from "../infra/queue/queues.js";
 import { startWorkers } from "../infra/queue/workers.js";
-import { connectRedis } from "../infra/redis/connection.js";
-import { createKeys, type Keys } from "../infra/redis/keys.js";
+import { connectRedis, type RedisRole } from "../infra/redis/connection.js";
+import { createKeys } from "../infra/redis/keys.js";
 import { checkRedisSafety } from "../infra/redis/safety-check.js";
 import { buildHandlerContext, loadStatic } from "./context.js";
 
@@ -42,110 +45,78 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
       "No Slack credentials are set. The playground runs in one process: use `npm start`. To run web and worker separately, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN).",
     );
   }
-  const redis = await connectRedis(env.redisUrl, "request", (err) =>
-    logger.warn(
-      { err: err.message },
-      "Redis connection problem; commands answer 'cannot act right now' until it is back",
-    ),
-  );
-  const safety = await checkRedisSafety(redis);
-  for (const warning of safety.warnings) logger.warn({ redis: safety.version }, warning);
   const keys = createKeys(env.redisPrefix);
-  const queues = createQueues(env.redisUrl, keys, "request");
+  // In order: stop taking requests, let workers finish what they hold, then close queues and connections.
   const stops: Array<() => Promise<void>> = [];
+  const closeSides: Array<() => Promise<void>> = [];
+  const platforms: Partial<Record<Platform, ChatPlatform>> = {};
 
-  const expressApp = express();
-  expressApp.disable("x-powered-by");
-  let server: Server | undefined;
-  let slack: SlackAdapter | undefined;
-  let platform: ChatPlatform;
-  const platforms: Parameters<typeof buildHandlerContext>[0]["platforms"] = {};
-  // The dispatcher is created after the platform exists; the adapters reach it through this indirection.
-  let prepare: ReturnType<typeof createDispatcher>["prepare"] = () => {
-    throw new Error("not ready");
-  };
-
-  if (env.slack) {
-    if (role === "worker") {
-      platform = createSlackPlatform(createSlackWebClient(env.slack.botToken, env.slack.apiUrl), logger);
-    } else {
-      slack = createSlackAdapter({ mode: env.slack, expressApp, prepare: (i) => prepare(i), logger });
-      platform = slack.platform;
-    }
-    platforms.slack = platform;
-  } else {
-    const playground = createPlayground({
-      people: settings.people,
-      channels: ["general", settings.announceChannel],
-      logger,
-      onInbound: async (inbound: Inbound) => {
-        const plan = prepare(inbound);
-        if (plan.formErrors) return { formErrors: plan.formErrors };
-        if (plan.ack) await platform.replyEphemeral(replyTarget(inbound), plan.ack);
-        await plan.run();
-        return undefined;
-      },
+  /**
+   * What one kind of caller works through: a connection, the queues on it, and the handlers' context. Commands
+   * get a connection that fails fast (a person hears "cannot act right now" within 2 s); jobs get one that waits
+   * for Redis, so a reminder that fell due during an outage fires as soon as it is back.
+   */
+  const side = async (redisRole: RedisRole) => {
+    const redis = await connectRedis(env.redisUrl, redisRole, (err) =>
+      logger.warn(
+        { err: err.message, connection: redisRole },
+        redisRole === "request"
+          ? "Redis connection problem; commands answer 'cannot act right now' until it is back"
+          : "Redis connection problem; jobs wait until it is back",
+      ),
+    );
+    const queues = createQueues(redis, keys);
+    closeSides.push(async () => {
+      await queues.close();
+      redis.disconnect();
     });
-    platform = playground.platform;
-    platforms.playground = platform;
-    expressApp.use(playground.router);
-    // Live event streams would otherwise keep server.close() waiting for every open browser tab.
-    stops.push(async () => playground.close());
-  }
-
-  const { outbox, jobs } = producers(queues, keys);
-  const ctx = buildHandlerContext({ settings, render, redis, keys, outbox, jobs, platforms, logger });
-  prepare = createDispatcher(ctx).prepare;
-  expressApp.use(createHealthRouter(redis));
-
-  if (role !== "worker") {
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = expressApp.listen(env.port, () => resolve(s));
-      s.once("error", reject);
-    });
-    // Slack gives 3 s per request; keep-alive sockets outliving the load balancer's would drop requests.
-    server.keepAliveTimeout = 65_000;
-    if (slack) await slack.start();
-    stops.push(async () => {
-      await slack?.stop();
-      await new Promise<void>((resolve) => server?.close(() => resolve()));
-    });
-  }
-  if (role !== "web") {
-    // Jobs get their own connections that wait for Redis instead of failing fast: a reminder that fell due
-    // during an outage then fires as soon as Redis is back, rather than burning a retry on a dead socket.
-    const jobRedis = await connectRedis(env.redisUrl, "worker");
-    const jobQueues = createQueues(env.redisUrl, keys, "worker");
-    const jobProducers = producers(jobQueues, keys);
-    const jobCtx = buildHandlerContext({
+    const ctx = buildHandlerContext({
       settings,
       render,
-      redis: jobRedis,
+      redis,
       keys,
-      outbox: jobProducers.outbox,
-      jobs: jobProducers.jobs,
+      outbox: createOutbox(queues),
+      jobs: createJobScheduler(queues, keys),
       platforms,
       logger,
     });
-    const workers = await startWorkers({
-      redisUrl: env.redisUrl,
-      keys,
-      queues: jobQueues,
-      outboxStore: jobProducers.outboxStore,
-      platform: (name) => jobCtx.platform(name),
-      runner: {
-        openEffects: (id) => runOpenEffects(jobCtx, id),
-        fireTimer: (timer) => fireTimer(jobCtx, timer),
-        reconcileTimers: () => reconcileTimers(jobCtx),
-      },
-      logger,
-    });
-    stops.push(() => workers.close());
-    stops.push(() => jobQueues.close());
-    stops.push(async () => void jobRedis.disconnect());
+    return { redis, queues, ctx };
+  };
+
+  const requests = role === "worker" ? undefined : await side("request");
+  const jobs = role === "web" ? undefined : await side("worker");
+  const safety = await checkRedisSafety((requests ?? jobs)?.redis as Redis);
+  for (const warning of safety.warnings) logger.warn({ redis: safety.version }, warning);
+
+  let server: Server | undefined;
+  try {
+    if (requests) {
+      server = await serve(env, settings, requests.ctx, requests.redis, platforms, stops, logger);
+    } else if (env.slack) {
+      const client = createSlackWebClient(env.slack.botToken, env.slack.apiUrl);
+      platforms.slack = createSlackPlatform(client, await fetchSlackIdentity(client, { logger }), logger);
+    }
+    if (jobs) {
+      const { ctx } = jobs;
+      const workers = await startWorkers({
+        redisUrl: env.redisUrl,
+        keys,
+        queues: jobs.queues,
+        platform: (name) => ctx.platform(name),
+        runner: {
+          openEffects: (id) => runOpenEffects(ctx, id),
+          fireTimer: (timer) => fireTimer(ctx, timer),
+          reconcileTimers: () => reconcileTimers(ctx),
+        },
+        logger,
+      });
+      stops.push(() => workers.close());
+    }
+  } catch (err) {
+    // A start-up that fails half way (Slack refused the token) leaves nothing running behind it.
+    for (const stop of [...stops, ...closeSides]) await stop().catch(() => undefined);
+    throw err;
   }
-  stops.push(() => queues.close());
-  stops.push(async () => void redis.disconnect());
 
   const address = server?.address();
   const port = typeof address === "object" && address ? address.port : undefined;
@@ -157,15 +128,67 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
     url: port ? `http://127.0.0.1:${port}` : undefined,
     port,
     async stop() {
-      for (const stop of stops) {
+      for (const stop of [...stops, ...closeSides]) {
         await stop().catch((err: unknown) => logger.warn({ err: String(err) }, "error while stopping"));
       }
     },
   };
 }
 
-/** The outbox and the job scheduler over one set of queues. */
-function producers(queues: ReturnType<typeof createQueues>, keys: Keys) {
-  const outboxStore = createOutboxStore(queues.redis, keys);
-  return { outboxStore, outbox: createOutbox(queues, outboxStore), jobs: createJobScheduler(queues, keys) };
+/**
+ * The web side: the platform's endpoint (Slack's receiver, or the playground), the dispatcher behind it, and the
+ * health check, on one HTTP server. Registers the platform it serves in `platforms`.
+ */
+async function serve(
+  env: Env,
+  settings: Settings,
+  ctx: HandlerContext,
+  redis: Redis,
+  platforms: Partial<Record<Platform, ChatPlatform>>,
+  stops: Array<() => Promise<void>>,
+  logger: Logger,
+): Promise<Server> {
+  const expressApp = express();
+  expressApp.disable("x-powered-by");
+  // The adapters are created before the dispatcher, which needs their platform; they reach it through this.
+  let prepare: ReturnType<typeof createDispatcher>["prepare"] = () => {
+    throw new Error("not ready");
+  };
+  let slack: SlackAdapter | undefined;
+  if (env.slack) {
+    slack = await createSlackAdapter({ mode: env.slack, expressApp, prepare: (i) => prepare(i), logger });
+    platforms.slack = slack.platform;
+  } else {
+    const playground = createPlayground({
+      people: settings.people,
+      channels: ["general", settings.announceChannel],
+      logger,
+      onInbound: async (inbound: Inbound) => {
+        const plan = prepare(inbound);
+        if (plan.formErrors) return { formErrors: plan.formErrors };
+        if (plan.ack) await playground.platform.replyEphemeral(replyTarget(inbound), plan.ack);
+        await plan.run();
+        return undefined;
+      },
+    });
+    platforms.playground = playground.platform;
+    expressApp.use(playground.router);
+    // Live event streams would otherwise keep server.close() waiting for every open browser tab.
+    stops.push(async () => playground.close());
+  }
+  prepare = createDispatcher(ctx).prepare;
+  expressApp.use(createHealthRouter(redis));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = expressApp.listen(env.port, () => resolve(s));
+    s.once("error", reject);
+  });
+  // Slack gives 3 s per request; keep-alive sockets outliving the load balancer's would drop requests.
+  server.keepAliveTimeout = 65_000;
+  if (slack) await slack.start();
+  stops.push(async () => {
+    await slack?.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return server;
 }

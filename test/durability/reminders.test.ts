@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { TimelineEvent } from "../../src/core/incident/timeline.js";
 import type { TimerRef } from "../../src/core/ports.js";
 import { createQueues } from "../../src/infra/queue/queues.js";
+import { createRedis } from "../../src/infra/redis/connection.js";
 import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { eventually } from "../helpers/firebreak.js";
@@ -109,7 +110,7 @@ describe("two workers racing on the same reminder", () => {
       dueAt: new Date().toISOString(),
     };
     // The same reminder twice, as a redelivery or a replaced job could produce; both workers take one.
-    const queues = createQueues(s.redis.url, createKeys(s.prefix), "worker");
+    const queues = createQueues(createRedis(s.redis.url, "worker"), createKeys(s.prefix));
     await Promise.all(
       ["race-a", "race-b", "race-c", "race-d"].map((jobId) => queues.timers.add("timer", timer, { jobId })),
     );
@@ -123,6 +124,7 @@ describe("two workers racing on the same reminder", () => {
       50,
     );
     await queues.close();
+    queues.redis.disconnect();
     const channel = s.fake.channel("inc-1-search-is-flaky");
     await eventually(
       () => expect(channel?.messages.map(blockKey)).toContain(`fbk.INC-1/update-g${update.gen}-nudge`),

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fetchSlackIdentity } from "../../src/adapters/slack/identity.js";
 import { createSlackPlatform } from "../../src/adapters/slack/slack-platform.js";
 import { createSlackWebClient } from "../../src/adapters/slack/web-client.js";
 import { textMessage } from "../../src/core/message.js";
-import type { Outbox, OutboxItem } from "../../src/core/ports.js";
+import type { Logger as CoreLogger, Outbox, OutboxItem } from "../../src/core/ports.js";
 import { createOutbox } from "../../src/infra/queue/outbox.js";
-import { createOutboxStore, type OutboxStore } from "../../src/infra/queue/outbox-store.js";
+import type { OutboxStore } from "../../src/infra/queue/outbox-store.js";
 import { createQueues, type Queues } from "../../src/infra/queue/queues.js";
 import { startWorkers } from "../../src/infra/queue/workers.js";
+import { createRedis } from "../../src/infra/redis/connection.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
@@ -33,15 +35,14 @@ beforeEach(async () => {
   });
   prefix = uniquePrefix("outbox");
   const keys = createKeys(prefix);
-  queues = createQueues(TEST_REDIS_URL, keys, "worker");
-  store = createOutboxStore(queues.redis, keys);
-  outbox = createOutbox(queues, store);
-  const slack = createSlackPlatform(createSlackWebClient(fake.botToken, fake.apiUrl), logger);
+  queues = createQueues(createRedis(TEST_REDIS_URL, "worker"), keys);
+  store = queues.outboxStore;
+  outbox = createOutbox(queues);
+  const slack = await slackPlatformFor(fake, logger);
   workers = await startWorkers({
     redisUrl: TEST_REDIS_URL,
     keys,
     queues,
-    outboxStore: store,
     platform: () => slack,
     runner: {
       openEffects: async () => {},
@@ -55,6 +56,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await workers.close();
   await queues.close();
+  queues.redis.disconnect();
   const redis = testRedis();
   await deletePrefix(redis, prefix);
   redis.disconnect();
@@ -162,7 +164,7 @@ describe("the outbox", () => {
 
   it("finds the post of an attempt whose answer was lost instead of posting again", async () => {
     // The state a worker leaves when it dies after Slack stored the message but before the answer arrived.
-    const slack = createSlackPlatform(createSlackWebClient(fake.botToken, fake.apiUrl), logger);
+    const slack = await slackPlatformFor(fake, logger);
     const item = post("lost-answer", "charlie");
     await store.enqueue(item, Date.now());
     await store.markAttempt(item.key, Date.now());
@@ -194,3 +196,9 @@ describe("the outbox", () => {
     await eventually(() => expect(texts("bravo")).toEqual(["orphan"]), 15_000, 100);
   }, 20_000);
 });
+
+/** The real Slack platform against the fake, with the identity the bot learns at start-up. */
+async function slackPlatformFor(fake: FakeSlack, logger: CoreLogger) {
+  const client = createSlackWebClient(fake.botToken, fake.apiUrl);
+  return createSlackPlatform(client, await fetchSlackIdentity(client), logger);
+}

@@ -5,7 +5,7 @@ import type { Queues } from "./queues.js";
 import { assertJobId } from "./worker-settings.js";
 
 /** Job ids are deterministic (one per incident and effect, or per timer generation). */
-export function openEffectsJobId(incidentId: string): string {
+function openEffectsJobId(incidentId: string): string {
   return assertJobId(`open-${incidentId}`);
 }
 

@@ -4,14 +4,14 @@ import type { ChatPlatform, Logger, PostedMessage } from "../../core/ports.js";
 import type { OutboxStore, StoredItem } from "./outbox-store.js";
 
 /** Slack's "about one message per second per channel" (RELIABILITY.md), applied to every platform. */
-export const POST_SPACING_MS = 1000;
+const POST_SPACING_MS = 1000;
 /** How far back a retry looks for a post whose first attempt had no known outcome (clock skew included). */
 const FIND_SLACK_MS = 60_000;
 /**
  * A job that is not at its lane's head sleeps this long at most: the item before it wakes it when it leaves
  * the head, so this is only a safety net, and long, because a busy lane may hold thousands of waiting jobs.
  */
-export const NOT_MY_TURN_MS = 60_000;
+const NOT_MY_TURN_MS = 60_000;
 /** A ref'd message still on its way (normally in the same lane, so this is rare). */
 const REF_WAIT_MS = 1000;
 /** Pacing waits up to this long are slept inside the job, which is far more precise than a delayed job. */

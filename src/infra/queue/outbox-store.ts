@@ -27,7 +27,7 @@ export interface StoredItem {
 }
 
 /** An idempotency record outlives the longest incident; a delivered item is kept this long. */
-export const ITEM_TTL_SECONDS = 90 * 24 * 3600;
+const ITEM_TTL_SECONDS = 90 * 24 * 3600;
 
 const ENQUEUE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -37,26 +37,35 @@ redis.call('ZADD', KEYS[3], seq, ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 return seq`;
 
+/** Moves a lane's `nextAt` later, never earlier (pacing and Retry-After may both want a say). */
+const PACE = `
+local function pace(lane, at)
+  if tonumber(at) > tonumber(redis.call('HGET', lane, 'nextAt') or '0') then redis.call('HSET', lane, 'nextAt', at) end
+end
+`;
+
+const HOLD = `${PACE}
+pace(KEYS[1], ARGV[1])
+return 1`;
+
 /** Marks an item done (delivered or failed), unblocks its lane and paces the next post. */
-const FINISH = `
+const FINISH = `${PACE}
 if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'channelId', ARGV[2], 'messageId', ARGV[3])
 redis.call('HDEL', KEYS[1], 'attemptAt')
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 redis.call('ZREM', KEYS[3], ARGV[4])
-if tonumber(ARGV[5]) > 0 then
-  local current = tonumber(redis.call('HGET', KEYS[2], 'nextAt') or '0')
-  if tonumber(ARGV[5]) > current then redis.call('HSET', KEYS[2], 'nextAt', ARGV[5]) end
-end
+pace(KEYS[2], ARGV[5])
 return 1`;
 
 interface ScriptedRedis extends Redis {
   firebreakOutboxEnqueue(...args: string[]): Promise<number>;
   firebreakOutboxFinish(...args: string[]): Promise<number>;
+  firebreakOutboxHold(...args: string[]): Promise<number>;
 }
 
 /** The lane an item waits in: order and pacing hold per lane. */
-export function laneOf(item: OutboxItem): string {
+function laneOf(item: OutboxItem): string {
   const op = item.op;
   switch (op.kind) {
     case "post":
@@ -74,6 +83,7 @@ export function createOutboxStore(client: Redis, keys: Keys) {
   if (!("firebreakOutboxEnqueue" in client)) {
     client.defineCommand("firebreakOutboxEnqueue", { numberOfKeys: 4, lua: ENQUEUE });
     client.defineCommand("firebreakOutboxFinish", { numberOfKeys: 3, lua: FINISH });
+    client.defineCommand("firebreakOutboxHold", { numberOfKeys: 1, lua: HOLD });
   }
   const redis = client as ScriptedRedis;
 
@@ -115,27 +125,13 @@ export function createOutboxStore(client: Redis, keys: Keys) {
       return first ?? null;
     },
 
-    /** The key right after `key` in its lane, if any. */
-    async next(lane: string, seq: number): Promise<string | null> {
-      const [after] = await redis.zrangebyscore(
-        keys.outboxLanePending(lane),
-        `(${seq}`,
-        "+inf",
-        "LIMIT",
-        0,
-        1,
-      );
-      return after ?? null;
-    },
-
     async nextAt(lane: string): Promise<number> {
       return Number((await redis.hget(keys.outboxLane(lane), "nextAt")) ?? 0);
     },
 
     /** Holds a lane's posts back until `at` (a 429's Retry-After). Never moves the time earlier. */
     async holdLane(lane: string, at: number): Promise<void> {
-      const current = await this.nextAt(lane);
-      if (at > current) await redis.hset(keys.outboxLane(lane), "nextAt", String(at));
+      await redis.firebreakOutboxHold(keys.outboxLane(lane), String(at));
     },
 
     async markAttempt(key: string, at: number): Promise<void> {

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { Outbox, OutboxItem } from "../../core/ports.js";
-import type { OutboxStore } from "./outbox-store.js";
 import type { Queues } from "./queues.js";
 import { assertJobId } from "./worker-settings.js";
 
@@ -13,7 +12,7 @@ export function outboxJobId(key: string): string {
  * A platform outage may last hours: transient failures retry with capped backoff (see the worker) for about
  * two days before a message is given up, and waiting for a turn or a Retry-After does not count as an attempt.
  */
-export const OUTBOX_JOB_OPTIONS = {
+const OUTBOX_JOB_OPTIONS = {
   attempts: 3000,
   backoff: { type: "outbox" },
   removeOnComplete: { age: 3600 },
@@ -25,7 +24,8 @@ export function outboxJob(key: string) {
 }
 
 /** The producer side: store each item (once per key), then add its delivery job. */
-export function createOutbox(queues: Queues, store: OutboxStore, now: () => number = Date.now): Outbox {
+export function createOutbox(queues: Queues, now: () => number = Date.now): Outbox {
+  const store = queues.outboxStore;
   return {
     async send(...items: OutboxItem[]) {
       const fresh: string[] = [];

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { type RedisRole, redisOptions } from "../redis/connection.js";
+import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.js";
+import { createOutboxStore, type OutboxStore } from "./outbox-store.js";
 
 /**
  * The three queues, kept apart so that one kind of work cannot starve another: a flood of outbox retries
@@ -16,20 +16,18 @@ export interface Queues {
   effects: Queue;
   timers: Queue;
   outbox: Queue;
-  /** The producer's own connection, also used for the outbox and timer bookkeeping keys. */
+  /** The connection the queues share with the outbox's own records and the timer index. */
   redis: Redis;
+  outboxStore: OutboxStore;
+  /** Closes the queues; the connection belongs to whoever made it. */
   close(): Promise<void>;
 }
 
 /**
- * Producer side. On the request path (`request`) the connection fails fast when Redis is down, so a command
- * is answered "cannot act right now" instead of hanging; inside workers (`worker`) it waits for Redis instead.
+ * Producer side, on a connection of the caller's: on the request path one that fails fast when Redis is down
+ * (a command is answered "cannot act right now" instead of hanging), inside workers one that waits for Redis.
  */
-export function createQueues(redisUrl: string, keys: Keys, role: RedisRole = "request"): Queues {
-  const redis = new Redis(redisUrl, { ...redisOptions(role), lazyConnect: false });
-  redis.on("error", () => {
-    // Reported by the runtime's own connection; without a listener ioredis would print stack traces.
-  });
+export function createQueues(redis: Redis, keys: Keys): Queues {
   const options = { connection: redis, prefix: keys.queuePrefix() };
   const queues = {
     effects: new Queue(QUEUE_NAMES.effects, options),
@@ -43,9 +41,9 @@ export function createQueues(redisUrl: string, keys: Keys, role: RedisRole = "re
   return {
     ...queues,
     redis,
+    outboxStore: createOutboxStore(redis, keys),
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));
-      redis.disconnect();
     },
   };
 }

@@ -1,14 +1,13 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { PlatformError } from "../../core/errors.js";
 import type { Platform } from "../../core/platform.js";
 import type { ChatPlatform, Logger, TimerRef } from "../../core/ports.js";
-import { redisOptions } from "../redis/connection.js";
+import { createRedis } from "../redis/connection.js";
 import type { Keys } from "../redis/keys.js";
 import { timerJobId } from "./job-scheduler.js";
 import { outboxJob, outboxJobId } from "./outbox.js";
 import { deliverOne } from "./outbox-delivery.js";
-import type { OutboxStore } from "./outbox-store.js";
 import { QUEUE_NAMES, type Queues } from "./queues.js";
 import { cappedBackoff, WORKER_SETTINGS } from "./worker-settings.js";
 
@@ -21,8 +20,8 @@ export interface JobRunner {
 }
 
 /** How often the safety nets run: timers recorded without a job, outbox items stored without a job. */
-export const RECONCILE_EVERY_MS = 30_000;
-export const SWEEP_EVERY_MS = 5_000;
+const RECONCILE_EVERY_MS = 30_000;
+const SWEEP_EVERY_MS = 5_000;
 /** An outbox item this old without `markQueued` lost its producer between the two writes. */
 const UNQUEUED_GRACE_MS = 5_000;
 
@@ -30,7 +29,6 @@ export interface WorkerDeps {
   redisUrl: string;
   keys: Keys;
   queues: Queues;
-  outboxStore: OutboxStore;
   platform(name: Platform): ChatPlatform;
   runner: JobRunner;
   logger: Logger;
@@ -46,10 +44,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
   const now = deps.now ?? Date.now;
   const connections: Redis[] = [];
   const connect = () => {
-    const c = new Redis(deps.redisUrl, { ...redisOptions("worker"), lazyConnect: false });
-    c.on("error", () => {
-      // Each worker reports connection trouble once through its own "error" event below.
-    });
+    // Each worker reports connection trouble through its own "error" event below.
+    const c = createRedis(deps.redisUrl, "worker");
     connections.push(c);
     return c;
   };
@@ -86,7 +82,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
       if (job.name === "sweep") return sweepUnqueued(deps, now);
       const { key } = job.data as { key: string };
       const outcome = await deliverOne(
-        { store: deps.outboxStore, platform: deps.platform, now, sleep, logger },
+        { store: deps.queues.outboxStore, platform: deps.platform, now, sleep, logger },
         key,
       );
       if (outcome.kind === "later") {
@@ -94,7 +90,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
         await job.moveToDelayed(outcome.at, token);
         // The item ahead may have left the head between our check and the move, and its wake-up found this
         // job still active: look once more, now that the job is delayed and can be promoted.
-        if (outcome.reason === "not-head" && (await deps.outboxStore.head(outcome.lane)) === key) {
+        if (outcome.reason === "not-head" && (await deps.queues.outboxStore.head(outcome.lane)) === key) {
           await job.promote().catch(() => undefined);
         }
         throw new DelayedError();
@@ -182,18 +178,18 @@ async function wake(queues: Queues, key: string): Promise<void> {
 }
 
 async function sweepUnqueued(deps: WorkerDeps, now: () => number): Promise<void> {
-  const keys = await deps.outboxStore.unqueued(now() - UNQUEUED_GRACE_MS);
+  const keys = await deps.queues.outboxStore.unqueued(now() - UNQUEUED_GRACE_MS);
   if (keys.length === 0) return;
   deps.logger.warn({ count: keys.length }, "outbox: adding delivery jobs a producer did not add");
   await deps.queues.outbox.addBulk(keys.map(outboxJob));
-  await deps.outboxStore.markQueued(keys);
+  await deps.queues.outboxStore.markQueued(keys);
 }
 
 /** After every retry failed, the item is marked failed so that its lane moves on. */
 async function giveUp(deps: WorkerDeps, key: string): Promise<void> {
-  const stored = await deps.outboxStore.load(key);
+  const stored = await deps.queues.outboxStore.load(key);
   if (stored?.state !== "pending") return;
-  await deps.outboxStore.finish(stored, "failed", undefined, 0);
-  const next = await deps.outboxStore.head(stored.lane);
+  await deps.queues.outboxStore.finish(stored, "failed", undefined, 0);
+  const next = await deps.queues.outboxStore.head(stored.lane);
   if (next) await wake(deps.queues, next);
 }

@@ -14,7 +14,6 @@ export function redisOptions(role: RedisRole): RedisOptions {
   const base: RedisOptions = {
     connectionName: `firebreak-${role}`,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, role === "worker" ? 1000 : 2000),
-    lazyConnect: true,
   };
   return role === "request"
     ? {
@@ -27,27 +26,43 @@ export function redisOptions(role: RedisRole): RedisOptions {
     : { ...base, maxRetriesPerRequest: null, enableReadyCheck: true };
 }
 
-/** Connects and waits until Redis answers; throws a clear error when it cannot be reached. */
-export async function connectRedis(
-  url: string,
-  role: RedisRole,
-  onError: (err: Error) => void = () => {},
-): Promise<Redis> {
-  const redis = new Redis(url, redisOptions(role));
-  // Without a listener ioredis prints every failed reconnect with a stack trace; the caller hears of an outage
-  // once, when it starts, not at every reconnect attempt.
-  let lastError: Error | undefined;
+/**
+ * A client that reports an outage once, when it starts, not at every reconnect attempt (without a listener
+ * ioredis would print each failed reconnect with a stack trace).
+ */
+export function createRedis(url: string, role: RedisRole, onOutage: (err: Error) => void = () => {}): Redis {
+  const redis = new Redis(url, { ...redisOptions(role), lazyConnect: true });
   let down = false;
   redis.on("error", (err: Error) => {
-    lastError = err;
-    if (!down) onError(err);
+    if (!down) onOutage(err);
     down = true;
   });
   redis.on("ready", () => {
     down = false;
   });
+  redis.connect().catch(() => {
+    // Reported through "error" above; the client keeps reconnecting by itself.
+  });
+  return redis;
+}
+
+/** Connects and waits until Redis answers; throws a clear error when it cannot be reached. */
+export async function connectRedis(
+  url: string,
+  role: RedisRole,
+  onOutage: (err: Error) => void = () => {},
+): Promise<Redis> {
+  let lastError: Error | undefined;
+  const redis = createRedis(url, role, (err) => {
+    lastError = err;
+    onOutage(err);
+  });
   try {
-    await redis.connect();
+    await new Promise<void>((resolve, reject) => {
+      if (redis.status === "ready") return resolve();
+      redis.once("ready", resolve);
+      redis.once("error", reject);
+    });
     await redis.ping();
   } catch (err) {
     redis.disconnect();

@@ -1,10 +1,9 @@
 /**
  * Every Redis key Firebreak uses, built in one place under a configurable prefix. Tests give each run its own
- * prefix; a Redis Cluster deployment puts a hash tag in the prefix (`{firebreak}`) so that every key, and
- * every BullMQ queue, lands in one slot and multi-key scripts keep working.
+ * prefix. The prefix may hold a hash tag (`{firebreak}`), which keeps every key and every BullMQ queue in one
+ * slot, as multi-key scripts will need once Redis Cluster is supported (connecting to one is not, yet).
  */
 export interface Keys {
-  readonly prefix: string;
   incidentSequence(): string;
   incident(id: string): string;
   timeline(id: string): string;
@@ -29,7 +28,6 @@ export interface Keys {
 export function createKeys(prefix: string): Keys {
   const k = (...parts: string[]) => [prefix, ...parts].join(":");
   return {
-    prefix,
     incidentSequence: () => k("incident", "seq"),
     incident: (id) => k("incident", id),
     timeline: (id) => k("incident", id, "timeline"),

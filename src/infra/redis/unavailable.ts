@@ -11,10 +11,10 @@ const CONNECTION_TROUBLE = [
   "EPIPE",
 ];
 
-export const REDIS_UNAVAILABLE =
+const REDIS_UNAVAILABLE =
   "Firebreak cannot reach its database right now, so nothing was done. Try again in a minute; if this is urgent, page people directly.";
 
-export function isConnectionTrouble(err: unknown): boolean {
+function isConnectionTrouble(err: unknown): boolean {
   const text = `${(err as Error)?.name ?? ""} ${(err as Error)?.message ?? String(err)}`;
   return (
     CONNECTION_TROUBLE.some((t) => text.includes(t)) || (err as Error)?.name === "MaxRetriesPerRequestError"
