@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ActionIds } from "../src/core/action-ids.js";
 import { parseCommand } from "../src/core/commands/grammar.js";
+import { DEFAULT_INVOCATION } from "../src/core/commands/help.js";
 import { parseFreeText, parseTitle } from "../src/core/commands/text.js";
 import { FirebreakError, UnavailableError, UsageError } from "../src/core/errors.js";
 import { SEVERITIES, type Severity } from "../src/core/incident/incident.js";
@@ -15,14 +16,13 @@ import { replyItem } from "./outbox-items.js";
 import { listReminders } from "./reminders.js";
 import { resolveIncident } from "./resolve.js";
 import { changeSeverity } from "./severity.js";
-import { parseSnoozeValue, snooze } from "./snooze.js";
+import { parseSnoozeValue, snooze, validateSnooze } from "./snooze.js";
 import { openUpdateForm, postStatusUpdate } from "./status-update.js";
 
 /** Slack retries an event for up to ~6 minutes; a day covers every redelivery with room to spare. */
 const DELIVERY_TTL_MS = 24 * 3600 * 1000;
 
-export const BOT_MENTION = "@firebreak";
-export const SLASH_COMMAND = "/incident";
+const BOT_MENTION = "@firebreak";
 
 /**
  * The one entry point for everything a person does. `prepare` decides the immediate answer without I/O (so
@@ -81,6 +81,15 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
     };
 
   const answer = (message: Message): Plan => ({ ack: message, run: nothingToDo });
+  /** A pure check of the request (no I/O): its mistake is answered in the ack, before the delivery is claimed. */
+  const refusal = (inbound: Inbound, check: () => void): Plan | null => {
+    try {
+      check();
+      return null;
+    } catch (err) {
+      return answer(errorMessage(err, inbound));
+    }
+  };
   // Help never changes while the process runs; rendering it once keeps the ack path cheap under load.
   const helpCache = new Map<string, Message>();
   const help = (invocation: string): Message => {
@@ -93,11 +102,8 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
   };
 
   const open = (inbound: Inbound, request: OpenRequest): Plan => {
-    try {
-      validateOpen(ctx.settings, request);
-    } catch (err) {
-      return answer(errorMessage(err, inbound));
-    }
+    const refused = refusal(inbound, () => validateOpen(ctx.settings, request));
+    if (refused) return refused;
     return {
       ack: ctx.render("opening-reply", {
         incident: { title: request.title },
@@ -109,9 +115,22 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
     };
   };
 
+  const snoozeFor = (inbound: Inbound, durationMs: number, incidentId?: string): Plan =>
+    refusal(inbound, () => validateSnooze(durationMs)) ?? {
+      run: once(inbound, () => snooze(ctx, inbound, durationMs, incidentId)),
+    };
+
   const command = (inbound: Inbound, text: string, invocation: string): Plan => {
     const parsed = parseCommand(text, { invocation });
-    if (!parsed.ok) return answer(ctx.render("usage", { message: parsed.message }));
+    if (!parsed.ok) {
+      return answer(
+        ctx.render("usage", {
+          message: parsed.message,
+          prefix: invocation,
+          pointsToHelp: parsed.pointsToHelp ?? false,
+        }),
+      );
+    }
     const cmd = parsed.command;
     switch (cmd.name) {
       case "help":
@@ -136,7 +155,7 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
       case "update":
         return { run: once(inbound, () => postStatusUpdate(ctx, inbound, cmd.text)) };
       case "snooze":
-        return { run: once(inbound, () => snooze(ctx, inbound, cmd.durationMs)) };
+        return snoozeFor(inbound, cmd.durationMs);
       case "reminders":
         return { run: once(inbound, () => listReminders(ctx, inbound)) };
       case "sev":
@@ -184,7 +203,7 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
       const body = inbound.body;
       switch (body.kind) {
         case "command":
-          return command(inbound, body.text, SLASH_COMMAND);
+          return command(inbound, body.text, DEFAULT_INVOCATION);
         case "mention":
           return command(inbound, body.text, BOT_MENTION);
         case "action":
@@ -196,7 +215,7 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
             case ActionIds.snooze: {
               const parsed = parseSnoozeValue(body.value);
               if (!parsed) return { run: nothingToDo };
-              return { run: once(inbound, () => snooze(ctx, inbound, parsed.durationMs, parsed.incidentId)) };
+              return snoozeFor(inbound, parsed.durationMs, parsed.incidentId);
             }
             default:
               return { run: nothingToDo };

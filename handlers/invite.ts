@@ -3,7 +3,8 @@ import type { HandlerContext } from "./context.js";
 
 /**
  * Invites people to the incident channel unless they were invited before. Platforms refuse an invitation of
- * someone already there (Slack: `already_in_channel`), so the incident remembers whom it invited.
+ * someone already there (Slack: `already_in_channel`), so the incident remembers whom it invited. The store
+ * has no batch call, so the look-ups (and the notes afterwards) go out together rather than one by one.
  */
 export async function inviteOnce(
   ctx: HandlerContext,
@@ -11,12 +12,13 @@ export async function inviteOnce(
   userIds: string[],
 ): Promise<string[]> {
   if (!incident.channel) return [];
-  const fresh: string[] = [];
-  for (const user of new Set(userIds)) {
-    if ((await ctx.idempotency.recall(incident.id, `member-${user}`)) === null) fresh.push(user);
-  }
+  const people = [...new Set(userIds)];
+  const known = await Promise.all(
+    people.map((user) => ctx.idempotency.recall(incident.id, `member-${user}`)),
+  );
+  const fresh = people.filter((_, i) => known[i] === null);
   if (fresh.length === 0) return [];
   await ctx.platform(incident.platform).invite(incident.channel.id, fresh);
-  for (const user of fresh) await ctx.idempotency.remember(incident.id, `member-${user}`, "1");
+  await Promise.all(fresh.map((user) => ctx.idempotency.remember(incident.id, `member-${user}`, "1")));
   return fresh;
 }

@@ -2,12 +2,21 @@ import { NameTakenError, PlatformError } from "../src/core/errors.js";
 import { incidentChannelName, withSuffix } from "../src/core/incident/channel-name.js";
 import type { Incident } from "../src/core/incident/incident.js";
 import { type TimelineEventType, timelineEvent } from "../src/core/incident/timeline.js";
-import type { Message } from "../src/core/message.js";
 import type { ChatPlatform, OutboxItem } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
 import { inviteOnce } from "./invite.js";
-import { announceItems, cardVars, directItem, incidentKey, kickoffKey, pageKey } from "./outbox-items.js";
+import {
+  announceItems,
+  cardVars,
+  channelPost,
+  directItem,
+  incidentItem,
+  incidentKey,
+  kickoffKey,
+  pageKey,
+  reporterReply,
+} from "./outbox-items.js";
 
 const MAX_NAME_ATTEMPTS = 20;
 
@@ -35,34 +44,40 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   };
   const event = (type: TimelineEventType, data: Record<string, string> = {}) =>
     timelineEvent(type, ctx.clock.now(), data);
+  const recordOnce: RecordOnce = async (step, type, data) => {
+    await once(step, async () => {
+      await ctx.store.appendEvent(incident.id, event(type, data));
+      return "1";
+    });
+  };
 
   // 1. The channel.
-  if (!incident.channel) {
-    let channel: { id: string; name: string };
+  let channel = incident.channel;
+  if (!channel) {
+    let created: { id: string; name: string };
     try {
-      channel = await createUniqueChannel(ctx, chat, incident);
+      created = await createUniqueChannel(ctx, chat, incident);
     } catch (err) {
       if (err instanceof PlatformError && !err.retryable) {
-        await reportChannelFailure(ctx, incident, err, once);
+        await reportChannelFailure(ctx, incident, err, recordOnce);
         return;
       }
       throw err;
     }
     ({ incident } = await ctx.store.update(incident.id, (current) => ({
-      incident: { ...current, channel, updatedAt: ctx.clock.now().toISOString() },
-      events: [event("channel_created", { channel: channel.id, name: channel.name })],
+      incident: { ...current, channel: created, updatedAt: ctx.clock.now().toISOString() },
+      events: [event("channel_created", { channel: created.id, name: created.name })],
     })));
-    await ctx.store.linkChannel(incident.id, incident.platform, channel.id);
+    await ctx.store.linkChannel(incident.id, incident.platform, created.id);
+    channel = created;
   }
-  const channelId = (incident.channel as { id: string }).id;
   const vars = incidentVars(ctx, incident);
 
   // 2. The reporter and the commander join it.
   await once("invited", async () => {
-    const people = [
+    const users = [
       ...new Set([...incident.reporters.map((r) => r.platformUserId), incident.commander?.platformUserId]),
-    ];
-    const users = people.filter((u): u is string => Boolean(u));
+    ].filter((u): u is string => Boolean(u));
     await inviteOnce(ctx, incident, users);
     await ctx.store.appendEvent(incident.id, event("participants_invited", { users: users.join(",") }));
     return users.join(",");
@@ -72,32 +87,23 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   // matters most at 3 a.m.), then the kickoff (the status card later updates edit in place) and its pin, the
   // page by DM, the announcement, and the reporter's answer.
   const items: OutboxItem[] = [];
-  const post = (key: string, message: Message): OutboxItem => ({
-    key,
-    platform: incident.platform,
-    incidentId: incident.id,
-    op: { kind: "post", channelId, message },
-  });
   const commander = incident.commander?.platformUserId;
-  if (commander) items.push(post(pageKey(incident), ctx.render("page", vars)));
-  items.push(post(kickoffKey(incident), ctx.render("kickoff", cardVars(ctx, incident))));
-  items.push({
-    key: incidentKey(incident, "kickoff-pin"),
-    platform: incident.platform,
-    incidentId: incident.id,
-    op: { kind: "pin", channelId, ref: kickoffKey(incident) },
-  });
+  if (commander) items.push(...channelPost(incident, pageKey(incident), ctx.render("page", vars)));
+  items.push(...channelPost(incident, kickoffKey(incident), ctx.render("kickoff", cardVars(ctx, incident))));
+  items.push(
+    incidentItem(incident, incidentKey(incident, "kickoff-pin"), {
+      kind: "pin",
+      channelId: channel.id,
+      ref: kickoffKey(incident),
+    }),
+  );
   if (commander) {
     items.push(
       directItem(incident, incidentKey(incident, "page-dm"), commander, ctx.render("page-dm", vars)),
     );
   }
-  const announcement = await announceItems(
-    ctx,
-    incident,
-    incidentKey(incident, "announcement"),
-    ctx.render("announcement", vars),
-  );
+  const announcementKey = incidentKey(incident, "announcement");
+  const announcement = await announceItems(ctx, incident, announcementKey, ctx.render("announcement", vars));
   items.push(...announcement);
   items.push(
     reporterReply(incident, incidentKey(incident, "opened-reply"), ctx.render("opened-reply", vars)),
@@ -105,61 +111,31 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   await ctx.outbox.send(...items);
 
   // 4. The timeline, once each, in the order the messages go out.
+  if (commander) await recordOnce("paged", "commander_paged", { commander, via: "channel" });
+  await recordOnce("kickoff", "kickoff_posted", { key: kickoffKey(incident) });
   if (commander) {
-    await once("paged", async () => {
-      await ctx.store.appendEvent(incident.id, event("commander_paged", { commander, via: "channel" }));
-      return "1";
-    });
-  }
-  await once("kickoff", async () => {
-    await ctx.store.appendEvent(incident.id, event("kickoff_posted", { key: kickoffKey(incident) }));
-    return "1";
-  });
-  if (commander) {
-    await once("paged-dm", async () => {
-      await ctx.store.appendEvent(
-        incident.id,
-        event("commander_paged", { commander, via: "direct_message" }),
-      );
-      return "1";
-    });
+    await recordOnce("paged-dm", "commander_paged", { commander, via: "direct_message" });
   } else {
-    await once("commander-missing", async () => {
-      await ctx.store.appendEvent(
-        incident.id,
-        event("commander_missing", { reason: incident.commanderMissingReason ?? "" }),
-      );
-      return "1";
+    await recordOnce("commander-missing", "commander_missing", {
+      reason: incident.commanderMissingReason ?? "",
     });
   }
-  const announced = announcement[0]?.op;
-  if (announced?.kind === "post") {
-    await once("announced", async () => {
-      await ctx.store.appendEvent(
-        incident.id,
-        event("announced", { channel: announced.channelId, key: incidentKey(incident, "announcement") }),
-      );
-      return "1";
-    });
-  }
+  await recordAnnounced(recordOnce, announcement, announcementKey);
 }
 
-/** Tells the reporter, where they typed the command and only them. */
-function reporterReply(incident: Incident, key: string, message: Message): OutboxItem {
-  return {
-    key,
-    platform: incident.platform,
-    incidentId: incident.id,
-    op: {
-      kind: "ephemeral",
-      to: {
-        userId: incident.reporters[0]?.platformUserId ?? "",
-        conversationId: incident.origin.conversationId,
-        responseUrl: incident.origin.responseUrl,
-      },
-      message,
-    },
-  };
+/** Appends a timeline event once per incident and step, however often the job runs. */
+type RecordOnce = (step: string, type: TimelineEventType, data: Record<string, string>) => Promise<void>;
+
+/** Records that the announcement went out, when there is one (the announcement channel may not exist). */
+async function recordAnnounced(
+  recordOnce: RecordOnce,
+  announcement: OutboxItem[],
+  key: string,
+): Promise<void> {
+  const announced = announcement[0]?.op;
+  if (announced?.kind === "post") {
+    await recordOnce("announced", "announced", { channel: announced.channelId, key });
+  }
 }
 
 async function createUniqueChannel(
@@ -201,20 +177,14 @@ async function reportChannelFailure(
   ctx: HandlerContext,
   incident: Incident,
   err: PlatformError,
-  once: (step: string, effect: () => Promise<string>) => Promise<string>,
+  recordOnce: RecordOnce,
 ): Promise<void> {
   ctx.logger.error(
     { incident: incident.id, code: err.platformCode },
     "could not create the incident channel",
   );
   const vars = { ...incidentVars(ctx, incident), reason: err.message };
-  await once("channel-failed", async () => {
-    await ctx.store.appendEvent(
-      incident.id,
-      timelineEvent("channel_creation_failed", ctx.clock.now(), { reason: err.platformCode }),
-    );
-    return "1";
-  });
+  await recordOnce("channel-failed", "channel_creation_failed", { reason: err.platformCode });
   // The incident is real even without a channel: announce it loudly and tell the reporter why.
   const message = ctx.render("channel-failed", vars);
   const key = incidentKey(incident, "channel-failed-announcement");
@@ -223,14 +193,5 @@ async function reportChannelFailure(
     ...announcement,
     reporterReply(incident, incidentKey(incident, "channel-failed-reply"), message),
   );
-  const announced = announcement[0]?.op;
-  if (announced?.kind === "post") {
-    await once("announced", async () => {
-      await ctx.store.appendEvent(
-        incident.id,
-        timelineEvent("announced", ctx.clock.now(), { channel: announced.channelId, key }),
-      );
-      return "1";
-    });
-  }
+  await recordAnnounced(recordOnce, announcement, key);
 }

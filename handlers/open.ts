@@ -1,6 +1,6 @@
 import { UsageError } from "../src/core/errors.js";
 import { type Incident, incidentId, type Severity, severityLabel } from "../src/core/incident/incident.js";
-import type { TimelineEvent } from "../src/core/incident/timeline.js";
+import { timelineEvent } from "../src/core/incident/timeline.js";
 import { initialTimers, scheduledTimers } from "../src/core/incident/timers.js";
 import { escapeMarkup } from "../src/core/markup.js";
 import { findCommander } from "../src/core/oncall/commander.js";
@@ -33,14 +33,15 @@ export function validateOpen(settings: Settings, request: OpenRequest): void {
 /**
  * Opens an incident: allocates its number, decides who commands it, stores it with its first timeline event,
  * and hands the slow chat work (channel, invitations, kickoff, page, announcement) to the durable effects job.
+ * The request was checked with `validateOpen` when it came in (the dispatcher answers a mistake in the ack).
  */
 export async function openIncident(
   ctx: HandlerContext,
   inbound: Inbound,
   request: OpenRequest,
 ): Promise<Incident> {
-  validateOpen(ctx.settings, request);
   const now = ctx.clock.now();
+  const severity = request.severity ?? DEFAULT_SEVERITY;
   const number = await ctx.store.nextNumber();
   const lookup = findCommander(ctx.settings, request.service, inbound.platform, now);
   const reporter = personByPlatformId(ctx.settings, inbound.platform, inbound.actor);
@@ -51,7 +52,7 @@ export async function openIncident(
     title: request.title,
     description: request.description,
     kind: "incident",
-    severity: request.severity ?? DEFAULT_SEVERITY,
+    severity,
     service: request.service,
     state: "triggered",
     platform: inbound.platform,
@@ -60,27 +61,22 @@ export async function openIncident(
     commander: lookup.found ? lookup.commander : undefined,
     commanderMissingReason: lookup.found ? undefined : lookup.reason,
     // Escalation (when the policy has somewhere to escalate to) and the first status-update reminder.
-    timers: initialTimers(
-      ctx.settings,
-      { severity: request.severity ?? DEFAULT_SEVERITY, service: request.service },
-      now,
-    ),
+    timers: initialTimers(ctx.settings, { severity, service: request.service }, now),
     createdAt: at,
     updatedAt: at,
   };
-  const opened: TimelineEvent = {
-    type: "incident_opened",
-    at,
-    recordedAt: at,
-    actor: inbound.actor,
-    data: {
+  const opened = timelineEvent(
+    "incident_opened",
+    now,
+    {
       title: incident.title,
-      severity: severityLabel(incident.severity),
+      severity: severityLabel(severity),
       service: incident.service ?? "",
       commander: incident.commander?.platformUserId ?? "",
       policy: lookup.policy?.id ?? "",
     },
-  };
+    inbound.actor,
+  );
   await ctx.store.create(incident, opened);
   ctx.logger.info(
     { incident: incident.id, severity: incident.severity, service: incident.service },

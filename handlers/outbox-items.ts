@@ -2,7 +2,7 @@ import type { Incident } from "../src/core/incident/incident.js";
 import { isFinished } from "../src/core/incident/timers.js";
 import type { Message } from "../src/core/message.js";
 import { personByPlatformId } from "../src/core/oncall/people.js";
-import type { Inbound, OutboxItem } from "../src/core/ports.js";
+import type { Inbound, OutboxItem, OutboxOp } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { replyTarget } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
@@ -19,7 +19,7 @@ export const pageKey = (incident: Pick<Incident, "id">): string => incidentKey(i
 /** The key of the kickoff message: the pinned status card that updates edit in place. */
 export const kickoffKey = (incident: Pick<Incident, "id">): string => incidentKey(incident, "kickoff");
 
-export function deliveryKey(inbound: Inbound, what: string): string {
+function deliveryKey(inbound: Inbound, what: string): string {
   return `delivery/${inbound.platform}-${inbound.deliveryId}/${what}`;
 }
 
@@ -36,26 +36,38 @@ export async function reply(ctx: HandlerContext, inbound: Inbound, message: Mess
   await ctx.outbox.send(replyItem(inbound, message, what));
 }
 
+/** Anything an incident sends, on its platform and logged with its id. */
+export function incidentItem(incident: Incident, key: string, op: OutboxOp): OutboxItem {
+  return { key, platform: incident.platform, incidentId: incident.id, op };
+}
+
 /** A post in the incident channel; none when the incident has no channel (its creation failed). */
 export function channelPost(incident: Incident, key: string, message: Message): OutboxItem[] {
   if (!incident.channel) return [];
-  return [
-    {
-      key,
-      platform: incident.platform,
-      incidentId: incident.id,
-      op: { kind: "post", channelId: incident.channel.id, message },
-    },
-  ];
+  return [incidentItem(incident, key, { kind: "post", channelId: incident.channel.id, message })];
+}
+
+/** An edit in place of the message posted in the incident channel under `ref`; none without a channel. */
+export function messageEdit(incident: Incident, key: string, ref: string, message: Message): OutboxItem[] {
+  if (!incident.channel) return [];
+  return [incidentItem(incident, key, { kind: "update", channelId: incident.channel.id, ref, message })];
 }
 
 export function directItem(incident: Incident, key: string, userId: string, message: Message): OutboxItem {
-  return {
-    key,
-    platform: incident.platform,
-    incidentId: incident.id,
-    op: { kind: "direct", userId, message },
-  };
+  return incidentItem(incident, key, { kind: "direct", userId, message });
+}
+
+/** Tells the reporter, where they typed the command and only them. */
+export function reporterReply(incident: Incident, key: string, message: Message): OutboxItem {
+  return incidentItem(incident, key, {
+    kind: "ephemeral",
+    to: {
+      userId: incident.reporters[0]?.platformUserId ?? "",
+      conversationId: incident.origin.conversationId,
+      responseUrl: incident.origin.responseUrl,
+    },
+    message,
+  });
 }
 
 /** A post in the announcement channel; none (and a warning) when that channel does not exist. */
@@ -73,9 +85,7 @@ export async function announceItems(
     );
     return [];
   }
-  return [
-    { key, platform: incident.platform, incidentId: incident.id, op: { kind: "post", channelId, message } },
-  ];
+  return [incidentItem(incident, key, { kind: "post", channelId, message })];
 }
 
 /** The variables of the status card (the kickoff message), as it stands for this version of the incident. */
@@ -99,18 +109,41 @@ export function cardVars(ctx: HandlerContext, incident: Incident): Record<string
 /** The status card re-rendered and edited in place; `key` must be new for every edit. */
 export function cardEdit(ctx: HandlerContext, incident: Incident, key: string): OutboxItem[] {
   if (!incident.channel) return [];
+  return messageEdit(incident, key, kickoffKey(incident), ctx.render("kickoff", cardVars(ctx, incident)));
+}
+
+/** The outbox keys of one piece of incident news (see `incidentNews`). */
+export interface NewsKeys {
+  post: string;
+  card: string;
+  announcement: string;
+}
+
+/** The usual keys of news `base`: `<incident>/<base>`, `<incident>/<base>-card`, `<incident>/<base>-announcement`. */
+export function newsKeys(incident: Pick<Incident, "id">, base: string): NewsKeys {
+  return {
+    post: incidentKey(incident, base),
+    card: incidentKey(incident, `${base}-card`),
+    announcement: incidentKey(incident, `${base}-announcement`),
+  };
+}
+
+/**
+ * One change told to everyone, in the order people should see it: the post in the incident channel, the edits
+ * of earlier messages that go with it (the acknowledged page), the status card re-rendered, and, when there is
+ * one, the announcement.
+ */
+export async function incidentNews(
+  ctx: HandlerContext,
+  incident: Incident,
+  keys: NewsKeys,
+  news: { post: Message; edits?: OutboxItem[]; announcement?: Message },
+): Promise<OutboxItem[]> {
   return [
-    {
-      key,
-      platform: incident.platform,
-      incidentId: incident.id,
-      op: {
-        kind: "update",
-        channelId: incident.channel.id,
-        ref: kickoffKey(incident),
-        message: ctx.render("kickoff", cardVars(ctx, incident)),
-      },
-    },
+    ...channelPost(incident, keys.post, news.post),
+    ...(news.edits ?? []),
+    ...cardEdit(ctx, incident, keys.card),
+    ...(news.announcement ? await announceItems(ctx, incident, keys.announcement, news.announcement) : []),
   ];
 }
 

@@ -1,8 +1,8 @@
 import { nextEscalation } from "../src/core/incident/escalation.js";
 import { policyOf } from "../src/core/incident/timers.js";
 import type { Inbound } from "../src/core/ports.js";
-import { incidentInConversation } from "./acknowledge.js";
 import type { HandlerContext } from "./context.js";
+import { incidentInConversation } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { reply, zoneOf } from "./outbox-items.js";
 

@@ -2,10 +2,10 @@ import { UsageError } from "../src/core/errors.js";
 import { timelineEvent } from "../src/core/incident/timeline.js";
 import { isFinished, stopAllTimers } from "../src/core/incident/timers.js";
 import type { Inbound } from "../src/core/ports.js";
-import { incidentInConversation } from "./acknowledge.js";
 import type { HandlerContext } from "./context.js";
+import { incidentIdInConversation } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
-import { cardEdit, channelPost, incidentKey } from "./outbox-items.js";
+import { incidentNews, newsKeys } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
 /**
@@ -20,42 +20,36 @@ export async function resolveIncident(
   inbound: Inbound,
   summary?: string,
 ): Promise<void> {
-  const incident = await incidentInConversation(ctx, inbound, "resolve");
-  if (isFinished(incident)) {
-    throw new UsageError(
-      `${incident.id} is already ${incident.state}. Nothing was changed.`,
-      "already_resolved",
-    );
-  }
+  const id = await incidentIdInConversation(ctx, inbound, "resolve");
   const now = ctx.clock.now();
-  const { incident: updated, changed } = await updateIncident(ctx, incident.id, (current) =>
-    isFinished(current)
-      ? null
-      : {
-          incident: {
-            ...current,
-            state: "resolved",
-            timers: stopAllTimers(current),
-            updatedAt: now.toISOString(),
-          },
-          events: [
-            timelineEvent(
-              "status_changed",
-              now,
-              { from: current.state, to: "resolved", ...(summary && { summary }) },
-              inbound.actor,
-            ),
-          ],
-        },
-  );
-  if (!changed) throw new UsageError(`${updated.id} is already ${updated.state}. Nothing was changed.`);
+  const { incident: updated } = await updateIncident(ctx, id, (current) => {
+    if (isFinished(current)) {
+      throw new UsageError(
+        `${current.id} is already ${current.state}. Nothing was changed.`,
+        "already_resolved",
+      );
+    }
+    return {
+      incident: {
+        ...current,
+        state: "resolved",
+        timers: stopAllTimers(current),
+        updatedAt: now.toISOString(),
+      },
+      events: [
+        timelineEvent(
+          "status_changed",
+          now,
+          { from: current.state, to: "resolved", ...(summary && { summary }) },
+          inbound.actor,
+        ),
+      ],
+    };
+  });
   const base = `resolve-g${updated.timers?.update?.gen ?? 0}`;
   await ctx.outbox.send(
-    ...channelPost(
-      updated,
-      incidentKey(updated, base),
-      ctx.render("resolved", { ...incidentVars(ctx, updated), actor: inbound.actor, summary }),
-    ),
-    ...cardEdit(ctx, updated, incidentKey(updated, `${base}-card`)),
+    ...(await incidentNews(ctx, updated, newsKeys(updated, base), {
+      post: ctx.render("resolved", { ...incidentVars(ctx, updated), actor: inbound.actor, summary }),
+    })),
   );
 }

@@ -3,10 +3,10 @@ import { type Severity, severityLabel } from "../src/core/incident/incident.js";
 import { timelineEvent } from "../src/core/incident/timeline.js";
 import { timersForSeverity } from "../src/core/incident/timers.js";
 import type { Inbound } from "../src/core/ports.js";
-import { incidentInConversation, requireOngoing } from "./acknowledge.js";
 import type { HandlerContext } from "./context.js";
+import { incidentIdInConversation, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
-import { announceItems, cardEdit, channelPost, incidentKey } from "./outbox-items.js";
+import { incidentNews, newsKeys } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
 /**
@@ -19,19 +19,16 @@ export async function changeSeverity(
   inbound: Inbound,
   severity: Severity,
 ): Promise<void> {
-  const incident = await incidentInConversation(ctx, inbound, "sev");
-  requireOngoing(incident, "sev");
-  if (incident.severity === severity) {
-    throw new UsageError(
-      `${incident.id} is already ${severityLabel(severity)}. Nothing was changed.`,
-      "same_severity",
-    );
-  }
+  const id = await incidentIdInConversation(ctx, inbound, "sev");
   const now = ctx.clock.now();
-  let from: Severity = incident.severity;
-  const { incident: updated, changed } = await updateIncident(ctx, incident.id, (current) => {
-    from = current.severity;
-    if (current.severity === severity) return null;
+  const { incident: updated, before } = await updateIncident(ctx, id, (current) => {
+    requireOngoing(current, "sev");
+    if (current.severity === severity) {
+      throw new UsageError(
+        `${current.id} is already ${severityLabel(severity)}. Nothing was changed.`,
+        "same_severity",
+      );
+    }
     return {
       incident: {
         ...current,
@@ -49,32 +46,19 @@ export async function changeSeverity(
       ],
     };
   });
-  if (!changed) return;
   const vars = incidentVars(ctx, updated);
-  const cadence = ctx.settings.severities[severity];
-  const labels = { from: severityLabel(from), to: severityLabel(severity) };
+  const labels = { from: severityLabel(before.severity), to: severityLabel(severity) };
   const base = `sev-g${updated.timers?.update?.gen ?? 0}`;
   await ctx.outbox.send(
-    ...channelPost(
-      updated,
-      incidentKey(updated, base),
-      ctx.render("severity-changed", {
+    ...(await incidentNews(ctx, updated, newsKeys(updated, base), {
+      post: ctx.render("severity-changed", {
         ...vars,
         ...labels,
         actor: inbound.actor,
-        updateEvery: cadence.updateEveryMs,
-        ackWithin: cadence.ackWithinMs,
-        nextUpdateDue: updated.timers?.update?.dueAt ?? now.toISOString(),
-        timezone: ctx.settings.timezone,
+        nextUpdateDue: updated.timers?.update?.dueAt,
         triggered: updated.state === "triggered",
       }),
-    ),
-    ...cardEdit(ctx, updated, incidentKey(updated, `${base}-card`)),
-    ...(await announceItems(
-      ctx,
-      updated,
-      incidentKey(updated, `${base}-announcement`),
-      ctx.render("severity-changed-announcement", { ...vars, ...labels, actor: inbound.actor }),
-    )),
+      announcement: ctx.render("severity-changed-announcement", { ...vars, ...labels, actor: inbound.actor }),
+    })),
   );
 }

@@ -1,17 +1,18 @@
-import { parseDuration } from "../src/core/duration.js";
+import { DEFAULT_INVOCATION } from "../src/core/commands/help.js";
+import { formatDuration, parseDuration } from "../src/core/duration.js";
 import { UsageError } from "../src/core/errors.js";
 import { timelineEvent } from "../src/core/incident/timeline.js";
 import { snoozeUpdateTimer } from "../src/core/incident/timers.js";
 import type { Inbound } from "../src/core/ports.js";
-import { incidentFor, requireOngoing } from "./acknowledge.js";
 import type { HandlerContext } from "./context.js";
+import { incidentIdFor, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { reply, zoneOf } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
-export const MIN_SNOOZE_MS = 60_000;
+const MIN_SNOOZE_MS = 60_000;
 /** Longer than a day is not a snooze but a decision nobody should make by pressing a button at 3 a.m. */
-export const MAX_SNOOZE_MS = 24 * 3600 * 1000;
+const MAX_SNOOZE_MS = 24 * 3600 * 1000;
 
 /** A Snooze button's value: "<incident id> <duration>", e.g. "INC-4 30m". */
 export function parseSnoozeValue(
@@ -23,9 +24,20 @@ export function parseSnoozeValue(
   return { incidentId, durationMs };
 }
 
+/** Checks a snooze's length without any I/O, so a mistake is answered in the ack. */
+export function validateSnooze(durationMs: number): void {
+  if (!(durationMs >= MIN_SNOOZE_MS) || durationMs > MAX_SNOOZE_MS) {
+    throw new UsageError(
+      `Snooze for a while between ${formatDuration(MIN_SNOOZE_MS)} and ${formatDuration(MAX_SNOOZE_MS)}, for example \`${DEFAULT_INVOCATION} snooze 30m\`.`,
+      "bad_snooze",
+    );
+  }
+}
+
 /**
  * `/incident snooze <duration>` and the Snooze buttons: no update reminder before now + duration. Missed
- * updates are kept (a snooze postpones the reminder, it does not forgive the update).
+ * updates are kept (a snooze postpones the reminder, it does not forgive the update). The length was checked
+ * when the request came in (`validateSnooze`).
  */
 export async function snooze(
   ctx: HandlerContext,
@@ -33,31 +45,27 @@ export async function snooze(
   durationMs: number,
   incidentId?: string,
 ): Promise<void> {
-  if (!(durationMs >= MIN_SNOOZE_MS) || durationMs > MAX_SNOOZE_MS) {
-    throw new UsageError(
-      "Snooze for a while between 1m and 1d, for example `/incident snooze 30m`.",
-      "bad_snooze",
-    );
-  }
-  const incident = await incidentFor(ctx, inbound, "snooze", incidentId);
-  requireOngoing(incident, "snooze");
+  const id = await incidentIdFor(ctx, inbound, "snooze", incidentId);
   const now = ctx.clock.now();
   const until = new Date(now.getTime() + durationMs);
-  const { incident: updated } = await updateIncident(ctx, incident.id, (current) => ({
-    incident: {
-      ...current,
-      timers: { ...current.timers, update: snoozeUpdateTimer(current, until) },
-      updatedAt: now.toISOString(),
-    },
-    events: [
-      timelineEvent(
-        "reminder_snoozed",
-        now,
-        { until: until.toISOString(), durationMs: String(durationMs) },
-        inbound.actor,
-      ),
-    ],
-  }));
+  const { incident: updated } = await updateIncident(ctx, id, (current) => {
+    requireOngoing(current, "snooze");
+    return {
+      incident: {
+        ...current,
+        timers: { ...current.timers, update: snoozeUpdateTimer(current, until) },
+        updatedAt: now.toISOString(),
+      },
+      events: [
+        timelineEvent(
+          "reminder_snoozed",
+          now,
+          { until: until.toISOString(), durationMs: String(durationMs) },
+          inbound.actor,
+        ),
+      ],
+    };
+  });
   await reply(
     ctx,
     inbound,

@@ -6,11 +6,11 @@ import { timelineEvent } from "../src/core/incident/timeline.js";
 import { restartUpdateTimer } from "../src/core/incident/timers.js";
 import type { Form } from "../src/core/message.js";
 import type { Inbound } from "../src/core/ports.js";
-import { incidentFor, requireOngoing } from "./acknowledge.js";
 import type { HandlerContext } from "./context.js";
 import { replyTarget } from "./context.js";
+import { incidentFor, incidentIdFor, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
-import { announceItems, cardEdit, channelPost, incidentKey } from "./outbox-items.js";
+import { incidentNews, newsKeys } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
 /** The form the "Post update" button opens; its state carries the incident id. */
@@ -58,10 +58,10 @@ export async function postStatusUpdate(
   text: string,
   incidentId?: string,
 ): Promise<void> {
-  const incident = await incidentFor(ctx, inbound, "update", incidentId);
-  requireOngoing(incident, "update");
+  const id = await incidentIdFor(ctx, inbound, "update", incidentId);
   const now = ctx.clock.now();
-  const { incident: updated } = await updateIncident(ctx, incident.id, (current) => {
+  const { incident: updated } = await updateIncident(ctx, id, (current) => {
+    requireOngoing(current, "update");
     const update = restartUpdateTimer(current, ctx.settings, now);
     return {
       incident: {
@@ -75,27 +75,15 @@ export async function postStatusUpdate(
   });
   const gen = updated.timers?.update?.gen ?? 0;
   const vars = incidentVars(ctx, updated);
-  const every = ctx.settings.severities[updated.severity].updateEveryMs;
-  const base = `status-g${gen}`;
   await ctx.outbox.send(
-    ...channelPost(
-      updated,
-      incidentKey(updated, base),
-      ctx.render("status-update", {
+    ...(await incidentNews(ctx, updated, newsKeys(updated, `status-g${gen}`), {
+      post: ctx.render("status-update", {
         ...vars,
         author: inbound.actor,
         text,
-        nextUpdateDue: updated.timers?.update?.dueAt ?? new Date(now.getTime() + every).toISOString(),
-        updateEvery: every,
-        timezone: ctx.settings.timezone,
+        nextUpdateDue: updated.timers?.update?.dueAt,
       }),
-    ),
-    ...cardEdit(ctx, updated, incidentKey(updated, `${base}-card`)),
-    ...(await announceItems(
-      ctx,
-      updated,
-      incidentKey(updated, `${base}-announcement`),
-      ctx.render("status-update-announcement", { ...vars, author: inbound.actor, text }),
-    )),
+      announcement: ctx.render("status-update-announcement", { ...vars, author: inbound.actor, text }),
+    })),
   );
 }

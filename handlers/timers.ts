@@ -1,8 +1,16 @@
 import { NotFoundError } from "../src/core/errors.js";
 import type { Incident } from "../src/core/incident/incident.js";
 import type { TimelineEvent } from "../src/core/incident/timeline.js";
-import { fireTimerChange, scheduledTimers } from "../src/core/incident/timers.js";
-import type { IncidentChange, OutboxItem, TimerKind, TimerRef } from "../src/core/ports.js";
+import {
+  exhaustedAfter,
+  fireTimerChange,
+  overdueMisses,
+  pagedTargets,
+  pageStep,
+  recordedBy,
+  scheduledTimers,
+} from "../src/core/incident/timers.js";
+import type { IncidentChange, OutboxItem, TimerRef } from "../src/core/ports.js";
 import { TIMER_KINDS } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
@@ -24,12 +32,25 @@ import { announceItems, channelPost, directItem, incidentKey } from "./outbox-it
  *   periodically.
  */
 
-/** `store.update` that keeps the queue in step with the timers the write recorded. */
-export async function updateIncident(
+export interface IncidentWrite {
+  /** The incident as written (or as it is, when the change was null). */
+  incident: Incident;
+  changed: boolean;
+  /** The incident the change ran on: as it was just before the write. */
+  before: Incident;
+  /** The timeline events the write recorded. */
+  events: TimelineEvent[];
+}
+
+/**
+ * `store.update` that also says what the incident was before the write and which events it recorded. A
+ * `UsageError` thrown by `change` (a check on the incident as it is now) propagates and writes nothing.
+ */
+async function writeIncident(
   ctx: HandlerContext,
   id: string,
   change: (current: Incident) => IncidentChange | null,
-): Promise<{ incident: Incident; changed: boolean; before: Incident; events: TimelineEvent[] }> {
+): Promise<IncidentWrite> {
   let before: Incident | undefined;
   let events: TimelineEvent[] = [];
   const result = await ctx.store.update(id, (current) => {
@@ -38,16 +59,25 @@ export async function updateIncident(
     events = r?.events ?? [];
     return r;
   });
-  const prior = before ?? result.incident;
-  if (result.changed) await syncTimerJobs(ctx, prior, result.incident);
-  return { ...result, before: prior, events };
+  return { ...result, before: before ?? result.incident, events };
+}
+
+/** `writeIncident` that keeps the queue in step with the timers the write recorded. */
+export async function updateIncident(
+  ctx: HandlerContext,
+  id: string,
+  change: (current: Incident) => IncidentChange | null,
+): Promise<IncidentWrite> {
+  const result = await writeIncident(ctx, id, change);
+  if (result.changed) await syncTimerJobs(ctx, result.before, result.incident);
+  return result;
 }
 
 /**
  * Schedules every timer generation `after` recorded that `before` did not have, then cancels the generations
  * `before` had pending that are gone (best-effort; `except` is the job running now, which needs no cancel).
  */
-export async function syncTimerJobs(
+async function syncTimerJobs(
   ctx: HandlerContext,
   before: Incident,
   after: Incident,
@@ -84,17 +114,11 @@ async function cancelQuietly(ctx: HandlerContext, timer: Omit<TimerRef, "dueAt">
 /** Runs one timer job (called by the worker when the job is due). */
 export async function fireTimer(ctx: HandlerContext, timer: TimerRef): Promise<void> {
   const now = ctx.clock.now();
-  let result: Awaited<ReturnType<typeof updateIncident>>;
+  let result: IncidentWrite;
   try {
-    let before: Incident | undefined;
-    let events: TimelineEvent[] = [];
-    const r = await ctx.store.update(timer.incidentId, (current) => {
-      before = current;
-      const change = fireTimerChange(ctx.settings, current, timer, now);
-      events = change?.events ?? [];
-      return change;
-    });
-    result = { ...r, before: before ?? r.incident, events };
+    result = await writeIncident(ctx, timer.incidentId, (current) =>
+      fireTimerChange(ctx.settings, current, timer, now),
+    );
   } catch (err) {
     if (err instanceof NotFoundError) {
       ctx.logger.warn(
@@ -116,27 +140,28 @@ export async function fireTimer(ctx: HandlerContext, timer: TimerRef): Promise<v
       return;
     }
     // A re-run after a crash between the write and its effects: redo them from what the write recorded.
-    events = (await ctx.store.timeline(incident.id)).filter(
-      (e) => e.data.timer === timer.kind && e.data.gen === String(timer.gen),
-    );
+    events = (await ctx.store.timeline(incident.id)).filter((e) => recordedBy(e, timer));
     ctx.logger.info(
       { incident: incident.id, kind: timer.kind, gen: timer.gen },
       "timer re-run; redoing its effects",
     );
   }
   await timerEffects(ctx, incident, events);
+  if (changed) {
+    // Schedules the next generation this write recorded and cancels what it replaced.
+    await syncTimerJobs(ctx, result.before, incident, timer);
+    return;
+  }
+  // The re-run: the crash may also have come before the next generation was scheduled (idempotent).
   const next = incident.timers?.[timer.kind];
-  if (next?.dueAt) await scheduleOne(ctx, incident.id, timer.kind, next);
-  if (changed) await syncTimerJobs(ctx, result.before, incident, timer);
-}
-
-async function scheduleOne(
-  ctx: HandlerContext,
-  incidentId: string,
-  kind: TimerKind,
-  t: { gen: number; dueAt?: string },
-): Promise<void> {
-  if (t.dueAt) await ctx.jobs.scheduleTimer({ incidentId, kind, gen: t.gen, dueAt: t.dueAt });
+  if (next?.dueAt) {
+    await ctx.jobs.scheduleTimer({
+      incidentId: incident.id,
+      kind: timer.kind,
+      gen: next.gen,
+      dueAt: next.dueAt,
+    });
+  }
 }
 
 /**
@@ -161,8 +186,6 @@ export async function reconcileTimers(ctx: HandlerContext): Promise<void> {
   ctx.logger.debug({ scheduled }, "timers reconciled");
 }
 
-const num = (s: string | undefined): number => Number(s ?? "0") || 0;
-
 /** The chat side of what one timer firing recorded: nudges, pages, DMs, invitations, the exhaustion notice. */
 async function timerEffects(ctx: HandlerContext, incident: Incident, events: TimelineEvent[]): Promise<void> {
   const vars = incidentVars(ctx, incident);
@@ -174,7 +197,8 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
     const base = `${e.data.timer}-g${e.data.gen}`;
     switch (e.type) {
       case "update_overdue": {
-        misses = num(e.data.misses);
+        misses = overdueMisses(e);
+        // The timer may have moved on since (a re-run after an update or a resolve): one cadence after this nudge.
         const every = ctx.settings.severities[incident.severity].updateEveryMs;
         const nextNudge = incident.timers?.update?.dueAt ?? new Date(Date.parse(e.at) + every).toISOString();
         items.push(
@@ -187,8 +211,6 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
               misses,
               lastUpdate: e.data.lastUpdate || undefined,
               nextNudge,
-              updateEvery: every,
-              timezone: ctx.settings.timezone,
               escalating,
             }),
           ),
@@ -199,7 +221,7 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
               incident,
               incidentKey(incident, `${base}-nudge-dm`),
               e.data.commander,
-              ctx.render("update-overdue-dm", { ...vars, misses, updateEvery: every }),
+              ctx.render("update-overdue-dm", { ...vars, misses }),
             ),
           );
         }
@@ -207,14 +229,11 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
       }
       case "escalated":
       case "page_repeated": {
-        const targets = (e.data.targets ?? "").split(",").filter(Boolean);
+        const targets = pagedTargets(e);
         invite.push(...targets);
         const overdue = e.data.reason === "update_overdue";
-        const step = {
-          step: num(e.data.step) + 1,
-          steps: num(e.data.steps),
-          ...(e.type === "page_repeated" && { repeat: num(e.data.repeat), of: num(e.data.of) }),
-        };
+        const at = pageStep(e);
+        const step = { ...at, step: at.step + 1 }; // people count steps from 1
         const due = e.data.timer === "escalation" ? incident.timers?.escalation?.dueAt : undefined;
         items.push(
           ...channelPost(
@@ -244,11 +263,7 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
         break;
       }
       case "escalation_exhausted": {
-        const message = ctx.render("escalation-exhausted", {
-          ...vars,
-          steps: num(e.data.steps),
-          repeats: num(e.data.repeats),
-        });
+        const message = ctx.render("escalation-exhausted", { ...vars, ...exhaustedAfter(e) });
         items.push(...channelPost(incident, incidentKey(incident, `${base}-exhausted`), message));
         items.push(
           ...(await announceItems(

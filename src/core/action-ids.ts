@@ -9,4 +9,3 @@ export const ActionIds = {
   /** "Snooze" buttons on an update nudge; value = "<incident id> <duration>", e.g. "INC-4 30m". */
   snooze: "fbSnooze",
 } as const;
-export type ActionId = (typeof ActionIds)[keyof typeof ActionIds];

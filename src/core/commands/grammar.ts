@@ -30,7 +30,13 @@ export type ParseResult =
    * `message` is plain text for the sender only: what is wrong and the right form. It quotes what they typed,
    * so render it escaped (as every template variable is), never as markup.
    */
-  | { ok: false; code: ParseErrorCode; message: string };
+  | {
+      ok: false;
+      code: ParseErrorCode;
+      message: string;
+      /** Set when `message` already tells the person to try `help`, so nobody adds a second such hint. */
+      pointsToHelp?: true;
+    };
 
 export interface ParseOptions {
   /** How the person invoked the bot, for the usage messages: `/incident` (default) or `@firebreak`. */
@@ -484,7 +490,10 @@ const PARSERS: Record<string, VerbParser> = {
 function unknownCommand(ctx: Ctx, typed: string): Failure {
   const near = closeMatches(typed, VERBS);
   const hint = near.length > 0 ? ` Did you mean ${orList(near)}?` : "";
-  return fail("unknown_command", `Unknown command ${quote(typed)}.${hint} Try \`${ctx.invocation} help\`.`);
+  return {
+    ...fail("unknown_command", `Unknown command ${quote(typed)}.${hint} Try \`${ctx.invocation} help\`.`),
+    pointsToHelp: true,
+  };
 }
 
 /** Parses the text after the invocation into a command, or a usage message for the sender. Never throws. */

@@ -38,7 +38,7 @@ export function cleanFreeText(raw: string): string {
 }
 
 /** Cleans a one-line text: as `cleanFreeText`, and every run of whitespace (line breaks too) becomes one space. */
-export function cleanLine(raw: string): string {
+function cleanLine(raw: string): string {
   return cleanFreeText(raw).replace(/\s+/g, " ");
 }
 

@@ -66,16 +66,11 @@ export function positionAfter(action: EscalationAction, before: EscalationPositi
 }
 
 /**
- * How long after reaching `at` the timer fires next; null when nothing more will happen. The exhaustion
- * notice comes one last-step delay after the last repeat, so the last people paged get the same time to answer.
+ * How long after reaching `at` the timer fires next. The exhaustion notice comes one last-step delay after the
+ * last repeat, so the last people paged get the same time to answer; after the notice nothing fires (the caller
+ * decides that, as it knows the escalation is exhausted).
  */
-export function delayAfter(
-  policy: EscalationPolicy,
-  at: EscalationPosition,
-  ackWithinMs: number,
-  exhausted = false,
-): number | null {
-  if (exhausted) return null;
+export function delayAfter(policy: EscalationPolicy, at: EscalationPosition, ackWithinMs: number): number {
   const next = nextEscalation(policy, at);
   return stepDelayMs(policy, next.step, ackWithinMs);
 }

@@ -11,7 +11,7 @@
  */
 import { policyForService, resolveStep } from "../oncall/commander.js";
 import type { EscalationPolicy } from "../oncall/types.js";
-import type { TimerKind, TimerRef } from "../ports.js";
+import { TIMER_KINDS, type TimerKind, type TimerRef } from "../ports.js";
 import type { Settings } from "../settings.js";
 import {
   delayAfter,
@@ -33,7 +33,10 @@ export function isFinished(incident: Incident): boolean {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function policyOf(settings: Settings, incident: Incident): EscalationPolicy | undefined {
+export function policyOf(
+  settings: Settings,
+  incident: Pick<Incident, "service">,
+): EscalationPolicy | undefined {
   return policyForService(settings, incident.service).policy;
 }
 
@@ -44,7 +47,7 @@ export function initialTimers(
   now: Date,
 ): Timers {
   const cadence = settings.severities[incident.severity];
-  const policy = policyForService(settings, incident.service).policy;
+  const policy = policyOf(settings, incident);
   const delay = policy ? initialEscalationDelay(policy, cadence.ackWithinMs) : null;
   const timers: Timers = {
     update: { gen: 1, misses: 0, dueAt: iso(now.getTime() + cadence.updateEveryMs) },
@@ -56,7 +59,7 @@ export function initialTimers(
 /** Timer refs for every timer with a pending `dueAt`: what the queue should hold for this incident. */
 export function scheduledTimers(incident: Incident): TimerRef[] {
   const refs: TimerRef[] = [];
-  for (const kind of ["escalation", "update"] as const) {
+  for (const kind of TIMER_KINDS) {
     const t = incident.timers?.[kind];
     if (t?.dueAt) refs.push({ incidentId: incident.id, kind, gen: t.gen, dueAt: t.dueAt });
   }
@@ -141,7 +144,7 @@ export function timersForSeverity(
   const esc = incident.timers?.escalation;
   const policy = policyOf(settings, incident);
   if (esc?.dueAt && incident.state === "triggered" && policy) {
-    const delay = delayAfter(policy, esc, cadence.ackWithinMs) ?? cadence.ackWithinMs;
+    const delay = delayAfter(policy, esc, cadence.ackWithinMs);
     timers.escalation = { ...esc, gen: esc.gen + 1, dueAt: iso(now.getTime() + delay) };
   }
   return timers;
@@ -162,6 +165,46 @@ function pageData(
     targets: people.map((p) => p.platformUserId).join(","),
     skipped: skipped.join("; "),
   };
+}
+
+// ---- reading back what the firings record (the writers above and in fireTimerChange) ----------------------
+
+const count = (s: string | undefined): number => Number(s ?? "0") || 0;
+
+/** Whether `event` was recorded by the firing of this timer generation (the `timer` and `gen` tags). */
+export function recordedBy(event: TimelineEvent, timer: Pick<TimerRef, "kind" | "gen">): boolean {
+  return event.data.timer === timer.kind && event.data.gen === String(timer.gen);
+}
+
+/** The people a page (`escalated`, `page_repeated`) reached, as `pageData` recorded them. */
+export function pagedTargets(event: TimelineEvent): string[] {
+  return (event.data.targets ?? "").split(",").filter(Boolean);
+}
+
+/**
+ * Where a page stands in its policy: `step` is the step's index (0: the page at open) of `steps`; a repeat of
+ * the last step also says which repeat (`repeat` of `of`).
+ */
+export function pageStep(event: TimelineEvent): {
+  step: number;
+  steps: number;
+  repeat?: number;
+  of?: number;
+} {
+  const at = { step: count(event.data.step), steps: count(event.data.steps) };
+  return event.type === "page_repeated"
+    ? { ...at, repeat: count(event.data.repeat), of: count(event.data.of) }
+    : at;
+}
+
+/** How many updates in a row an `update_overdue` event counts as missed. */
+export function overdueMisses(event: TimelineEvent): number {
+  return count(event.data.misses);
+}
+
+/** What an `escalation_exhausted` event says was tried: every step, and the last one `repeats` times more. */
+export function exhaustedAfter(event: TimelineEvent): { steps: number; repeats: number } {
+  return { steps: count(event.data.steps), repeats: count(event.data.repeats) };
 }
 
 /**
@@ -187,7 +230,8 @@ export function fireTimerChange(
     const ackWithin = settings.severities[incident.severity].ackWithinMs;
     const action = nextEscalation(policy, esc);
     const position = positionAfter(action, esc);
-    const delay = delayAfter(policy, position, ackWithin, action.kind === "exhausted");
+    // Once the exhaustion notice is out, nothing more is timed.
+    const delay = action.kind === "exhausted" ? null : delayAfter(policy, position, ackWithin);
     const timer: EscalationTimer = {
       ...bump,
       ...position,

@@ -29,7 +29,7 @@ export type TargetResolution =
   | { ok: false; via: string; reason: string };
 
 /** Who an escalation target reaches at an instant: a person, or a rotation's person on duty then. */
-export function resolveTarget(
+function resolveTarget(
   settings: Settings,
   target: EscalationTarget,
   platform: Platform,

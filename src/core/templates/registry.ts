@@ -122,7 +122,13 @@ export interface TemplateVarsMap {
   help: { commands: readonly HelpCommandVars[]; prefix: string };
   error: { message: string };
   "internal-error": { errorId: string };
-  usage: { message: string };
+  usage: {
+    message: string;
+    /** How the person invoked the bot (`/incident`, `@firebreak`); the template falls back on `/incident`. */
+    prefix?: string;
+    /** True when `message` already says to try help. */
+    pointsToHelp?: boolean;
+  };
   "not-yet": { verb: string };
   "channel-failed": { incident: IncidentVars; reason: string };
   acknowledged: {
@@ -278,7 +284,7 @@ const VARIABLES = {
   help: ["commands[].usage", "commands[].summary", "prefix"],
   error: ["message"],
   "internal-error": ["errorId"],
-  usage: ["message"],
+  usage: ["message", "prefix", "pointsToHelp"],
   "not-yet": ["verb"],
   "channel-failed": [...INCIDENT, "reason"],
   acknowledged: [...INCIDENT, "severity", "actor", "commander", "updateEvery"],

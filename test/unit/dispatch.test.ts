@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import type { Plan } from "../../handlers/context.js";
+import { createDispatcher } from "../../handlers/dispatch.js";
+import { unescapeMarkup } from "../../src/core/templates/index.js";
+import { anIncident, fakeContext, inbound } from "./handler-fakes.js";
+
+/** The answer as the person reads it: the grammar's text is escaped markup, the template's own is not. */
+const ackText = (plan: Plan) => unescapeMarkup(plan.ack?.text ?? "");
+const countOf = (text: string, part: string) => text.split(part).length - 1;
+
+describe("usage answers", () => {
+  it("after a mention, point to help once, the way the person invoked the bot", async () => {
+    const fake = await fakeContext(anIncident());
+    const { prepare } = createDispatcher(fake.ctx);
+    const typo = ackText(prepare(inbound({ kind: "mention", text: "xyzzy" })));
+    expect(typo).toContain("Try `@firebreak help`");
+    expect(countOf(typo, " help`")).toBe(1);
+    expect(typo).not.toContain("/incident");
+    const bad = ackText(prepare(inbound({ kind: "mention", text: "sev high" })));
+    expect(bad).toContain("Type `@firebreak help` to see every command.");
+    expect(countOf(bad, " help`")).toBe(1);
+  });
+
+  it("after a slash command, the same with /incident", async () => {
+    const fake = await fakeContext(anIncident());
+    const { prepare } = createDispatcher(fake.ctx);
+    const typo = ackText(prepare(inbound({ kind: "command", text: "xyzzy" })));
+    expect(typo).toBe("Unknown command `xyzzy`. Try `/incident help`.");
+    const bad = ackText(prepare(inbound({ kind: "command", text: "sev high" })));
+    expect(bad).toMatch(/\nType `\/incident help` to see every command\.$/);
+  });
+});
+
+describe("snooze lengths", () => {
+  it("are refused in the ack, before the delivery is claimed, naming the limits", async () => {
+    const fake = await fakeContext(anIncident());
+    const { prepare } = createDispatcher(fake.ctx);
+    for (const plan of [
+      prepare(inbound({ kind: "command", text: "snooze 2d" })),
+      prepare(inbound({ kind: "action", actionId: "fbSnooze", value: "INC-1 30s" })),
+    ]) {
+      expect(ackText(plan)).toBe(
+        "⚠️ Snooze for a while between 1m and 1d, for example `/incident snooze 30m`.",
+      );
+      await plan.run();
+    }
+    expect(fake.claims).toEqual([]);
+    expect(fake.writes).toEqual([]);
+  });
+
+  it("in range run after the ack", async () => {
+    const fake = await fakeContext(anIncident());
+    const plan = createDispatcher(fake.ctx).prepare(inbound({ kind: "command", text: "snooze 1d" }));
+    expect(plan.ack).toBeUndefined();
+    await plan.run();
+    expect(fake.claims).toHaveLength(1);
+    expect(fake.writes).toHaveLength(1);
+  });
+});
