@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "../core/duration.js";
+import { DEFAULT_REPEAT_LAST } from "../core/incident/escalation.js";
 
 /**
  * The YAML config file (DESIGN.md §9) as written by operators: snake_case keys, durations as text. Cross-field
@@ -97,7 +98,7 @@ const policy = z.strictObject({
     .int("a whole number of repeats, for example 2")
     .min(0, "0 or more repeats")
     .max(20, "at most 20 repeats; nobody reads the 21st page")
-    .default(2),
+    .default(DEFAULT_REPEAT_LAST),
 });
 
 const service = z.strictObject({
@@ -133,7 +134,7 @@ export const configFileSchema = z.strictObject({
   services: z.array(service).default([]),
   fallback_policy: id.optional(),
   severities: z.strictObject({ sev1: severity, sev2: severity, sev3: severity, sev4: severity }),
-  reminders: reminders.default({ dm_after_misses: 2, escalate_after_misses: 3 }),
+  reminders: reminders.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../core/errors.js";
+import { SEVERITIES } from "../core/incident/incident.js";
 import { parseRotation } from "../core/oncall/rotation.js";
 import type { EscalationTarget } from "../core/oncall/types.js";
 import type { Settings } from "../core/settings.js";
@@ -157,23 +158,11 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
       dmAfterMisses: file.reminders.dm_after_misses,
       escalateAfterMisses: file.reminders.escalate_after_misses,
     },
-    severities: {
-      sev1: {
-        updateEveryMs: file.severities.sev1.update_every,
-        ackWithinMs: file.severities.sev1.ack_within,
-      },
-      sev2: {
-        updateEveryMs: file.severities.sev2.update_every,
-        ackWithinMs: file.severities.sev2.ack_within,
-      },
-      sev3: {
-        updateEveryMs: file.severities.sev3.update_every,
-        ackWithinMs: file.severities.sev3.ack_within,
-      },
-      sev4: {
-        updateEveryMs: file.severities.sev4.update_every,
-        ackWithinMs: file.severities.sev4.ack_within,
-      },
-    },
+    severities: Object.fromEntries(
+      SEVERITIES.map((sev) => [
+        sev,
+        { updateEveryMs: file.severities[sev].update_every, ackWithinMs: file.severities[sev].ack_within },
+      ]),
+    ) as Settings["severities"],
   };
 }
