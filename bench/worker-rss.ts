@@ -5,12 +5,13 @@ import { fileURLToPath } from "node:url";
 import { createQueues } from "../src/infra/queue/queues.js";
 import { createRedis } from "../src/infra/redis/connection.js";
 import { createKeys } from "../src/infra/redis/keys.js";
+import { startFakeSlack } from "../test/helpers/fake-slack/index.js";
 import { benchPrefix, cleanupPrefix, fillFarTimers, REDIS_URL, sleep } from "./common.js";
 
 /**
  * Resident memory of a real worker process as the Procfile runs it (`node dist/src/main/worker.js`, compiled
- * first with `npm run build`) with `pending` delayed timers under its prefix. Slack is never called: nothing is
- * due for a day, and SLACK_API_URL points at a closed port.
+ * first with `npm run build`) with `pending` delayed timers under its prefix. The fake Slack only answers the
+ * start-up token check: nothing is due for a day, so nothing is sent.
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,7 +41,10 @@ function build(): void {
   built = true;
 }
 
-async function startWorker(prefix: string): Promise<{ child: ChildProcess; startupMs: number }> {
+async function startWorker(
+  prefix: string,
+  slack: { botToken: string; apiUrl: string },
+): Promise<{ child: ChildProcess; startupMs: number }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     REDIS_URL,
@@ -48,9 +52,9 @@ async function startWorker(prefix: string): Promise<{ child: ChildProcess; start
     // "info", not "warn": the "Firebreak started" line that says the worker is up is logged at info. Nothing
     // else is logged at info here (no timer is due).
     LOG_LEVEL: "info",
-    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: "bench",
-    SLACK_API_URL: "http://127.0.0.1:9/api/",
+    SLACK_API_URL: slack.apiUrl,
   };
   delete env.SLACK_APP_TOKEN;
   build();
@@ -99,12 +103,13 @@ export async function measureWorkerRss(opts: {
   const queues = createQueues(createRedis(REDIS_URL, "worker"), createKeys(prefix));
   let child: ChildProcess | undefined;
   let queuesOpen = true;
+  const fake = await startFakeSlack();
   try {
     await fillFarTimers(queues, opts.pending);
     queuesOpen = false;
     await queues.close();
     queues.redis.disconnect();
-    const worker = await startWorker(prefix);
+    const worker = await startWorker(prefix, fake);
     child = worker.child;
     const pid = child.pid as number;
     await sleep(opts.settleMs ?? 10_000);
@@ -125,5 +130,6 @@ export async function measureWorkerRss(opts: {
     if (queuesOpen) await queues.close().catch(() => undefined);
     queues.redis.disconnect();
     await cleanupPrefix(prefix);
+    await fake.close();
   }
 }
