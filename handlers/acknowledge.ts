@@ -1,5 +1,6 @@
 import { UsageError } from "../src/core/errors.js";
 import type { Incident } from "../src/core/incident/incident.js";
+import { enterState } from "../src/core/incident/lifecycle.js";
 import { type TimelineEvent, timelineEvent } from "../src/core/incident/timeline.js";
 import { pagedTargets, stopEscalation } from "../src/core/incident/timers.js";
 import { userRef } from "../src/core/markup.js";
@@ -24,12 +25,7 @@ export async function acknowledge(ctx: HandlerContext, inbound: Inbound, inciden
     if (current.state !== "triggered") return null;
     requirePaged(current, timeline, inbound.actor);
     return {
-      incident: {
-        ...current,
-        state: "acknowledged",
-        timers: stopEscalation(current),
-        updatedAt: now.toISOString(),
-      },
+      incident: { ...enterState(current, "acknowledged", now), timers: stopEscalation(current) },
       events: [timelineEvent("acknowledged", now, {}, inbound.actor)],
     };
   });

@@ -14,7 +14,11 @@ import { type OpenRequest, openIncident, validateOpen } from "./open.js";
 import { NO_SERVICE, openForm } from "./open-form.js";
 import { replyItem } from "./outbox-items.js";
 import { listReminders } from "./reminders.js";
-import { resolveIncident } from "./resolve.js";
+import { type MergedRoutes, mergeRoutes } from "./routes.js";
+import { lifecycleRoutes } from "./routes-lifecycle.js";
+import { recordsRoutes } from "./routes-records.js";
+import { requestsRoutes } from "./routes-requests.js";
+import { rolesRoutes } from "./routes-roles.js";
 import { changeSeverity } from "./severity.js";
 import { parseSnoozeValue, snooze, validateSnooze } from "./snooze.js";
 import { openUpdateForm, postStatusUpdate } from "./status-update.js";
@@ -29,7 +33,10 @@ const BOT_MENTION = "@firebreak";
  * adapters can ack within Slack's 3 seconds); the returned `run` does the work, drops redeliveries, and turns
  * every failure into a short message for the person, never a stack trace.
  */
-export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inbound): Plan } {
+export function createDispatcher(
+  ctx: HandlerContext,
+  routes: MergedRoutes = mergeRoutes(lifecycleRoutes, rolesRoutes, recordsRoutes, requestsRoutes),
+): { prepare(inbound: Inbound): Plan } {
   /**
    * An error answer goes through the outbox like every message, keyed by the delivery, so a redelivery that
    * fails the same way answers once. When Redis is unavailable the outbox (which lives there) cannot take it,
@@ -160,10 +167,13 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
         return { run: once(inbound, () => listReminders(ctx, inbound)) };
       case "sev":
         return { run: once(inbound, () => changeSeverity(ctx, inbound, cmd.severity)) };
-      case "resolve":
-        return { run: once(inbound, () => resolveIncident(ctx, inbound, cmd.summary)) };
-      default:
+      default: {
+        const route = routes.commands[cmd.name] as
+          | ((c: HandlerContext, i: Inbound, command: typeof cmd) => Promise<void>)
+          | undefined;
+        if (route) return { run: once(inbound, () => route(ctx, inbound, cmd)) };
         return answer(ctx.render("not-yet", { verb: `${invocation} ${cmd.name.replace(/_/g, " ")}` }));
+      }
     }
   };
 
@@ -181,7 +191,13 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
     state?: string,
   ): Plan => {
     if (callbackId === ActionIds.updateForm) return updateFormSubmitted(inbound, values, state);
-    if (callbackId !== ActionIds.openForm) return { run: nothingToDo };
+    if (callbackId !== ActionIds.openForm) {
+      const route = Object.hasOwn(routes.forms, callbackId) ? routes.forms[callbackId] : undefined;
+      if (!route) return { run: nothingToDo };
+      const formErrors = route.check?.(values, state);
+      if (formErrors) return { formErrors, run: nothingToDo };
+      return { run: once(inbound, () => route.run(ctx, inbound, values, state)) };
+    }
     const title = parseTitle(values.title ?? "");
     if (!title.ok) return { formErrors: { title: title.message }, run: nothingToDo };
     const severity = (SEVERITIES as readonly string[]).includes(values.severity ?? "")
@@ -217,11 +233,23 @@ export function createDispatcher(ctx: HandlerContext): { prepare(inbound: Inboun
               if (!parsed) return { run: nothingToDo };
               return snoozeFor(inbound, parsed.durationMs, parsed.incidentId);
             }
-            default:
-              return { run: nothingToDo };
+            default: {
+              const route = Object.hasOwn(routes.actions, body.actionId)
+                ? routes.actions[body.actionId]
+                : undefined;
+              if (!route) return { run: nothingToDo };
+              return { run: once(inbound, () => route(ctx, inbound, body.value)) };
+            }
           }
         case "form":
           return form(inbound, body.callbackId, body.values, body.state);
+        case "reaction": {
+          const route = Object.hasOwn(routes.reactions, body.reaction)
+            ? routes.reactions[body.reaction]
+            : undefined;
+          if (!route) return { run: nothingToDo };
+          return { run: once(inbound, () => route(ctx, inbound, body.messageId)) };
+        }
       }
     },
   };

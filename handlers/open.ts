@@ -58,6 +58,9 @@ export async function openIncident(
     platform: inbound.platform,
     origin: { conversationId: inbound.conversationId, responseUrl: inbound.responseUrl },
     reporters: [{ platformUserId: inbound.actor, personId: reporter?.id }],
+    // Reporters hear of every change until they unsubscribe: seed 000's reporter never heard it was fixed.
+    subscribers: [inbound.actor],
+    milestones: { triggered: now.toISOString() },
     commander: lookup.found ? lookup.commander : undefined,
     commanderMissingReason: lookup.found ? undefined : lookup.reason,
     // Escalation (when the policy has somewhere to escalate to) and the first status-update reminder.

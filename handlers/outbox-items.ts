@@ -1,4 +1,4 @@
-import type { Incident } from "../src/core/incident/incident.js";
+import { type Incident, subscribersOf } from "../src/core/incident/incident.js";
 import { isFinished } from "../src/core/incident/timers.js";
 import type { Message } from "../src/core/message.js";
 import { personByPlatformId } from "../src/core/oncall/people.js";
@@ -95,6 +95,18 @@ export function cardVars(ctx: HandlerContext, incident: Incident): Record<string
     ...incidentVars(ctx, incident),
     acknowledged: incident.state !== "triggered",
     finished: isFinished(incident),
+    comms: incident.comms?.platformUserId,
+    ...(incident.responders?.length && {
+      responders: incident.responders.map((r) => ({ id: r.platformUserId })),
+    }),
+    ...(incident.fixes?.length && {
+      fixes: incident.fixes.map((f) => ({
+        ref: f.ref,
+        isLink: f.refKind === "link",
+        deployed: Boolean(f.deployedAt),
+      })),
+    }),
+    duplicateOf: incident.duplicateOf,
     ...(incident.lastUpdate && {
       lastUpdate: {
         text: incident.lastUpdate.text,
@@ -130,21 +142,48 @@ export function newsKeys(incident: Pick<Incident, "id">, base: string): NewsKeys
 
 /**
  * One change told to everyone, in the order people should see it: the post in the incident channel, the edits
- * of earlier messages that go with it (the acknowledged page), the status card re-rendered, and, when there is
- * one, the announcement.
+ * of earlier messages that go with it (the acknowledged page), the status card re-rendered, the announcement
+ * when there is one, and, with `notify`, a DM of the post to every subscriber but the person who did it.
  */
 export async function incidentNews(
   ctx: HandlerContext,
   incident: Incident,
   keys: NewsKeys,
-  news: { post: Message; edits?: OutboxItem[]; announcement?: Message },
+  news: {
+    post: Message;
+    edits?: OutboxItem[];
+    announcement?: Message;
+    /** Tell the subscribers (state changes and updates do); `actor` did it and needs no DM. */
+    notify?: { actor?: string };
+  },
 ): Promise<OutboxItem[]> {
   return [
     ...channelPost(incident, keys.post, news.post),
     ...(news.edits ?? []),
     ...cardEdit(ctx, incident, keys.card),
     ...(news.announcement ? await announceItems(ctx, incident, keys.announcement, news.announcement) : []),
+    ...(news.notify ? subscriberItems(ctx, incident, keys.post, news.post, news.notify.actor) : []),
   ];
+}
+
+/**
+ * The news `message` by DM to every subscriber but `except`, with a footer saying why they get it and how to
+ * stop. Keys are `<key>-sub-<user>`, so a retry sends nothing twice.
+ */
+export function subscriberItems(
+  ctx: HandlerContext,
+  incident: Incident,
+  key: string,
+  message: Message,
+  except?: string,
+): OutboxItem[] {
+  const users = subscribersOf(incident).filter((u) => u !== except);
+  if (users.length === 0) return [];
+  const footer = ctx.render("subscription-footer", {
+    ...incidentVars(ctx, incident),
+  });
+  const dm: Message = { text: message.text, blocks: [...message.blocks, ...footer.blocks] };
+  return users.map((user) => directItem(incident, `${key}-sub-${user}`, user, dm));
 }
 
 /** The zone to show a person times in: theirs from the people list, else the configured one. */

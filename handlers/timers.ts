@@ -16,6 +16,7 @@ import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
 import { inviteOnce } from "./invite.js";
 import { announceItems, channelPost, directItem, incidentKey } from "./outbox-items.js";
+import { PLAIN_TIMER_EFFECTS } from "./timer-effects.js";
 
 /**
  * Timers: the escalation of an unacknowledged page and the status-update reminder. Their state lives on the
@@ -146,7 +147,8 @@ export async function fireTimer(ctx: HandlerContext, timer: TimerRef): Promise<v
       "timer re-run; redoing its effects",
     );
   }
-  await timerEffects(ctx, incident, events);
+  if (timer.kind === "escalation" || timer.kind === "update") await timerEffects(ctx, incident, events);
+  else await PLAIN_TIMER_EFFECTS[timer.kind](ctx, incident, events);
   if (changed) {
     // Schedules the next generation this write recorded and cancels what it replaced.
     await syncTimerJobs(ctx, result.before, incident, timer);

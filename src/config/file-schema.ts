@@ -124,6 +124,19 @@ const reminders = z.strictObject({
   escalate_after_misses: missCount("escalate_after_misses", 3),
 });
 
+/** Who has authority on every incident (person ids from `people`). */
+const roles = z.strictObject({
+  managers: z.array(id).default([]),
+  admins: z.array(id).default([]),
+});
+
+/** How long the lifecycle waits for people. */
+const lifecycle = z.strictObject({
+  offer_expires_after: duration.default(15 * 60_000),
+  help_wanted_expires_after: duration.default(30 * 60_000),
+  confirm_within: duration.default(3 * 24 * 3600_000),
+});
+
 export const configFileSchema = z.strictObject({
   timezone: timezone.default("UTC"),
   announce_channel: slackChannelName,
@@ -135,6 +148,8 @@ export const configFileSchema = z.strictObject({
   fallback_policy: id.optional(),
   severities: z.strictObject({ sev1: severity, sev2: severity, sev3: severity, sev4: severity }),
   reminders: reminders.prefault({}),
+  roles: roles.prefault({}),
+  lifecycle: lifecycle.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

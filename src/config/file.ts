@@ -145,6 +145,17 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
     });
   }
 
+  for (const group of ["managers", "admins"] as const) {
+    file.roles[group].forEach((m, j) => {
+      if (!people.has(m)) {
+        problems.push({
+          path: ["roles", group, j],
+          message: `"${m}" is not in people; add them there first`,
+        });
+      }
+    });
+  }
+
   return {
     timezone: file.timezone,
     announceChannel: file.announce_channel,
@@ -157,6 +168,12 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
     reminders: {
       dmAfterMisses: file.reminders.dm_after_misses,
       escalateAfterMisses: file.reminders.escalate_after_misses,
+    },
+    roles: { managers: file.roles.managers, admins: file.roles.admins },
+    lifecycle: {
+      offerExpiresMs: file.lifecycle.offer_expires_after,
+      helpWantedMs: file.lifecycle.help_wanted_expires_after,
+      confirmWithinMs: file.lifecycle.confirm_within,
     },
     severities: Object.fromEntries(
       SEVERITIES.map((sev) => [

@@ -24,7 +24,31 @@ export interface Inbound {
     | { kind: "command"; text: string }
     | { kind: "mention"; text: string }
     | { kind: "action"; actionId: string; value?: string; messageId?: string }
-    | { kind: "form"; callbackId: string; values: Record<string, string>; state?: string };
+    | { kind: "form"; callbackId: string; values: Record<string, string>; state?: string }
+    /** An emoji reaction added to a message (`reaction` without colons, e.g. "pushpin"). */
+    | { kind: "reaction"; reaction: string; messageId: string };
+}
+
+/** A person's account as the platform knows it. */
+export interface PlatformUser {
+  id: string;
+  /** Display name, plain text. */
+  name: string;
+  isBot: boolean;
+  /** Deactivated accounts cannot be reached. */
+  deleted: boolean;
+}
+
+/** A message read back from a channel (for the timeline). */
+export interface FetchedMessage {
+  /** Neutral markup (see markup.ts): mentions as `<@id>`. */
+  text: string;
+  /** Platform user id of the author, when a person wrote it. */
+  author?: string;
+  /** ISO 8601. */
+  at: string;
+  /** A permalink, when the platform has one. */
+  link?: string;
 }
 
 /** Where a reply only the actor sees should go. */
@@ -62,6 +86,12 @@ export interface ChatPlatform {
   openForm(triggerId: string, form: Form, to: ReplyTarget): Promise<void>;
   /** A channel id for a configured channel name (the announcement channel); null when it does not exist. */
   resolveChannel(name: string): Promise<string | null>;
+  /** A person's account; null when the platform has no such user. */
+  userInfo(userId: string): Promise<PlatformUser | null>;
+  /** Whether the person is a member of the channel. */
+  isMember(channelId: string, userId: string): Promise<boolean>;
+  /** A message of the channel by its id; null when it is gone or cannot be read. */
+  fetchMessage(channelId: string, messageId: string): Promise<FetchedMessage | null>;
   /** A link people can click to reach a channel. */
   channelUrl(channelId: string): string | null;
   /** Channel-name rules: maximum length. */
@@ -138,7 +168,7 @@ export interface Outbox {
 }
 
 /** The timed jobs of an incident. Each kind has one live generation; see `TimerState` in incident.ts. */
-export const TIMER_KINDS = ["escalation", "update"] as const;
+export const TIMER_KINDS = ["escalation", "update", "offer", "help", "confirmation"] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface TimerRef {

@@ -1,8 +1,10 @@
 import type { Severity } from "./incident/incident.js";
 import type {
   EscalationPolicy,
+  LifecycleSettings,
   Person,
   ReminderSettings,
+  RoleSettings,
   Rotation,
   Service,
   SeverityPolicy,
@@ -21,4 +23,8 @@ export interface Settings {
   severities: Record<Severity, SeverityPolicy>;
   /** When an overdue status update is also sent by DM, and when it escalates. */
   reminders: ReminderSettings;
+  /** Who may act on any incident beyond its own commander and communications lead. */
+  roles: RoleSettings;
+  /** How long offers, calls for help and the reporters' confirmation wait. */
+  lifecycle: LifecycleSettings;
 }

@@ -106,6 +106,16 @@ const VALID: [string, Command][] = [
   ["timeline", { name: "timeline" }],
   ["list", { name: "list" }],
   ["show", { name: "show" }],
+  ["show INC-7", { name: "show", incidentNumber: 7 }],
+  ["timeline inc-3", { name: "timeline", incidentNumber: 3 }],
+  ["unsubscribe INC-12", { name: "unsubscribe", incidentNumber: 12 }],
+  ["promote INC-14", { name: "promote", incidentNumber: 14 }],
+  ["open Add a replica kind:change", { name: "open", title: "Add a replica", kind: "change_request" }],
+  [
+    "open kind:guidance How do I rotate keys?",
+    { name: "open", title: "How do I rotate keys?", kind: "guidance_request" },
+  ],
+  ["open Search slow kind:incident", { name: "open", title: "Search slow" }],
   ["oncall", { name: "oncall" }],
   ["oncall search", { name: "oncall", target: "search" }],
   ["oncall Primary", { name: "oncall", target: "primary" }],
@@ -211,7 +221,7 @@ const INVALID: [string, ParseErrorCode, string][] = [
     `The summary is 3,001 characters; the limit is ${TEXT_MAX}.`,
   ],
   ["reopen INC-1", "usage", "takes nothing"],
-  ["promote now", "usage", "takes nothing"],
+  ["promote now", "usage", "is not an incident id"],
   ["commander", "usage", "Usage: `/incident commander @user`"],
   ["commander @alice", "usage", "`@alice` is not a mention I can read"],
   ["commander alice", "usage", "`alice` is not a mention of a person."],
@@ -228,12 +238,12 @@ const INVALID: [string, ParseErrorCode, string][] = [
   ["merge INC-1 INC-2", "usage", "Usage: `/incident merge INC-<n>`"],
   ["subscribe INC-x", "usage", "is not an incident id"],
   ["subscribe INC-1 INC-2", "usage", "Usage: `/incident subscribe [INC-<n>]`"],
-  ["unsubscribe INC-1", "usage", "takes nothing"],
+  ["unsubscribe INC-1 INC-2", "usage", "unsubscribe [INC-<n>]"],
   ["note", "usage", "Usage: `/incident note <text>`"],
   [`note ${"é".repeat(5000)}`, "too_long", "The note is 5,000 characters; the limit is 3000."],
-  ["timeline full", "usage", "takes nothing"],
+  ["timeline full", "usage", "is not an incident id"],
   ["list all", "usage", "takes nothing"],
-  ["show INC-1", "usage", "takes nothing"],
+  ["show INC-1 now", "usage", "show [INC-<n>]"],
   ["oncall Search!", "usage", "is not a service or rotation id"],
   ["oncall overide <@U0BOB> 2026-11-21T09:00 2026-11-22T09:00", "usage", "Did you mean `oncall override`?"],
   [
@@ -355,7 +365,7 @@ describe("helpLines", () => {
     const lines = helpLines();
     expect(lines).toHaveLength(HELP.length);
     expect(lines[0]).toBe(
-      "`/incident open <title> [sev1-4] [service:<id>]` — Open an incident. On its own, `open` shows a form.",
+      "`/incident open <title> [sev1-4] [service:<id>] [kind:change|guidance]` — Open an incident. On its own, `open` shows a form.",
     );
   });
 

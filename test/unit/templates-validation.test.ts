@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ActionIds } from "../../src/core/action-ids.js";
 import { ConfigError } from "../../src/core/errors.js";
 import {
   DEFAULT_TEMPLATES_DIR,
@@ -148,7 +149,7 @@ describe("template validation", () => {
     const source = KICKOFF.replace("action: acknowledge", "action: acknowlege");
     write("kickoff.yml", source);
     expect(await onlyProblem()).toBe(
-      `kickoff.yml:${lineOf(source, "acknowlege")}: unknown action "acknowlege" (did you mean "acknowledge"?) — known actions: acknowledge, openForm, postUpdate, updateForm, snooze`,
+      `kickoff.yml:${lineOf(source, "acknowlege")}: unknown action "acknowlege" (did you mean "acknowledge"?) — known actions: ${Object.keys(ActionIds).join(", ")}`,
     );
   });
 

@@ -9,15 +9,17 @@ import {
   DEFAULT_TEMPLATES_DIR,
   escapeVars,
   formatTime,
-  type IncidentVars,
   loadTemplates,
   TEMPLATE_NAMES,
   type TemplateName,
   type Templates,
   type TemplateVarsMap,
 } from "../../src/core/templates/index.js";
-
-const HOSTILE = "<!channel> @here *x* <http://evil|click>";
+import { LIFECYCLE_SAMPLES } from "./template-samples/lifecycle.js";
+import { RECORDS_SAMPLES } from "./template-samples/records.js";
+import { REQUESTS_SAMPLES } from "./template-samples/requests.js";
+import { ROLES_SAMPLES } from "./template-samples/roles.js";
+import { HOSTILE, incident } from "./template-samples/shared.js";
 
 const realFiles = readdirSync(DEFAULT_TEMPLATES_DIR).map((name) => ({
   name,
@@ -30,19 +32,6 @@ function withFiles(overrides: Record<string, string>): Templates {
     f.name in overrides ? { ...f, source: overrides[f.name] as string } : f,
   );
   return createTemplates("templates", files);
-}
-
-function incident(over: Partial<IncidentVars> = {}): IncidentVars {
-  return {
-    id: "INC-12",
-    title: "Search is down",
-    severity: "sev1",
-    state: "triggered",
-    service: "search",
-    serviceName: "Search API",
-    createdAt: "2026-11-20T22:05:00Z",
-    ...over,
-  };
 }
 
 function kickoffVars(over: Partial<TemplateVarsMap["kickoff"]> = {}): TemplateVarsMap["kickoff"] {
@@ -373,6 +362,10 @@ describe("escaping", () => {
   const hostileVars: { [N in TemplateName]: TemplateVarsMap[N] } = {
     kickoff: kickoffVars({
       incident: incident({ title: HOSTILE, description: HOSTILE, serviceName: HOSTILE }),
+      comms: "U0ALICE",
+      responders: [{ id: "U0BOB" }],
+      fixes: [{ ref: HOSTILE, isLink: false, deployed: true }],
+      duplicateOf: HOSTILE,
       commander: undefined,
       commanderMissingReason: HOSTILE,
     }),
@@ -494,6 +487,11 @@ describe("escaping", () => {
       channel: "C1",
     },
     resolved: { incident: incident({ title: HOSTILE }), severity: "SEV1", actor: "U0BOB", summary: HOSTILE },
+    "subscription-footer": { incident: incident({ id: HOSTILE }), severity: "SEV1", channel: "C1" },
+    ...LIFECYCLE_SAMPLES,
+    ...ROLES_SAMPLES,
+    ...RECORDS_SAMPLES,
+    ...REQUESTS_SAMPLES,
   };
 
   it.each(TEMPLATE_NAMES)("%s never turns user text into a mention, broadcast or link", (name) => {

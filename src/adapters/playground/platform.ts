@@ -204,6 +204,16 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
       return state.channelByName(name.replace(/^#/, ""))?.id ?? null;
     },
 
+    // TODO(platform helper): replaced by real implementations before this lands.
+    async userInfo() {
+      throw new Error("userInfo: not wired yet");
+    },
+    async isMember() {
+      throw new Error("isMember: not wired yet");
+    },
+    async fetchMessage() {
+      throw new Error("fetchMessage: not wired yet");
+    },
     channelUrl(channelId) {
       if (!state.channels.has(channelId)) return null;
       return `${options.baseUrl ?? ""}/#/c/${encodeURIComponent(channelId)}`;

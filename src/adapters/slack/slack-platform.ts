@@ -302,6 +302,16 @@ export function createSlackPlatform(
       return id;
     },
 
+    // TODO(platform helper): replaced by real implementations before this lands.
+    async userInfo() {
+      throw new Error("userInfo: not wired yet");
+    },
+    async isMember() {
+      throw new Error("isMember: not wired yet");
+    },
+    async fetchMessage() {
+      throw new Error("fetchMessage: not wired yet");
+    },
     channelUrl() {
       // Slack renders <#C…> references as links in every client; a URL would need the workspace domain.
       return null;

@@ -7,7 +7,13 @@
  */
 
 import { parseDuration } from "../duration.js";
-import { INCIDENT_STATES, type IncidentState, parseIncidentId, type Severity } from "../incident/incident.js";
+import {
+  INCIDENT_STATES,
+  type IncidentKind,
+  type IncidentState,
+  parseIncidentId,
+  type Severity,
+} from "../incident/incident.js";
 import { DEFAULT_INVOCATION, HELP, usageLine } from "./help.js";
 import { type Command, CommandSchema, ID_PATTERN, PLAN_WEEKS_MAX } from "./schema.js";
 import { closeMatches, orList } from "./suggest.js";
@@ -57,6 +63,17 @@ const SEVERITY_CHOICES = "sev1 (critical), sev2 (major), sev3 (moderate) or sev4
 
 const SEV_OPTION = /^sev(\d+)$/i;
 const SERVICE_OPTION = /^service:(.*)$/is;
+const KIND_OPTION = /^kind:(.*)$/is;
+/** How people write the kinds: the stored name, or its first word. */
+const KIND_NAMES: Record<string, IncidentKind> = {
+  incident: "incident",
+  change: "change_request",
+  change_request: "change_request",
+  "change-request": "change_request",
+  guidance: "guidance_request",
+  guidance_request: "guidance_request",
+  "guidance-request": "guidance_request",
+};
 const MENTION = /^<@([A-Za-z0-9._-]{1,64})(?:\|[^>]*)?>$/;
 const SHA = /^[0-9a-f]{7,64}$/i;
 const DURATION_PART = /^\d+[smhdw]$/i;
@@ -173,15 +190,30 @@ const isFailure = (x: unknown): x is Failure =>
 // ---- open ---------------------------------------------------------------------------------------------
 
 function isOption(token: Token): boolean {
-  return SEV_OPTION.test(token.text) || SERVICE_OPTION.test(token.text);
+  return SEV_OPTION.test(token.text) || SERVICE_OPTION.test(token.text) || KIND_OPTION.test(token.text);
 }
 
-/** `open <title> [sevN] [service:<id>]`, the options anywhere, before the verb too. */
+/** `open <title> [sevN] [service:<id>] [kind:<kind>]`, the options anywhere, before the verb too. */
 function parseOpen(ctx: Ctx, options: Token[]): ParseResult {
   if (ctx.args.length === 0 && options.length === 0) return finish(ctx, "open", { name: "open_form" });
   let severity: Severity | undefined;
   let service: string | undefined;
+  let kind: IncidentKind | undefined;
   for (const opt of options) {
+    const kindMatch = KIND_OPTION.exec(opt.text);
+    if (kindMatch) {
+      const named = KIND_NAMES[(kindMatch[1] ?? "").toLowerCase()];
+      if (!named) {
+        return usage(
+          ctx,
+          "open",
+          `${quote(opt.text)} is not a kind: write \`kind:change\` for a change request or \`kind:guidance\` for a guidance request (leave it out for an incident).`,
+        );
+      }
+      if (kind && kind !== named) return usage(ctx, "open", `Two kinds (${kind} and ${named}): give one.`);
+      kind = named;
+      continue;
+    }
     const sev = severityOf(opt.text, false);
     if (sev === "unknown") return unknownSeverity(ctx, "open", opt.text);
     if (sev) {
@@ -216,6 +248,7 @@ function parseOpen(ctx: Ctx, options: Token[]): ParseResult {
     title: title.text,
     ...(severity && { severity }),
     ...(service && { service }),
+    ...(kind && kind !== "incident" && { kind }),
   });
 }
 
@@ -305,13 +338,18 @@ function parseMerge(ctx: Ctx): ParseResult {
   return finish(ctx, "merge", { name: "merge", incidentNumber: n });
 }
 
-function parseSubscribe(ctx: Ctx): ParseResult {
+/** A verb whose only argument is an optional incident id (`subscribe INC-12`); without it, this incident. */
+function parseOptionalIncident(
+  ctx: Ctx,
+  verb: string,
+  name: "subscribe" | "unsubscribe" | "promote" | "show" | "timeline",
+): ParseResult {
   const [arg, extra] = ctx.args;
-  if (extra) return usage(ctx, "subscribe");
-  if (!arg) return finish(ctx, "subscribe", { name: "subscribe" });
-  const n = incidentArg(ctx, "subscribe", arg);
+  if (extra) return usage(ctx, verb);
+  if (!arg) return finish(ctx, verb, { name });
+  const n = incidentArg(ctx, verb, arg);
   if (isFailure(n)) return n;
-  return finish(ctx, "subscribe", { name: "subscribe", incidentNumber: n });
+  return finish(ctx, verb, { name, incidentNumber: n });
 }
 
 function parseFollowup(ctx: Ctx): ParseResult {
@@ -460,7 +498,7 @@ const PARSERS: Record<string, VerbParser> = {
       : finish(c, "resolve", { name: "resolve", ...(summary && { summary }) });
   },
   reopen: (c) => noArgs(c, "reopen", "reopen"),
-  promote: (c) => noArgs(c, "promote", "promote"),
+  promote: (c) => parseOptionalIncident(c, "promote", "promote"),
   commander: (c) => parseOneUser(c, "commander", "commander"),
   handoff: parseHandoff,
   comms: (c) => parseOneUser(c, "comms", "comms"),
@@ -470,15 +508,15 @@ const PARSERS: Record<string, VerbParser> = {
     return isFailure(text) ? text : finish(c, "help-wanted", { name: "help_wanted", text });
   },
   merge: parseMerge,
-  subscribe: parseSubscribe,
-  unsubscribe: (c) => noArgs(c, "unsubscribe", "unsubscribe"),
+  subscribe: (c) => parseOptionalIncident(c, "subscribe", "subscribe"),
+  unsubscribe: (c) => parseOptionalIncident(c, "unsubscribe", "unsubscribe"),
   note: (c) => {
     const text = requiredText(c, "note", "The note");
     return isFailure(text) ? text : finish(c, "note", { name: "note", text });
   },
-  timeline: (c) => noArgs(c, "timeline", "timeline"),
+  timeline: (c) => parseOptionalIncident(c, "timeline", "timeline"),
   list: (c) => noArgs(c, "list", "list"),
-  show: (c) => noArgs(c, "show", "show"),
+  show: (c) => parseOptionalIncident(c, "show", "show"),
   oncall: parseOncall,
   services: (c) => noArgs(c, "services", "services"),
   followup: parseFollowup,

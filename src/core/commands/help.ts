@@ -21,7 +21,7 @@ export const DEFAULT_INVOCATION = "/incident";
 export const HELP: readonly HelpEntry[] = [
   {
     verb: "open",
-    usage: "open <title> [sev1-4] [service:<id>]",
+    usage: "open <title> [sev1-4] [service:<id>] [kind:change|guidance]",
     example: "open Checkout is failing sev2 service:payments",
     description: "Open an incident. On its own, `open` shows a form.",
   },
@@ -72,8 +72,8 @@ export const HELP: readonly HelpEntry[] = [
   },
   {
     verb: "promote",
-    usage: "promote",
-    example: "promote",
+    usage: "promote [INC-<n>]",
+    example: "promote INC-14",
     description: "Turn a change or guidance request into an incident.",
   },
   {
@@ -115,9 +115,9 @@ export const HELP: readonly HelpEntry[] = [
   },
   {
     verb: "unsubscribe",
-    usage: "unsubscribe",
-    example: "unsubscribe",
-    description: "Stop getting this incident's updates.",
+    usage: "unsubscribe [INC-<n>]",
+    example: "unsubscribe INC-12",
+    description: "Stop getting the updates of this incident, or of INC-<n>.",
   },
   {
     verb: "note",
@@ -125,9 +125,19 @@ export const HELP: readonly HelpEntry[] = [
     example: "note Disk on db-3 filled up at 09:12.",
     description: "Add a note to the timeline.",
   },
-  { verb: "timeline", usage: "timeline", example: "timeline", description: "Show the timeline." },
+  {
+    verb: "timeline",
+    usage: "timeline [INC-<n>]",
+    example: "timeline",
+    description: "Show the timeline of this incident, or of INC-<n>.",
+  },
   { verb: "list", usage: "list", example: "list", description: "List the open incidents." },
-  { verb: "show", usage: "show", example: "show", description: "Show this incident's summary." },
+  {
+    verb: "show",
+    usage: "show [INC-<n>]",
+    example: "show INC-12",
+    description: "Show the card of this incident, or of INC-<n>.",
+  },
   {
     verb: "oncall",
     usage: "oncall [service|rotation]",

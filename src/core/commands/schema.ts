@@ -4,7 +4,7 @@
  */
 
 import { z } from "zod";
-import { INCIDENT_STATES, SEVERITIES } from "../incident/incident.js";
+import { INCIDENT_KINDS, INCIDENT_STATES, SEVERITIES } from "../incident/incident.js";
 import { charCount, TEXT_MAX, TITLE_MAX } from "./text.js";
 import { LOCAL_TIME_FORMAT } from "./time.js";
 
@@ -40,6 +40,8 @@ export const CommandSchema = z.discriminatedUnion("name", [
     title: TitleSchema,
     severity: SeveritySchema.optional(),
     service: IdSchema.optional(),
+    /** Absent for an incident; change and guidance requests are tracked without a channel or a page. */
+    kind: z.enum(INCIDENT_KINDS).exclude(["incident"]).optional(),
   }),
   /** Bare `open`: show the form. */
   bare("open_form"),
@@ -58,7 +60,7 @@ export const CommandSchema = z.discriminatedUnion("name", [
   bare("deployed"),
   z.object({ name: z.literal("resolve"), summary: TextSchema.optional() }),
   bare("reopen"),
-  bare("promote"),
+  z.object({ name: z.literal("promote"), incidentNumber: IncidentNumberSchema.optional() }),
   z.object({ name: z.literal("commander"), user: UserIdSchema }),
   z.object({ name: z.literal("handoff"), user: UserIdSchema, summary: TextSchema.optional() }),
   z.object({ name: z.literal("comms"), user: UserIdSchema }),
@@ -66,11 +68,11 @@ export const CommandSchema = z.discriminatedUnion("name", [
   z.object({ name: z.literal("help_wanted"), text: TextSchema }),
   z.object({ name: z.literal("merge"), incidentNumber: IncidentNumberSchema }),
   z.object({ name: z.literal("subscribe"), incidentNumber: IncidentNumberSchema.optional() }),
-  bare("unsubscribe"),
+  z.object({ name: z.literal("unsubscribe"), incidentNumber: IncidentNumberSchema.optional() }),
   z.object({ name: z.literal("note"), text: TextSchema }),
-  bare("timeline"),
+  z.object({ name: z.literal("timeline"), incidentNumber: IncidentNumberSchema.optional() }),
   bare("list"),
-  bare("show"),
+  z.object({ name: z.literal("show"), incidentNumber: IncidentNumberSchema.optional() }),
   /** `target` is a service or a rotation id; the grammar cannot tell which, the handler looks both up. */
   z.object({ name: z.literal("oncall"), target: IdSchema.optional() }),
   z.object({

@@ -6,7 +6,7 @@ export type Severity = (typeof SEVERITIES)[number];
 export const INCIDENT_KINDS = ["incident", "change_request", "guidance_request"] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
-/** The lifecycle states of DESIGN.md §4; the transition table arrives with the lifecycle work. */
+/** The lifecycle states of DESIGN.md §4; which command moves between which is the table in lifecycle.ts. */
 export const INCIDENT_STATES = [
   "triggered",
   "acknowledged",
@@ -60,6 +60,67 @@ export interface UpdateTimer extends TimerState {
   snoozedUntil?: string;
 }
 
+/** A fix recorded with `/incident fix <link or sha>`; `deployedAt` once it is live. */
+export interface Fix {
+  ref: string;
+  refKind: "link" | "sha";
+  at: string;
+  /** Platform user id of who recorded it. */
+  actor: string;
+  deployedAt?: string;
+}
+
+/** What the outgoing commander tells the incoming one (the handoff brief); every field is free text. */
+export interface HandoffBrief {
+  summary?: string;
+  tried?: string;
+  ruledOut?: string;
+  openActions?: string;
+}
+
+/**
+ * A pending offer of the commander role: a designation (`/incident commander @user`) or a handoff
+ * (`/incident handoff @user`). At most one is pending; a new one replaces it. `id` grows with every offer, and
+ * the Accept / Decline buttons carry it, so a click on a replaced or expired offer does nothing.
+ */
+export interface CommanderOffer {
+  id: number;
+  kind: "designation" | "handoff";
+  /** Who is asked to take command. */
+  to: Participant;
+  /** Platform user id of who made the offer. */
+  by: string;
+  /** The commander when the offer was made (absent when there was none). */
+  from?: string;
+  brief?: HandoffBrief;
+  at: string;
+  expiresAt: string;
+}
+
+/** A call for takers (`/incident help-wanted <text>`); the managers are pinged when nobody takes it in time. */
+export interface HelpCall {
+  id: number;
+  text: string;
+  by: string;
+  at: string;
+  dueAt: string;
+  takenBy?: string;
+  takenAt?: string;
+  /** When the managers were pinged because nobody took it. */
+  escalatedAt?: string;
+}
+
+/** The reporters' confirmation asked for on `resolved`: closed when every one asked has confirmed, or at `dueAt`. */
+export interface Confirmation {
+  /** Platform user ids asked. */
+  asked: string[];
+  confirmed: string[];
+  askedAt: string;
+  dueAt: string;
+}
+
+export type CloseReason = "confirmed" | "timeout" | "duplicate" | "done";
+
 export interface StatusUpdate {
   at: string;
   text: string;
@@ -84,8 +145,42 @@ export interface Incident {
   /** Why no commander could be found, when none was. */
   commanderMissingReason?: string;
   channel?: IncidentChannel;
-  timers?: { escalation?: EscalationTimer; update?: UpdateTimer };
+  timers?: {
+    escalation?: EscalationTimer;
+    update?: UpdateTimer;
+    /** Expiry of the pending commander offer. */
+    offer?: TimerState;
+    /** The earliest deadline of the open calls for help. */
+    help?: TimerState;
+    /** The end of the reporters' confirmation window. */
+    confirmation?: TimerState;
+  };
   lastUpdate?: StatusUpdate;
+  /** The communications lead: receives the update nudges instead of the commander when set. */
+  comms?: Participant;
+  /** People who joined to work on it (`/incident join`), in the order they joined. */
+  responders?: Participant[];
+  /** Platform user ids told by DM of every state change and update. Reporters are subscribed when added. */
+  subscribers?: string[];
+  fixes?: Fix[];
+  offer?: CommanderOffer;
+  /** The last offer id handed out (offer ids never repeat within an incident). */
+  offerSeq?: number;
+  helpCalls?: HelpCall[];
+  confirmation?: Confirmation;
+  resolution?: { at: string; actor: string; summary?: string };
+  closeReason?: CloseReason;
+  /** Set when this incident was merged into another as its duplicate. */
+  duplicateOf?: string;
+  /** Incidents merged into this one. */
+  mergedFrom?: string[];
+  /** The first time each state was reached (ISO 8601), for the incident log and its metrics. */
+  milestones?: Partial<Record<IncidentState, string>>;
+  /**
+   * Where a change or guidance request is tracked instead of a channel: the conversation it was opened in and
+   * the outbox key of its card there.
+   */
+  thread?: { conversationId: string; key: string };
   createdAt: string; // ISO 8601
   updatedAt: string;
 }
@@ -103,4 +198,14 @@ export function parseIncidentId(text: string): number | null {
 
 export function severityLabel(s: Severity): string {
   return s.toUpperCase();
+}
+
+/** Who is told of every change: the recorded subscribers, or the reporters for incidents stored before them. */
+export function subscribersOf(incident: Pick<Incident, "subscribers" | "reporters">): string[] {
+  return incident.subscribers ?? incident.reporters.map((r) => r.platformUserId);
+}
+
+/** Whoever is nudged for status updates: the communications lead when there is one, else the commander. */
+export function updateOwner(incident: Pick<Incident, "comms" | "commander">): Participant | undefined {
+  return incident.comms ?? incident.commander;
 }

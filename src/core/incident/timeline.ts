@@ -23,6 +23,28 @@ export const TIMELINE_EVENT_TYPES = [
   "reminder_snoozed",
   "merged",
   "note_added",
+  // the lifecycle
+  "fix_recorded",
+  "fix_deployed",
+  "confirmation_requested",
+  "reporter_confirmed",
+  "reporter_still_broken",
+  "confirmation_timed_out",
+  // roles
+  "commander_offered",
+  "commander_offer_declined",
+  "commander_offer_expired",
+  "comms_changed",
+  "responder_joined",
+  "help_wanted",
+  "help_taken",
+  "help_unanswered",
+  // records
+  "duplicate_merged_in",
+  "subscribed",
+  "unsubscribed",
+  "message_pinned",
+  "promoted",
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 

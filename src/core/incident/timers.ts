@@ -21,8 +21,16 @@ import {
   positionAfter,
   updateEscalationStep,
 } from "./escalation.js";
-import type { EscalationTimer, Incident, Severity, UpdateTimer } from "./incident.js";
+import {
+  type EscalationTimer,
+  type Incident,
+  type Severity,
+  type TimerState,
+  type UpdateTimer,
+  updateOwner,
+} from "./incident.js";
 import { type TimelineEvent, timelineEvent } from "./timeline.js";
+import { TIMER_FIRINGS } from "./timer-firings.js";
 
 type Timers = NonNullable<Incident["timers"]>;
 
@@ -66,25 +74,63 @@ export function scheduledTimers(incident: Incident): TimerRef[] {
   return refs;
 }
 
-function withTimer<K extends TimerKind>(incident: Incident, kind: K, timer: Timers[K], now: Date): Incident {
+function withTimer<K extends TimerKind>(
+  incident: Incident,
+  kind: K,
+  timer: NonNullable<Timers[K]>,
+  now: Date,
+): Incident {
   return { ...incident, timers: { ...incident.timers, [kind]: timer }, updatedAt: now.toISOString() };
 }
 
 /** A timer stopped: nothing scheduled, and any job in flight is fenced out by the bumped generation. */
-function stopped<T extends EscalationTimer | UpdateTimer>(t: T): T {
+function stopped<T extends TimerState>(t: T): T {
   const { dueAt: _dropped, ...rest } = t;
   return { ...rest, gen: t.gen + 1 } as T;
 }
 
-/** Every timer stopped (resolve, close). */
-export function stopAllTimers(incident: Incident): Timers {
+/** Every timer stopped (resolve, close), but those named in `keep`. */
+export function stopAllTimers(incident: Incident, keep: readonly TimerKind[] = []): Timers {
   const timers: Timers = {};
-  if (incident.timers?.escalation) timers.escalation = stopped(incident.timers.escalation);
-  if (incident.timers?.update) {
-    const { snoozedUntil: _s, ...update } = stopped(incident.timers.update);
-    timers.update = update;
+  for (const kind of TIMER_KINDS) {
+    const t = incident.timers?.[kind];
+    if (!t) continue;
+    if (keep.includes(kind)) {
+      (timers as Record<TimerKind, TimerState>)[kind] = t;
+      continue;
+    }
+    if (kind === "update") {
+      const { snoozedUntil: _s, ...update } = stopped(t as UpdateTimer);
+      timers.update = update;
+    } else {
+      (timers as Record<TimerKind, TimerState>)[kind] = stopped(t);
+    }
   }
   return timers;
+}
+
+/** The kinds without their own state beyond the fence: one deadline each (see timer-firings.ts). */
+export type PlainTimerKind = Exclude<TimerKind, "escalation" | "update">;
+
+/**
+ * A plain timer (re)armed to fire at `dueAt`: a new generation, so a job already queued for the old one does
+ * nothing. Returns the incident's timers with it.
+ */
+export function armTimer(incident: Incident, kind: PlainTimerKind, dueAt: Date | string): Timers {
+  const current = incident.timers?.[kind];
+  const timer: TimerState = {
+    ...firedOf(current),
+    gen: (current?.gen ?? 0) + 1,
+    dueAt: typeof dueAt === "string" ? dueAt : dueAt.toISOString(),
+  };
+  return { ...incident.timers, [kind]: timer };
+}
+
+/** A plain timer stopped (nothing due, any queued job fenced out); unchanged when nothing was due. */
+export function stopTimer(incident: Incident, kind: PlainTimerKind): Timers | undefined {
+  const current = incident.timers?.[kind];
+  if (!current?.dueAt) return incident.timers;
+  return { ...incident.timers, [kind]: stopped(current) };
 }
 
 /** The escalation stopped because someone acknowledged; unchanged when it was not running. */
@@ -220,6 +266,14 @@ export function fireTimerChange(
 ): { incident: Incident; events: TimelineEvent[] } | null {
   const bump = { gen: ref.gen + 1, firedGen: ref.gen };
   const tag = { timer: ref.kind, gen: String(ref.gen) };
+  if (ref.kind !== "escalation" && ref.kind !== "update") {
+    const kind = ref.kind;
+    const t = incident.timers?.[kind];
+    if (!t || t.gen !== ref.gen || !t.dueAt) return null;
+    const fired = TIMER_FIRINGS[kind](settings, incident, now, tag);
+    const timer: TimerState = { ...bump, ...(fired.nextDueAt ? { dueAt: fired.nextDueAt } : {}) };
+    return { incident: withTimer(fired.incident, kind, timer, now), events: fired.events };
+  }
   if (ref.kind === "escalation") {
     const esc = incident.timers?.escalation;
     if (!esc || esc.gen !== ref.gen || !esc.dueAt) return null;
@@ -279,7 +333,8 @@ export function fireTimerChange(
       ...tag,
       misses: String(misses),
       dm: reach.dm ? "yes" : "no",
-      commander: incident.commander?.platformUserId ?? "",
+      // Whoever owes the update: the communications lead when there is one, else the commander.
+      commander: updateOwner(incident)?.platformUserId ?? "",
       lastUpdate: incident.lastUpdate?.at ?? "",
     }),
   ];

@@ -89,3 +89,24 @@ export interface ReminderSettings {
   /** Every this many consecutive missed updates, the policy's next step is paged (default 3). */
   escalateAfterMisses: number;
 }
+
+/** Config `roles`: person ids with authority on every incident. */
+export interface RoleSettings {
+  /**
+   * May resolve, change severity, designate, hand off, assign the communications lead and merge on any
+   * incident; pinged when a call for help goes untaken.
+   */
+  managers: string[];
+  /** May do everything managers may. */
+  admins: string[];
+}
+
+/** Config `lifecycle`: how long the incident waits for people. */
+export interface LifecycleSettings {
+  /** A designation or handoff nobody answers is withdrawn after this, and whoever offered it is told. */
+  offerExpiresMs: number;
+  /** A call for help nobody takes within this pings the managers. */
+  helpWantedMs: number;
+  /** Reporters who have not confirmed the fix within this: the incident closes with a note. */
+  confirmWithinMs: number;
+}

@@ -5,82 +5,27 @@
  * it here, giving its variables a type in `TemplateVarsMap`, and shipping a default file.
  */
 
-export const TEMPLATE_NAMES = [
-  "kickoff",
-  "page",
-  "page-dm",
-  "announcement",
-  "opened-reply",
-  "opening-reply",
-  "help",
-  "error",
-  "internal-error",
-  "usage",
-  "not-yet",
-  "channel-failed",
-  "acknowledged",
-  "already-acknowledged",
-  "escalation-page",
-  "escalation-page-dm",
-  "escalation-exhausted",
-  "status-update",
-  "status-update-announcement",
-  "update-overdue",
-  "update-overdue-dm",
-  "snoozed",
-  "reminders",
-  "severity-changed",
-  "severity-changed-announcement",
-  "resolved",
-] as const;
-export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+import { LIFECYCLE_VARIABLES, type LifecycleVarsMap } from "./registry-lifecycle.js";
+import { RECORDS_VARIABLES, type RecordsVarsMap } from "./registry-records.js";
+import { REQUESTS_VARIABLES, type RequestsVarsMap } from "./registry-requests.js";
+import { ROLES_VARIABLES, type RolesVarsMap } from "./registry-roles.js";
+import {
+  type EscalationStepVars,
+  type HelpCommandVars,
+  INCIDENT,
+  type IncidentVars,
+  type LastUpdateVars,
+  STEP,
+  type VarPath,
+} from "./registry-shared.js";
 
-/** The incident as templates see it: display-ready strings, not the stored model. */
-export interface IncidentVars {
-  id: string;
-  title: string;
-  /** The stored severity, e.g. "sev1"; templates usually show the `severity` label instead. */
-  severity: string;
-  state: string;
-  /** The service id from the catalog. */
-  service?: string;
-  /** The service's display name, when the catalog has one. */
-  serviceName?: string;
-  description?: string;
-  /** ISO 8601 instant; show it with `{{time incident.createdAt timezone}}`. */
-  createdAt: string;
-}
-
-/** The last status update, as the status card shows it. */
-export interface LastUpdateVars {
-  text: string;
-  /** ISO 8601 instant. */
-  at: string;
-  /** Platform user id. */
-  author: string;
-}
-
-/** Where an escalation stands, as an escalation page shows it. */
-export interface EscalationStepVars {
-  /** The step paged, counted from 1. */
-  step: number;
-  /** How many steps the policy has. */
-  steps: number;
-  /** Set when the last step is paged again: repeat `repeat` of `of`. */
-  repeat?: number;
-  of?: number;
-}
-
-export interface HelpCommandVars {
-  usage: string;
-  summary: string;
-}
+export type { EscalationStepVars, HelpCommandVars, IncidentVars, LastUpdateVars } from "./registry-shared.js";
 
 /**
  * What the code passes to each template. Ids (`reporter`, `commander`, `channel`) are platform ids meant for
  * the `user` and `channel` helpers; durations are milliseconds for the `duration` helper.
  */
-export interface TemplateVarsMap {
+export interface BaseVarsMap {
   kickoff: {
     incident: IncidentVars;
     /** Display label, e.g. "SEV1". */
@@ -99,7 +44,16 @@ export interface TemplateVarsMap {
     lastUpdate?: LastUpdateVars;
     /** ISO 8601 instant the next status update is due; absent when none is. */
     nextUpdateDue?: string;
+    /** The communications lead's platform user id. */
+    comms?: string;
+    /** People who joined (platform user ids); absent when nobody has. */
+    responders?: readonly { id: string }[];
+    /** Fixes recorded: a link or a sha, and whether it is live. */
+    fixes?: readonly { ref: string; isLink: boolean; deployed: boolean }[];
+    /** The incident this one was merged into as a duplicate. */
+    duplicateOf?: string;
   };
+  "subscription-footer": { incident: IncidentVars; severity: string; channel?: string };
   page: {
     incident: IncidentVars;
     severity: string;
@@ -229,37 +183,16 @@ export interface TemplateVarsMap {
   resolved: { incident: IncidentVars; severity: string; actor: string; summary?: string };
 }
 
+/** Every template's variables: the base set above and each feature's own registry. */
+export type TemplateVarsMap = BaseVarsMap &
+  LifecycleVarsMap &
+  RolesVarsMap &
+  RecordsVarsMap &
+  RequestsVarsMap;
+export type TemplateName = keyof TemplateVarsMap & string;
 export type TemplateVars<N extends TemplateName> = TemplateVarsMap[N];
 
-/**
- * Every dotted path a vars type offers: `incident.title`, `commands[].usage`, and `incident.*` for "anything
- * under incident". Used only to type-check the registry below against `TemplateVarsMap`, so a typo in a
- * declared variable fails the build instead of surfacing as a confusing start-up error.
- */
-type VarPath<T> = {
-  [K in keyof T & string]-?: NonNullable<T[K]> extends readonly (infer I)[]
-    ? I extends object
-      ? `${K}[]` | `${K}[].${VarPath<I>}`
-      : `${K}[]`
-    : NonNullable<T[K]> extends object
-      ? `${K}.*` | `${K}.${VarPath<NonNullable<T[K]>>}`
-      : K;
-}[keyof T & string];
-
-const INCIDENT = [
-  "incident.id",
-  "incident.title",
-  "incident.severity",
-  "incident.state",
-  "incident.service",
-  "incident.serviceName",
-  "incident.description",
-  "incident.createdAt",
-] as const;
-
-const STEP = ["step", "steps", "repeat", "of"] as const;
-
-const VARIABLES = {
+const BASE_VARIABLES = {
   kickoff: [
     ...INCIDENT,
     "severity",
@@ -275,7 +208,14 @@ const VARIABLES = {
     "lastUpdate.at",
     "lastUpdate.author",
     "nextUpdateDue",
+    "comms",
+    "responders[].id",
+    "fixes[].ref",
+    "fixes[].isLink",
+    "fixes[].deployed",
+    "duplicateOf",
   ],
+  "subscription-footer": [...INCIDENT, "severity", "channel"],
   page: [...INCIDENT, "severity", "commander", "ackWithin", "acknowledgedBy"],
   "page-dm": [...INCIDENT, "severity", "channel", "ackWithin"],
   announcement: [...INCIDENT, "severity", "channel", "reporter", "commander", "commanderMissingReason"],
@@ -347,7 +287,18 @@ const VARIABLES = {
   ],
   "severity-changed-announcement": [...INCIDENT, "actor", "from", "to", "channel"],
   resolved: [...INCIDENT, "severity", "actor", "summary"],
-} as const satisfies { [N in TemplateName]: readonly VarPath<TemplateVarsMap[N]>[] };
+} as const satisfies { [N in keyof BaseVarsMap]: readonly VarPath<BaseVarsMap[N]>[] };
+
+const VARIABLES: { [N in TemplateName]: readonly string[] } = {
+  ...BASE_VARIABLES,
+  ...LIFECYCLE_VARIABLES,
+  ...ROLES_VARIABLES,
+  ...RECORDS_VARIABLES,
+  ...REQUESTS_VARIABLES,
+};
+
+/** Every template name, each of which must have a file in `templates/`. */
+export const TEMPLATE_NAMES = Object.keys(VARIABLES) as TemplateName[];
 
 /**
  * The variable paths each template may use. `a.b` allows `a.b` (and `a` itself in `{{#if a}}`); `a.*` allows

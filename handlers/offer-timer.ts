@@ -1,0 +1,4 @@
+import type { TimerEffects } from "./timer-effect.js";
+
+/** TODO: replaced by the real effects before this lands. */
+export const offerTimerEffects: TimerEffects = async () => {};
