@@ -84,6 +84,7 @@ export async function postStatusUpdate(
         nextUpdateDue: updated.timers?.update?.dueAt,
       }),
       announcement: ctx.render("status-update-announcement", { ...vars, author: inbound.actor, text }),
+      notify: { actor: inbound.actor },
     })),
   );
 }
