@@ -177,3 +177,45 @@ describe("reminders and repeats", () => {
     );
   });
 });
+
+describe("roles and lifecycle", () => {
+  const base = demo.replace(/\nroles:[\s\S]*$/, "\n");
+
+  it("defaults to no managers or admins, 15m offers, 30m help calls and a 3-day confirmation window", () => {
+    const settings = parseConfigText(base, "firebreak.yml");
+    expect(settings.roles).toEqual({ managers: [], admins: [] });
+    expect(settings.lifecycle).toEqual({
+      offerExpiresMs: 15 * 60_000,
+      helpWantedMs: 30 * 60_000,
+      confirmWithinMs: 3 * 24 * 3600_000,
+    });
+  });
+
+  it("reads the demo's roles and lifecycle", () => {
+    const settings = parseConfigText(demo, "firebreak.yml");
+    expect(settings.roles.managers).toEqual(["dana"]);
+    expect(settings.lifecycle.confirmWithinMs).toBe(3 * 24 * 3600_000);
+  });
+
+  it("reads custom durations", () => {
+    const text = `${base}lifecycle: { offer_expires_after: 2m, help_wanted_expires_after: 1h, confirm_within: 12h }\n`;
+    expect(parseConfigText(text, "firebreak.yml").lifecycle).toEqual({
+      offerExpiresMs: 2 * 60_000,
+      helpWantedMs: 3600_000,
+      confirmWithinMs: 12 * 3600_000,
+    });
+  });
+
+  it.each([
+    [
+      "roles: { managers: [zoe] }",
+      /firebreak\.yml:\d+: roles\.managers\[0\]: "zoe" is not in people; add them there first/,
+    ],
+    ["roles: { admins: [Dana!] }", /roles\.admins\[0\]: ids use lowercase/],
+    ["roles: { owners: [dana] }", /roles: unknown key\(s\) "owners"/],
+    ["lifecycle: { confirm_within: soon }", /lifecycle\.confirm_within/],
+    ["lifecycle: { offer_expires: 5m }", /lifecycle: unknown key\(s\) "offer_expires"/],
+  ])("rejects %s with its line", (line, message) => {
+    expect(configError(`${base}${line}\n`)).toMatch(message);
+  });
+});
