@@ -255,7 +255,22 @@ async function runIncidentFlow() {
   const history = await c.conversations.history({ channel, oldest: "0", inclusive: true, limit: 200 });
   expect(history.messages?.map((m) => m.ts)).toEqual([posted.ts]);
   const link = await c.chat.getPermalink({ channel, message_ts: posted.ts as string });
-  await c.chat.postMessage({ channel: incidents?.id as string, text: `New incident: ${link.permalink}` });
+  const announced = await c.chat.postMessage({
+    channel: incidents?.id as string,
+    text: `New incident: ${link.permalink}`,
+  });
+  await c.chat.postMessage({
+    channel: incidents?.id as string,
+    thread_ts: announced.ts,
+    text: "Commander: alice",
+  });
+  const thread = await c.conversations.replies({
+    channel: incidents?.id as string,
+    ts: announced.ts as string,
+  });
+  expect(thread.messages?.map((m) => m.reply_count ?? m.parent_user_id)).toEqual([1, fake.botUserId]);
+  const members = await c.conversations.members({ channel, limit: 200 });
+  expect(members.members?.sort()).toEqual(["U0ALICE", "U0BOB", fake.botUserId].sort());
   await c.chat.postEphemeral({ channel, user: "U0ALICE", text: "You are the commander" });
   await c.conversations.join({ channel: fake.channel("general")?.id as string });
   const im = await c.conversations.open({ users: "U0BOB" });
@@ -624,12 +639,12 @@ describe("fake Slack answers like Slack through @slack/web-api", () => {
 
   test("a scope the manifest does not grant → missing_scope naming it", async () => {
     const c = client();
-    const priv = await c.conversations.create({ name: "inc-7-private", is_private: true });
+    const im = await c.conversations.open({ users: "U0BOB" });
     const data = await expectRejected(
-      c.conversations.info({ channel: priv.channel?.id as string }),
+      c.conversations.info({ channel: im.channel?.id as string }),
       "missing_scope",
     );
-    expect(data).toMatchObject({ needed: "groups:read" });
+    expect(data).toMatchObject({ needed: "im:read" });
     expect(fake.violations.at(-1)?.kind).toBe("scope");
   });
 
@@ -835,6 +850,261 @@ describe("conversations.history", () => {
     expect((await full.conversations.history({ channel: im })).messages?.map((m) => m.text)).toEqual([
       "paged",
     ]);
+  });
+});
+
+describe("reading one message back", () => {
+  test("history with latest = oldest = ts, inclusive, limit 1 answers exactly that message", async () => {
+    const c = client();
+    const channel = fake.channel("incidents")?.id as string;
+    fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "before" });
+    const m = fake.postAsUser({ user: "U0BOB", channel: "incidents", text: "this one" });
+    fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "after" });
+    const one = await c.conversations.history({
+      channel,
+      latest: m.ts,
+      oldest: m.ts,
+      inclusive: true,
+      limit: 1,
+    });
+    expect(one.messages?.map((x) => [x.ts, x.text, x.user])).toEqual([[m.ts, "this one", "U0BOB"]]);
+    expect(one.has_more).toBe(false);
+    // Without `inclusive` the window is empty; a deleted message leaves it empty too.
+    const none = await c.conversations.history({ channel, latest: m.ts, oldest: m.ts, limit: 1 });
+    expect(none.messages).toEqual([]);
+    fake.deleteMessage("incidents", m.ts);
+    const gone = await c.conversations.history({
+      channel,
+      latest: m.ts,
+      oldest: m.ts,
+      inclusive: true,
+      limit: 1,
+    });
+    expect(gone.messages).toEqual([]);
+    fake.assertNoViolations();
+  });
+
+  test("a thread's parent says so (thread_ts, reply_count, reply_users); a reply names its parent's author", async () => {
+    const c = client();
+    const channel = fake.channel("incidents")?.id as string;
+    const parent = fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "parent" });
+    fake.postAsUser({ user: "U0BOB", channel: "incidents", text: "r1", threadTs: parent.ts });
+    const r2 = fake.postAsUser({ user: "U0BOB", channel: "incidents", text: "r2", threadTs: parent.ts });
+    const history = await c.conversations.history({ channel });
+    expect(history.messages).toEqual([
+      expect.objectContaining({
+        ts: parent.ts,
+        thread_ts: parent.ts,
+        reply_count: 2,
+        reply_users: ["U0BOB"],
+        latest_reply: r2.ts,
+      }),
+    ]);
+    const thread = await c.conversations.replies({ channel, ts: parent.ts });
+    expect(thread.messages?.[2]).toMatchObject({
+      ts: r2.ts,
+      thread_ts: parent.ts,
+      parent_user_id: "U0ALICE",
+    });
+  });
+
+  test("chat.getPermalink links into the thread for a reply; a deleted message has none", async () => {
+    const c = client();
+    const channel = fake.channel("incidents")?.id as string;
+    const parent = fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "parent" });
+    const reply = fake.postAsUser({
+      user: "U0BOB",
+      channel: "incidents",
+      text: "reply",
+      threadTs: parent.ts,
+    });
+    const link = await c.chat.getPermalink({ channel, message_ts: reply.ts });
+    expect(link.permalink).toBe(
+      `https://firebreak-test.slack.com/archives/${channel}/p${reply.ts.replace(".", "")}?thread_ts=${parent.ts}&cid=${channel}`,
+    );
+    fake.deleteMessage("incidents", reply.ts);
+    await expectRejected(c.chat.getPermalink({ channel, message_ts: reply.ts }), "message_not_found");
+    await expectRejected(
+      c.apiCall("chat.getPermalink", { channel }),
+      "message_not_found",
+      "missing_required_argument",
+    );
+  });
+});
+
+describe("conversations.replies", () => {
+  async function thread(n: number) {
+    const channel = fake.channel("incidents")?.id as string;
+    const parent = fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "parent" });
+    const replies = [];
+    for (let i = 1; i <= n; i++) {
+      replies.push(
+        fake.postAsUser({ user: "U0BOB", channel: "incidents", text: `r${i}`, threadTs: parent.ts }),
+      );
+    }
+    fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "elsewhere" });
+    return { channel, parent, replies };
+  }
+
+  test("the parent, then the replies oldest first, whether `ts` names the parent or a reply", async () => {
+    const c = client();
+    const { channel, parent, replies } = await thread(3);
+    const byParent = await c.conversations.replies({ channel, ts: parent.ts });
+    expect(byParent.messages?.map((m) => m.text)).toEqual(["parent", "r1", "r2", "r3"]);
+    expect(byParent.has_more).toBe(false);
+    const byReply = await c.conversations.replies({ channel, ts: replies[1]?.ts as string });
+    expect(byReply.messages?.map((m) => m.text)).toEqual(["parent", "r1", "r2", "r3"]);
+    // A message without replies is a thread of one.
+    const lone = fake.postAsUser({ user: "U0ALICE", channel: "incidents", text: "alone" });
+    expect((await c.conversations.replies({ channel, ts: lone.ts })).messages?.map((m) => m.text)).toEqual([
+      "alone",
+    ]);
+    fake.assertNoViolations();
+  });
+
+  test("oldest / latest bound the replies (the parent always leads); limit and cursor page", async () => {
+    const c = client();
+    const { channel, parent, replies } = await thread(4);
+    const [r1, r2, r3] = replies.map((r) => r.ts);
+    const texts = async (args: Record<string, unknown>) =>
+      (await c.conversations.replies({ channel, ts: parent.ts, ...args })).messages?.map((m) => m.text);
+    expect(await texts({ oldest: r2, latest: r2, inclusive: true, limit: 2 })).toEqual(["parent", "r2"]);
+    expect(await texts({ oldest: r2, latest: r2, limit: 2 })).toEqual(["parent"]);
+    expect(await texts({ oldest: r1, latest: r3 })).toEqual(["parent", "r2"]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await c.conversations.replies({ channel, ts: parent.ts, limit: 2, cursor });
+      pages++;
+      seen.push(...(res.messages ?? []).map((m) => m.text as string));
+      expect(res.has_more).toBe(Boolean(res.response_metadata?.next_cursor));
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    expect(seen).toEqual(["parent", "r1", "r2", "r3", "r4"]);
+    expect(pages).toBe(3);
+    fake.assertNoViolations();
+  });
+
+  test("refusals: unknown message, missing ts, bad window, bad cursor, not a member, no scope", async () => {
+    const c = client();
+    const { channel, parent } = await thread(1);
+    await expectRejected(c.conversations.replies({ channel, ts: "1500000000.000100" }), "thread_not_found");
+    await expectRejected(
+      c.apiCall("conversations.replies", { channel }),
+      "invalid_arguments",
+      "missing_argument",
+    );
+    await expectRejected(c.apiCall("conversations.replies", { ts: parent.ts }), "channel_not_found");
+    await expectRejected(
+      c.conversations.replies({ channel, ts: parent.ts, oldest: "yesterday" }),
+      "invalid_ts_oldest",
+      "argument_type",
+    );
+    await expectRejected(
+      c.conversations.replies({ channel, ts: parent.ts, cursor: "bm9wZQ==" }),
+      "invalid_cursor",
+      "invalid_cursor",
+    );
+    const general = fake.channel("general")?.id as string;
+    const there = fake.postAsUser({ user: "U0ALICE", channel: "general", text: "hi" });
+    await expectRejected(c.conversations.replies({ channel: general, ts: there.ts }), "not_in_channel");
+    const scoped = await start({
+      scopes: DEFAULT_BOT_SCOPES.filter((x) => x !== "channels:history"),
+      channels: [{ name: "pub", members: ["U0ALICE"], botIsMember: true }],
+    });
+    const m = scoped.postAsUser({ user: "U0ALICE", channel: "pub", text: "x" });
+    const data = await slackError(
+      client(scoped).conversations.replies({ channel: scoped.channel("pub")?.id as string, ts: m.ts }),
+    );
+    expect(data).toMatchObject({ error: "missing_scope", needed: "channels:history" });
+  });
+});
+
+describe("conversations.members", () => {
+  test("every member, the bot included, in pages with cursors", async () => {
+    const c = client();
+    const channel = fake.channel("incidents")?.id as string;
+    const all = await c.conversations.members({ channel });
+    expect(all.members).toEqual(["U0ALICE", "U0BOB", fake.botUserId]);
+    expect(all.response_metadata?.next_cursor).toBe("");
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await c.conversations.members({ channel, limit: 2, cursor });
+      pages++;
+      seen.push(...(res.members ?? []));
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    expect(pages).toBe(2);
+    expect(seen).toEqual(all.members);
+    fake.assertNoViolations();
+  });
+
+  test("membership follows creation, invitations and joins", async () => {
+    const c = client();
+    const created = await c.conversations.create({ name: "inc-9-members" });
+    const channel = created.channel?.id as string;
+    expect((await c.conversations.members({ channel })).members).toEqual([fake.botUserId]);
+    await c.conversations.invite({ channel, users: "U0DANA" });
+    fake.channel(channel)?.members.add("U0BOB"); // joined by himself
+    expect((await c.conversations.members({ channel })).members).toEqual([fake.botUserId, "U0DANA", "U0BOB"]);
+  });
+
+  test("public channels are readable without membership; private ones only from inside; each type its scope", async () => {
+    const c = client();
+    expect(
+      (await c.conversations.members({ channel: fake.channel("general")?.id as string })).members,
+    ).toHaveLength(3);
+    await expectRejected(
+      c.conversations.members({ channel: fake.channel("secret-ops")?.id as string }),
+      "channel_not_found",
+    );
+    await expectRejected(c.conversations.members({ channel: "CNOPE" }), "channel_not_found");
+    await expectRejected(c.apiCall("conversations.members", {}), "channel_not_found");
+    await expectRejected(
+      c.conversations.members({ channel: fake.channel("incidents")?.id as string, cursor: "bm9wZQ==" }),
+      "invalid_cursor",
+    );
+    const scoped = await start({
+      scopes: DEFAULT_BOT_SCOPES.filter((x) => x !== "groups:read"),
+      channels: [{ name: "priv", isPrivate: true, botIsMember: true }],
+    });
+    const data = await slackError(
+      client(scoped).conversations.members({ channel: scoped.channel("priv")?.id as string }),
+    );
+    expect(data).toMatchObject({ error: "missing_scope", needed: "groups:read" });
+  });
+});
+
+describe("users.info", () => {
+  test("people, bots and deactivated accounts as configured; unknown and hidden users refused", async () => {
+    const f = await start({
+      users: [
+        { id: "U0ALICE", name: "alice", realName: "Alice Archer", displayName: "Ali" },
+        { id: "U0DEPLOY", name: "deploy-bot", isBot: true },
+        { id: "U0GONE", name: "gus", deleted: true },
+        { id: "W0PARTNER", name: "pat", hidden: true },
+      ],
+      channels: [],
+    });
+    const c = client(f);
+    expect((await c.users.info({ user: "U0ALICE" })).user).toMatchObject({
+      id: "U0ALICE",
+      name: "alice",
+      real_name: "Alice Archer",
+      is_bot: false,
+      deleted: false,
+      profile: { display_name: "Ali", real_name: "Alice Archer" },
+    });
+    expect((await c.users.info({ user: "U0DEPLOY" })).user).toMatchObject({ is_bot: true, deleted: false });
+    expect((await c.users.info({ user: "U0GONE" })).user).toMatchObject({ is_bot: false, deleted: true });
+    expect((await c.users.info({ user: f.botUserId })).user).toMatchObject({ is_bot: true });
+    const refused = async (user: string) => (await slackError(c.users.info({ user }))).error;
+    expect(await refused("U0NOBODY")).toBe("user_not_found");
+    expect(await refused("W0PARTNER")).toBe("user_not_visible");
+    expect(f.takeViolations().map((v) => v.error)).toEqual(["user_not_found", "user_not_visible"]);
   });
 });
 

@@ -148,6 +148,9 @@ describe("manifest.yml matches what Firebreak needs", () => {
       uncovered.push("conversations.history (IM)");
     if (!CONVERSATION_SCOPES.history.private.some((s) => granted.has(s)))
       uncovered.push("conversations.history (private)");
+    // (conversations.replies needs the same *:history scopes.) Who is in a private incident channel:
+    if (!CONVERSATION_SCOPES.read.private.some((s) => granted.has(s)))
+      uncovered.push("conversations.members (private)");
     expect(uncovered).toEqual([]);
   });
 });

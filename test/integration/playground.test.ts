@@ -3,9 +3,9 @@ import express from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPlayground, type PlaygroundState } from "../../src/adapters/playground/index.js";
 import { NameTakenError, PlatformError } from "../../src/core/errors.js";
-import { escapeMarkup, userRef } from "../../src/core/markup.js";
+import { escapeMarkup, markupToPlain, parseMarkup, userRef } from "../../src/core/markup.js";
 import type { Form } from "../../src/core/message.js";
-import type { ChatPlatform, Inbound, Logger } from "../../src/core/ports.js";
+import type { ChatPlatform, FetchedMessage, Inbound, Logger } from "../../src/core/ports.js";
 
 /**
  * The playground over real HTTP: the router on an express app on a random port, and a fake core that records
@@ -35,6 +35,7 @@ const openForm: Form = {
 };
 
 const inbounds: Inbound[] = [];
+const fetchedOnReaction: (FetchedMessage | null)[] = [];
 let platform: ChatPlatform;
 let state: PlaygroundState;
 let closeStreams: () => void;
@@ -65,6 +66,11 @@ async function fakeCore(inbound: Inbound): Promise<void> {
   }
   if (body.kind === "form") {
     await openIncident(body.values.title ?? "", inbound);
+    return;
+  }
+  if (body.kind === "reaction") {
+    // What a timeline handler does with a pushpin: read the message back.
+    fetchedOnReaction.push(await platform.fetchMessage(inbound.conversationId, body.messageId));
     return;
   }
   if (body.kind === "action" && body.messageId) {
@@ -124,6 +130,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   inbounds.length = 0;
+  fetchedOnReaction.length = 0;
   vi.mocked(logger.error).mockClear();
 });
 
@@ -656,5 +663,175 @@ describe("platform rules", () => {
     await platform.pin(posted);
     await platform.pin(posted);
     expect(state.messages.get(posted.messageId)?.pinned).toBe(true);
+  });
+});
+
+describe("who is who, who is where, and messages read back", () => {
+  it("knows the demo people by name, the bot as a bot, and nobody else", async () => {
+    expect(await platform.userInfo("alice")).toEqual({
+      id: "alice",
+      name: "Alice",
+      isBot: false,
+      deleted: false,
+    });
+    expect(await platform.userInfo("dana")).toEqual({
+      id: "dana",
+      name: "dana",
+      isBot: false,
+      deleted: false,
+    });
+    expect(await platform.userInfo("firebreak")).toEqual({
+      id: "firebreak",
+      name: "firebreak",
+      isBot: true,
+      deleted: false,
+    });
+    expect(await platform.userInfo("mallory")).toBeNull();
+  });
+
+  it("answers membership from the channels as they are now", async () => {
+    const created = await platform.createChannel("inc-77-members", {});
+    expect(await platform.isMember(created.id, "firebreak")).toBe(true);
+    expect(await platform.isMember(created.id, "bob")).toBe(false);
+    await platform.invite(created.id, ["bob"]);
+    expect(await platform.isMember(created.id, "bob")).toBe(true);
+    expect(await platform.isMember(created.id, "alice")).toBe(false);
+    expect(await platform.isMember(channelId("general"), "alice")).toBe(true);
+    expect(await platform.isMember("CNOPE", "alice")).toBe(false);
+  });
+
+  it("reads a person's message back as literal text with mentions, author, time and a link to it", async () => {
+    await say("alice", "Rolled back, @bob please watch <!channel> *graphs* <https://evil.example|here>");
+    const said = (await snapshot("alice")).messages.find((m) => m.text.startsWith("Rolled back"));
+    if (!said) throw new Error("no message");
+    const fetched = await platform.fetchMessage(channelId("general"), said.id);
+    expect(fetched).toEqual({
+      text: expect.any(String),
+      author: "alice",
+      at: state.messages.get(said.id)?.postedAt.toISOString(),
+      link: `/#/c/${channelId("general")}/m/${said.id}`,
+    });
+    const spans = parseMarkup(fetched?.text ?? "");
+    expect(spans.filter((x) => x.kind !== "text")).toEqual([{ kind: "user", id: "bob" }]);
+    expect(markupToPlain(fetched?.text ?? "")).toBe(
+      "Rolled back, @bob please watch <!channel> *graphs* <https://evil.example|here>",
+    );
+  });
+
+  it("reads a bot message back without its links, channel references or emphasis", async () => {
+    const general = channelId("general");
+    const posted = await platform.post(general, {
+      text: `*INC-5* in <#${channelId("incidents")}>: see <https://status.example/inc-5|the status page> by <@dana>`,
+      blocks: [],
+    });
+    const fetched = await platform.fetchMessage(general, posted.messageId);
+    expect(fetched?.author).toBeUndefined();
+    const spans = parseMarkup(fetched?.text ?? "");
+    expect(spans.filter((x) => x.kind !== "text")).toEqual([{ kind: "user", id: "dana" }]);
+    expect(markupToPlain(fetched?.text ?? "")).toBe(
+      "INC-5 in #incidents: see the status page (https://status.example/inc-5) by @dana",
+    );
+  });
+
+  it("cannot read an ephemeral reply, a message of another channel, or one that never was", async () => {
+    const general = channelId("general");
+    await platform.replyEphemeral({ userId: "bob", conversationId: general }, { text: "psst", blocks: [] });
+    const ephemeral = [...state.messages.values()].find(
+      (m) => m.visibleTo === "bob" && m.message.text === "psst",
+    );
+    expect(await platform.fetchMessage(general, ephemeral?.id ?? "")).toBeNull();
+    const posted = await platform.post(general, { text: "here", blocks: [] });
+    expect(await platform.fetchMessage(channelId("incidents"), posted.messageId)).toBeNull();
+    expect(await platform.fetchMessage(general, "MNOPE")).toBeNull();
+  });
+});
+
+describe("reactions", () => {
+  it("sends a 📌 as a reaction Inbound through the core, once per person, and shows it on the message", async () => {
+    await say("bob", "cache is cold, warming it");
+    const said = (await snapshot("bob")).messages.find((m) => m.text === "cache is cold, warming it");
+    if (!said) throw new Error("no message");
+    const alice = await openStream("alice");
+    try {
+      await alice.next((e) => e.event === "snapshot");
+      const pinned = await post("/reactions", { as: "alice", messageId: said.id, reaction: "pushpin" });
+      expect(pinned.status).toBe(200);
+      expect(pinned.data.ok).toBe(true);
+      expect(inbounds).toEqual([
+        {
+          platform: "playground",
+          actor: "alice",
+          conversationId: channelId("general"),
+          deliveryId: pinned.data.deliveryId,
+          body: { kind: "reaction", reaction: "pushpin", messageId: said.id },
+        },
+      ]);
+      expect(pinned.data.deliveryId).toMatch(UUID);
+      // The core read the message back, as the timeline handler does.
+      expect(fetchedOnReaction).toEqual([
+        expect.objectContaining({ text: "cache is cold, warming it", author: "bob" }),
+      ]);
+      const shown = await alice.next(
+        (e) => e.event === "message" && e.data.id === said.id && JSON.stringify(e.data).includes("pushpin"),
+      );
+      expect((shown.data as unknown as { reactions: unknown }).reactions).toEqual([
+        { name: "pushpin", users: ["alice"] },
+      ]);
+
+      // The same reaction again adds nothing and reaches no handler; someone else's is a new one.
+      const again = await post("/reactions", { as: "alice", messageId: said.id, reaction: "pushpin" });
+      expect(again.data).toMatchObject({ ok: true, already: true });
+      expect(inbounds).toHaveLength(1);
+      const bobs = await post("/reactions", { as: "bob", messageId: said.id, reaction: "pushpin" });
+      expect(bobs.data.ok).toBe(true);
+      expect(inbounds).toHaveLength(2);
+      expect(inbounds[1]?.deliveryId).not.toBe(inbounds[0]?.deliveryId);
+      const view = (await snapshot("dana")).messages.find((m) => m.id === said.id) as unknown as {
+        reactions: unknown;
+        reactable: boolean;
+      };
+      expect(view).toMatchObject({
+        reactions: [{ name: "pushpin", users: ["alice", "bob"] }],
+        reactable: true,
+      });
+    } finally {
+      alice.close();
+    }
+  });
+
+  it("refuses reactions nobody could add in Slack", async () => {
+    await say("bob", "react to me");
+    const said = (await snapshot("bob")).messages.find((m) => m.text === "react to me");
+    const general = channelId("general");
+    await platform.replyEphemeral(
+      { userId: "bob", conversationId: general },
+      { text: "only bob", blocks: [] },
+    );
+    const ephemeral = (await snapshot("bob")).messages.find((m) => m.text === "only bob");
+    await say("alice", "/nope");
+    const note = (await snapshot("alice")).messages.find((m) => m.text.includes("is not a command here"));
+    const dm = await platform.openDirect("bob");
+    const inDm = await platform.post(dm, { text: "just for bob", blocks: [] });
+    inbounds.length = 0;
+
+    const refused = async (body: Record<string, unknown>) => (await post("/reactions", body)).status;
+    expect(await refused({ as: "mallory", messageId: said?.id, reaction: "pushpin" })).toBe(400);
+    expect(await refused({ as: "alice", messageId: said?.id, reaction: ":pushpin:" })).toBe(400);
+    expect(await refused({ as: "alice", messageId: said?.id })).toBe(400);
+    expect(await refused({ as: "alice", messageId: "MNOPE", reaction: "pushpin" })).toBe(404);
+    expect(await refused({ as: "bob", messageId: ephemeral?.id, reaction: "pushpin" })).toBe(404);
+    expect(await refused({ as: "alice", messageId: inDm.messageId, reaction: "pushpin" })).toBe(404);
+    expect(await refused({ as: "alice", messageId: note?.id, reaction: "pushpin" })).toBe(404);
+    expect(inbounds).toEqual([]);
+    expect(state.messages.get(said?.id ?? "")?.reactions).toBeUndefined();
+    // Bob reacting in his own DM with the bot is fine.
+    expect(await refused({ as: "bob", messageId: inDm.messageId, reaction: "eyes" })).toBe(200);
+    expect(inbounds[0]?.body).toEqual({ kind: "reaction", reaction: "eyes", messageId: inDm.messageId });
+  });
+
+  it("offers the 📌 button on the page", async () => {
+    const page = await fetch(`${base}/playground/app.js`).then((r) => r.text());
+    expect(page).toContain('"/reactions"');
+    expect(page).toContain("react-pushpin");
   });
 });

@@ -5,10 +5,12 @@ import type { TimelineEvent } from "../../src/core/incident/timeline.js";
 import { initialTimers } from "../../src/core/incident/timers.js";
 import type {
   ChatPlatform,
+  FetchedMessage,
   Inbound,
   IncidentChange,
   IncidentStore,
   OutboxItem,
+  PlatformUser,
   TimerRef,
 } from "../../src/core/ports.js";
 import type { Settings } from "../../src/core/settings.js";
@@ -76,6 +78,31 @@ export function inbound(body: Inbound["body"], over: Partial<Inbound> = {}): Inb
   };
 }
 
+/** The people the fake platform knows: the two of the config, a bot and a deactivated account. */
+export const PLATFORM_USERS: PlatformUser[] = [
+  { id: "U0DANA", name: "Dana", isBot: false, deleted: false },
+  { id: "U0BOB", name: "Bob", isBot: false, deleted: false },
+  { id: "U0ALICE", name: "Alice", isBot: false, deleted: false },
+  { id: "U0BOT", name: "deploy-bot", isBot: true, deleted: false },
+  { id: "U0GONE", name: "Gus", isBot: false, deleted: true },
+];
+
+/** Who is in which channel on the fake platform: Alice is in none of the incident's. */
+export const CHANNEL_MEMBERS: Record<string, string[]> = {
+  C0INC: ["U0DANA", "U0BOB", "U0BOT"],
+  C0GEN: ["U0DANA", "U0BOB", "U0ALICE"],
+};
+
+/** Messages the fake platform can read back, by `<channel>/<message id>`. */
+export const FETCHABLE_MESSAGES: Record<string, FetchedMessage> = {
+  "C0INC/1700000000.000100": {
+    text: "Rolled back the search deploy, <@U0BOB> is watching the graphs",
+    author: "U0DANA",
+    at: "2023-11-14T22:13:20.000Z",
+    link: "https://example.slack.com/archives/C0INC/p1700000000000100",
+  },
+};
+
 export interface Fake {
   ctx: HandlerContext;
   /** The incident as the store holds it now. */
@@ -92,7 +119,14 @@ export interface Fake {
 
 export async function fakeContext(
   incident: Incident,
-  options: { concurrently?: (current: Incident) => Incident; timeline?: TimelineEvent[] } = {},
+  options: {
+    concurrently?: (current: Incident) => Incident;
+    timeline?: TimelineEvent[];
+    /** Replace the platform's people, channel members or readable messages (defaults above). */
+    users?: PlatformUser[];
+    members?: Record<string, string[]>;
+    messages?: Record<string, FetchedMessage>;
+  } = {},
 ): Promise<Fake> {
   const templates = await loadTemplates();
   let current = incident;
@@ -134,6 +168,12 @@ export async function fakeContext(
     maxChannelNameLength: 80,
     resolveChannel: async () => "C0ANNOUNCE",
     replyEphemeral: async () => {},
+    userInfo: async (userId: string) =>
+      (options.users ?? PLATFORM_USERS).find((u) => u.id === userId) ?? null,
+    isMember: async (channelId: string, userId: string) =>
+      ((options.members ?? CHANNEL_MEMBERS)[channelId] ?? []).includes(userId),
+    fetchMessage: async (channelId: string, messageId: string) =>
+      (options.messages ?? FETCHABLE_MESSAGES)[`${channelId}/${messageId}`] ?? null,
   } as unknown as ChatPlatform;
   const ctx: HandlerContext = {
     settings,

@@ -77,6 +77,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     state,
     botUserId,
     isKnownUser: (id) => id === botUserId || people.has(id),
+    userName: (id) => people.get(id)?.name,
   };
   if (options.baseUrl !== undefined) platformOptions.baseUrl = options.baseUrl.replace(/\/+$/, "");
   const platform = createPlaygroundPlatform(platformOptions);

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { NameTakenError, PlatformError } from "../../core/errors.js";
+import { escapeMarkup, parseMarkup } from "../../core/markup.js";
 import type { Form, Message } from "../../core/message.js";
-import type { ChatPlatform, PostedMessage, ReplyTarget } from "../../core/ports.js";
-import { type PlaygroundChannel, type PlaygroundMessage, PlaygroundState } from "./state.js";
+import type { ChatPlatform, FetchedMessage, PostedMessage, ReplyTarget } from "../../core/ports.js";
+import { type PlaygroundChannel, type PlaygroundMessage, PlaygroundState, SYSTEM_AUTHOR } from "./state.js";
 
 /** Slack's limit, so names that work here work there too. */
 export const MAX_CHANNEL_NAME_LENGTH = 80;
@@ -16,6 +17,8 @@ export interface PlaygroundPlatformOptions {
   state: PlaygroundState;
   botUserId: string;
   isKnownUser(id: string): boolean;
+  /** A person's display name; the id stands in when there is none. */
+  userName?(id: string): string | undefined;
   /** Prefix for channelUrl; without it links are relative to the playground page. */
   baseUrl?: string;
   now?: () => number;
@@ -36,6 +39,33 @@ export function checkChannelName(name: string): void {
       "Channel names can only contain lowercase letters, numbers, hyphens and underscores.",
     );
   }
+}
+
+/** A link to one message: the page opens its channel and scrolls to it. */
+export function messagePath(channelId: string, messageId: string): string {
+  return `/#/c/${encodeURIComponent(channelId)}/m/${encodeURIComponent(messageId)}`;
+}
+
+/**
+ * A stored message's markup as text to quote elsewhere: mentions stay mentions, everything else becomes
+ * literal (a link its label and URL, a channel reference `#name`, emphasis its bare text), as the Slack adapter
+ * does with what it reads back. A bot message quoted later can then name people but never link anywhere.
+ */
+export function quotableMarkup(markup: string, channelName: (id: string) => string | undefined): string {
+  return parseMarkup(markup)
+    .map((span) => {
+      switch (span.kind) {
+        case "user":
+          return `<@${span.id}>`;
+        case "channel":
+          return escapeMarkup(`#${channelName(span.id) ?? span.id}`);
+        case "link":
+          return escapeMarkup(span.label === span.url ? span.url : `${span.label} (${span.url})`);
+        default:
+          return escapeMarkup(span.text);
+      }
+    })
+    .join("");
 }
 
 export function issueTrigger(
@@ -204,15 +234,27 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
       return state.channelByName(name.replace(/^#/, ""))?.id ?? null;
     },
 
-    // TODO(platform helper): replaced by real implementations before this lands.
-    async userInfo() {
-      throw new Error("userInfo: not wired yet");
+    async userInfo(userId) {
+      if (userId === botUserId) return { id: userId, name: botUserId, isBot: true, deleted: false };
+      if (!options.isKnownUser(userId)) return null;
+      return { id: userId, name: options.userName?.(userId) ?? userId, isBot: false, deleted: false };
     },
-    async isMember() {
-      throw new Error("isMember: not wired yet");
+
+    async isMember(channelId, userId) {
+      return state.channels.get(channelId)?.members.has(userId) ?? false;
     },
-    async fetchMessage() {
-      throw new Error("fetchMessage: not wired yet");
+
+    async fetchMessage(channelId, messageId) {
+      const stored = state.messages.get(messageId);
+      // An ephemeral reply is nobody's message but its reader's; like Slack, it cannot be read back.
+      if (!stored || stored.channelId !== channelId || stored.visibleTo !== undefined) return null;
+      const fetched: FetchedMessage = {
+        text: quotableMarkup(stored.message.text, (id) => state.channels.get(id)?.name),
+        at: stored.postedAt.toISOString(),
+        link: `${options.baseUrl ?? ""}${messagePath(channelId, messageId)}`,
+      };
+      if (stored.author !== botUserId && stored.author !== SYSTEM_AUTHOR) fetched.author = stored.author;
+      return fetched;
     },
     channelUrl(channelId) {
       if (!state.channels.has(channelId)) return null;

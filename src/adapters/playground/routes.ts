@@ -23,6 +23,7 @@ export type InboundResult = void | { formErrors?: Record<string, string> };
  *   GET  /playground/api/events?as=<id>      the same as a snapshot, then live changes (Server-Sent Events)
  *   POST /playground/api/messages            { as, channelId, text }: the composer
  *   POST /playground/api/actions             { as, messageId, actionId }: a button click
+ *   POST /playground/api/reactions           { as, messageId, reaction }: an emoji reaction added to a message
  *   POST /playground/api/forms/:id           { as, values }: a form submission
  *   POST /playground/api/forms/:id/cancel    { as }: the form was closed
  *
@@ -40,6 +41,9 @@ export interface RouterDeps {
   onInbound: (inbound: Inbound) => Promise<InboundResult>;
   logger: Logger;
 }
+
+/** Slack's emoji names: lowercase letters, digits, `_`, `-`, `+` and `'` (e.g. "pushpin", "+1"). */
+const EMOJI_NAME = /^[a-z0-9_+'-]{1,100}$/;
 
 /** Slack's limit for slash-command text is far lower; this only keeps one request from being absurd. */
 const MAX_TEXT_LENGTH = 4000;
@@ -319,6 +323,42 @@ export function createPlaygroundRouter(deps: RouterDeps): { router: express.Rout
       const body: Inbound["body"] = { kind: "action", actionId: button.actionId, messageId: stored.id };
       if (button.value !== undefined) body.value = button.value;
       const event = inbound(actor, stored.channelId, body, true);
+      const ok = (await deliver(event)) !== false;
+      res.json({ ok, deliveryId: event.deliveryId });
+    }),
+  );
+
+  router.post(
+    "/playground/api/reactions",
+    json,
+    handle(async (req, res) => {
+      const actor = actorFrom(stringField(req.body, "as"));
+      const messageId = stringField(req.body, "messageId");
+      const reaction = stringField(req.body, "reaction") ?? "";
+      if (!EMOJI_NAME.test(reaction)) {
+        throw new HttpError(
+          400,
+          "invalid_name",
+          "`reaction` must be an emoji name without colons, e.g. pushpin.",
+        );
+      }
+      const stored = messageId === undefined ? undefined : state.messages.get(messageId);
+      // Slack has no reactions on ephemeral messages (the playground's own notes are ephemeral too).
+      if (!stored || !state.canSeeMessage(actor, stored) || stored.visibleTo !== undefined) {
+        throw new HttpError(404, "message_not_found", "That message is gone.");
+      }
+      // Reacting twice with the same emoji adds nothing, and Slack sends no second event for it.
+      if (!state.addReaction(stored, reaction, actor)) {
+        res.json({ ok: true, already: true });
+        return;
+      }
+      // Slack's reaction_added carries no trigger id, so neither does this.
+      const event = inbound(
+        actor,
+        stored.channelId,
+        { kind: "reaction", reaction, messageId: stored.id },
+        false,
+      );
       const ok = (await deliver(event)) !== false;
       res.json({ ok, deliveryId: event.deliveryId });
     }),

@@ -38,6 +38,8 @@ export interface PlaygroundMessage {
   echo?: boolean;
   /** The outbox's idempotency key the bot posted it with, so a retry finds it instead of posting again. */
   key?: string;
+  /** Emoji reactions: emoji name (without colons) → who added it, in order. */
+  reactions?: Record<string, string[]>;
 }
 
 export interface PendingForm {
@@ -117,9 +119,23 @@ export class PlaygroundState {
     this.emit({ type: "message", message });
   }
 
-  /** Tells listeners a message changed (edited, pinned). */
+  /** Tells listeners a message changed (edited, pinned, reacted to). */
   touchMessage(message: PlaygroundMessage): void {
     this.emit({ type: "message", message });
+  }
+
+  /**
+   * Adds a person's reaction to a message. False when they had already added that one: as in Slack, reacting
+   * twice with the same emoji is no new reaction (and no new event).
+   */
+  addReaction(message: PlaygroundMessage, reaction: string, userId: string): boolean {
+    const reactions = message.reactions ?? {};
+    const users = Object.hasOwn(reactions, reaction) ? (reactions[reaction] as string[]) : [];
+    if (users.includes(userId)) return false;
+    reactions[reaction] = [...users, userId];
+    message.reactions = reactions;
+    this.touchMessage(message);
+    return true;
   }
 
   addForm(form: PendingForm): void {

@@ -32,6 +32,16 @@ export interface MessageView {
   html: string;
   /** Plain fallback, for the pinned list and notifications. */
   text: string;
+  /** Emoji reactions in the order they were first added, each with who added it. */
+  reactions: ReactionView[];
+  /** Whether people can react to it: not to an ephemeral reply or a note of the playground. */
+  reactable: boolean;
+}
+
+export interface ReactionView {
+  /** Emoji name without colons, e.g. "pushpin". */
+  name: string;
+  users: string[];
 }
 
 export interface FormView {
@@ -74,6 +84,8 @@ export function messageView(message: PlaygroundMessage, ctx: ViewContext): Messa
     pinned: message.pinned,
     ephemeral: message.visibleTo !== undefined,
     echo: message.echo === true,
+    reactions: Object.entries(message.reactions ?? {}).map(([name, users]) => ({ name, users: [...users] })),
+    reactable: message.visibleTo === undefined && authorKind !== "system",
     html: messageToHtml(message.message, ctx.names),
     text: markupToPlain(message.message.text, (span) => {
       if (span.kind === "user") return `@${ctx.names.user(span.id) ?? span.id}`;

@@ -127,6 +127,22 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     await answerThenRun(inbound);
   });
 
+  app.event("reaction_added", async ({ event, body }) => {
+    // Reactions on files and file comments have no message to read back.
+    if (event.item.type !== "message") return;
+    // Bolt drops the bot's own events already; kept explicit because a reaction the bot adds must never
+    // turn into work for the bot.
+    if (event.user === identity.userId) return;
+    await answerThenRun({
+      platform: "slack",
+      actor: event.user,
+      conversationId: event.item.channel,
+      // Slack retries an event under the same event id, so a redelivery is dropped by the dispatcher.
+      deliveryId: `reaction-${body.event_id}`,
+      body: { kind: "reaction", reaction: event.reaction, messageId: event.item.ts },
+    });
+  });
+
   app.action<BlockAction>(/.*/, async ({ body, action, ack }) => {
     await ack();
     const a = action as { action_id: string; value?: string };

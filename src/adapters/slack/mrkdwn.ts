@@ -1,4 +1,4 @@
-import { parseMarkup, type Span } from "../../core/markup.js";
+import { escapeMarkup, parseMarkup, type Span } from "../../core/markup.js";
 
 /**
  * Neutral markup → Slack mrkdwn. Literal text is escaped the way Slack asks (&, <, >), which is also what makes
@@ -64,4 +64,33 @@ export function fromSlackText(text: string): string {
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
+}
+
+/** Slack's own escapes in message text: the only entities it uses. */
+function decodeEntities(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** A Slack user id, as mentions carry it (`U…`, or `W…` on Enterprise Grid). */
+const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
+
+/**
+ * A message someone wrote (read back with conversations.history) → neutral markup. User mentions stay
+ * mentions (`<@U1>`, `<@U1|name>` → `<@U1>`); everything else becomes literal text, escaped for the neutral
+ * model: a broadcast (`<!channel>`) becomes the words `@channel`, a link its label and URL, a channel
+ * reference `#name`, and Slack's *emphasis* stays as typed. So a fetched message quoted in a later bot message
+ * can name people but never ping a channel, link somewhere or smuggle markup in.
+ */
+export function fromSlackMessage(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const token of text.matchAll(/<([^<>]*)>/g)) {
+    out += escapeMarkup(decodeEntities(text.slice(last, token.index)));
+    last = token.index + token[0].length;
+    const body = token[1] ?? "";
+    const user = body.startsWith("@") ? body.slice(1).split("|")[0] : undefined;
+    if (user !== undefined && SLACK_USER_ID.test(user)) out += `<@${user}>`;
+    else out += escapeMarkup(fromSlackText(token[0]));
+  }
+  return out + escapeMarkup(decodeEntities(text.slice(last)));
 }

@@ -1,7 +1,8 @@
 import type { WebClient } from "@slack/web-api";
 import { NameTakenError, PlatformError } from "../../core/errors.js";
-import type { ChatPlatform, Logger } from "../../core/ports.js";
+import type { ChatPlatform, FetchedMessage, Logger, PlatformUser } from "../../core/ports.js";
 import { carriesKey, toBlockKit, toModal } from "./block-kit.js";
+import { fromSlackMessage } from "./mrkdwn.js";
 
 /** Slack errors worth retrying: the platform was busy or broken, not our request. */
 const RETRYABLE = new Set([
@@ -106,6 +107,57 @@ export function toSlackTs(at: Date): string {
   return (Math.max(0, at.getTime()) / 1000).toFixed(6);
 }
 
+/** A Slack message timestamp as ISO 8601 (millisecond precision; the microseconds only order messages). */
+export function fromSlackTs(ts: string): string {
+  const [seconds = "0", fraction = ""] = ts.split(".");
+  return new Date(Number(seconds) * 1000 + Number(fraction.padEnd(6, "0").slice(0, 3))).toISOString();
+}
+
+/** users.info refusals that mean "no such person here", not a failure. */
+const USER_UNKNOWN = new Set(["user_not_found", "user_not_visible"]);
+/** Refusals that mean the message cannot be read (gone, or somewhere the bot may not read). */
+const MESSAGE_UNREADABLE = new Set(["channel_not_found", "not_in_channel", "thread_not_found"]);
+
+/** What users.info tells about a person, as far as Firebreak reads it. */
+interface SlackUserInfo {
+  id?: string;
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  profile?: { display_name?: string; real_name?: string };
+}
+
+/** The name Slack's clients show: the display name, else the full name, else the handle. */
+function displayName(user: SlackUserInfo, id: string): string {
+  return (
+    user.profile?.display_name?.trim() ||
+    user.real_name?.trim() ||
+    user.profile?.real_name?.trim() ||
+    user.name?.trim() ||
+    id
+  );
+}
+
+/** A message as conversations.history / .replies give it, as far as fetchMessage reads it. */
+interface SlackMessage {
+  ts?: string;
+  text?: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+}
+
+/** conversations.members page size: the most Slack allows is 1000; fewer calls for the big channels. */
+const MEMBERS_PAGE = 1000;
+/**
+ * How long isMember trusts a "yes" it read: someone who just left is still taken for a member this long. A
+ * "no" is never remembered, so a person who was just invited is found at once.
+ */
+const MEMBERS_TTL_MS = 30_000;
+/** Channels whose members are remembered; the oldest is forgotten first. */
+const MEMBERS_CACHE_SIZE = 200;
+
 /** conversations.history page size: Slack recommends no more than 200. */
 const HISTORY_PAGE = 200;
 /** Pages findPosted reads before giving up: the outbox looks back minutes, not days. */
@@ -134,6 +186,90 @@ export function createSlackPlatform(
 ): ChatPlatform {
   /** Announce channels by name: an id for good, or null (not there) until `until`. */
   const channelCache = new Map<string, { id: string; until?: undefined } | { id: null; until: number }>();
+  /** Channel members read lately (see MEMBERS_TTL_MS): only ever used to answer "yes". */
+  const membersCache = new Map<string, { members: Set<string>; until: number }>();
+
+  /** Every member of a channel, reading all pages; null when the bot cannot see the channel. */
+  const readMembers = async (channel: string): Promise<Set<string> | null> => {
+    const members = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await call(
+        "conversations.members",
+        () => client.conversations.members({ channel, limit: MEMBERS_PAGE, cursor }),
+        { ignore: ["channel_not_found"] },
+      );
+      if (page instanceof Ignored) return null;
+      for (const m of page.members ?? []) members.add(m);
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return members;
+  };
+
+  const rememberMembers = (channel: string, members: Set<string>) => {
+    membersCache.delete(channel);
+    membersCache.set(channel, { members, until: Date.now() + MEMBERS_TTL_MS });
+    for (const key of membersCache.keys()) {
+      if (membersCache.size <= MEMBERS_CACHE_SIZE) break;
+      membersCache.delete(key);
+    }
+  };
+
+  /** The message `ts` from one page of history or replies; a deleted thread parent counts as gone. */
+  const pick = (messages: SlackMessage[] | undefined, ts: string) =>
+    messages?.find((m) => m.ts === ts && m.subtype !== "tombstone");
+
+  /** Reads one message: channel history first, then the thread it may be a reply in. */
+  const readMessage = async (channel: string, ts: string): Promise<SlackMessage | null> => {
+    const history = await call(
+      "conversations.history",
+      () => client.conversations.history({ channel, latest: ts, oldest: ts, inclusive: true, limit: 1 }),
+      { ignore: MESSAGE_UNREADABLE },
+    );
+    if (history instanceof Ignored) return null;
+    const top = pick(history.messages as SlackMessage[] | undefined, ts);
+    if (top) return top;
+    // Thread replies are not in the channel's history. conversations.replies takes a reply's ts too, and
+    // always leads with the thread's parent, hence room for two.
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const replies = await call(
+        "conversations.replies",
+        () =>
+          client.conversations.replies({
+            channel,
+            ts,
+            latest: ts,
+            oldest: ts,
+            inclusive: true,
+            limit: 2,
+            cursor,
+          }),
+        { ignore: MESSAGE_UNREADABLE },
+      );
+      if (replies instanceof Ignored) return null;
+      const found = pick(replies.messages as SlackMessage[] | undefined, ts);
+      if (found) return found;
+      cursor = (replies.has_more && replies.response_metadata?.next_cursor) || undefined;
+      if (!cursor) return null;
+    }
+    return null;
+  };
+
+  /** A link to the message, or undefined: a message without its link is still worth recording. */
+  const permalink = async (channel: string, ts: string): Promise<string | undefined> => {
+    try {
+      const res = await call("chat.getPermalink", () =>
+        client.chat.getPermalink({ channel, message_ts: ts }),
+      );
+      return typeof res.permalink === "string" && /^https:\/\//.test(res.permalink)
+        ? res.permalink
+        : undefined;
+    } catch (err) {
+      logger.info({ err: String(err), channel, ts }, "no permalink for a fetched message");
+      return undefined;
+    }
+  };
 
   /** One conversations.history page; joins a public channel once when Slack says the bot is not in it. */
   const historyPage = async (channel: string, oldest: string, cursor: string | undefined) => {
@@ -203,6 +339,9 @@ export function createSlackPlatform(
         () => client.conversations.invite({ channel: channelId, users: users.join(",") }),
         { ignore: ["already_in_channel"] },
       );
+      // They are members now; isMember need not ask Slack to learn it.
+      const cached = membersCache.get(channelId);
+      if (cached) for (const u of users) cached.members.add(u);
     },
 
     async post(channelId, message, options) {
@@ -302,15 +441,45 @@ export function createSlackPlatform(
       return id;
     },
 
-    // TODO(platform helper): replaced by real implementations before this lands.
-    async userInfo() {
-      throw new Error("userInfo: not wired yet");
+    async userInfo(userId): Promise<PlatformUser | null> {
+      const res = await call("users.info", () => client.users.info({ user: userId }), {
+        ignore: USER_UNKNOWN,
+      });
+      if (res instanceof Ignored || !res.user) return null;
+      const user = res.user as SlackUserInfo;
+      return {
+        id: user.id ?? userId,
+        name: displayName(user, userId),
+        // Slackbot is a bot in every way that matters here, but users.info says is_bot: false.
+        isBot: user.is_bot === true || userId === "USLACKBOT",
+        deleted: user.deleted === true,
+      };
     },
-    async isMember() {
-      throw new Error("isMember: not wired yet");
+
+    async isMember(channelId, userId) {
+      const cached = membersCache.get(channelId);
+      if (cached && Date.now() < cached.until && cached.members.has(userId)) return true;
+      const members = await readMembers(channelId);
+      if (!members) {
+        logger.info({ channelId }, "isMember: the bot cannot see that channel");
+        return false;
+      }
+      rememberMembers(channelId, members);
+      return members.has(userId);
     },
-    async fetchMessage() {
-      throw new Error("fetchMessage: not wired yet");
+
+    async fetchMessage(channelId, messageId): Promise<FetchedMessage | null> {
+      const message = await readMessage(channelId, messageId);
+      if (!message?.ts) return null;
+      const fetched: FetchedMessage = {
+        text: fromSlackMessage(message.text ?? ""),
+        at: fromSlackTs(message.ts),
+      };
+      // Apps and bots post with a bot_id; only a person's own message has an author to name.
+      if (message.user && !message.bot_id) fetched.author = message.user;
+      const link = await permalink(channelId, message.ts);
+      if (link) fetched.link = link;
+      return fetched;
     },
     channelUrl() {
       // Slack renders <#C…> references as links in every client; a URL would need the workspace domain.

@@ -40,9 +40,14 @@ export const NEWER_ERRORS: Record<string, string> = {
   invalid_blocks: "Block Kit validation failure (chat.* with blocks; node-slack-sdk bug reports)",
   invalid_blocks_format: "`blocks` is not a JSON array of objects (docs.slack.dev chat.postMessage)",
   missing_scope: "answered by every scoped method; the 2020 spec omits it for some",
-  not_in_channel: "chat.postEphemeral / pins.add when the bot cannot see the channel (docs.slack.dev)",
+  not_in_channel:
+    "chat.postEphemeral / pins.add / conversations.history / .replies when the bot is not a member (docs.slack.dev)",
   invalid_cursor:
-    "conversations.list / conversations.history with a cursor Slack did not issue (docs.slack.dev)",
+    "conversations.list / .history / .replies with a cursor Slack did not issue (docs.slack.dev)",
+  invalid_ts_latest:
+    "conversations.replies with a `latest` that is not a ts (docs.slack.dev; spec: history only)",
+  invalid_ts_oldest:
+    "conversations.replies with an `oldest` that is not a ts (docs.slack.dev; spec: history only)",
   user_not_in_channel: "chat.postEphemeral when the target user is not a member (docs.slack.dev)",
 };
 
@@ -207,6 +212,56 @@ export const CATALOG: Record<string, MethodDef> = {
       "invalid_post_type",
     ],
     // The spec leaves `channel` optional; without one Slack answers channel_not_found (see the handler).
+    scopes: "history",
+    badArgError: { latest: "invalid_ts_latest", oldest: "invalid_ts_oldest" },
+  },
+  "conversations.members": {
+    formOnly: true,
+    params: {
+      channel: { type: "string" },
+      limit: { type: "integer" },
+      cursor: { type: "string" },
+      team_id: TEAM_ID,
+    },
+    errors: [
+      "channel_not_found",
+      "invalid_limit",
+      "invalid_cursor",
+      "missing_scope",
+      "not_authed",
+      "invalid_auth",
+      "invalid_arguments",
+      "invalid_post_type",
+    ],
+    // Like history, the spec leaves `channel` optional; without one Slack answers channel_not_found.
+    scopes: "read",
+  },
+  "conversations.replies": {
+    formOnly: true,
+    params: {
+      channel: { type: "string" },
+      ts: { type: "number" },
+      latest: { type: "number" },
+      oldest: { type: "number" },
+      inclusive: { type: "boolean" },
+      limit: { type: "integer" },
+      cursor: { type: "string" },
+      include_all_metadata: { type: "boolean", since: "2022 message metadata (docs.slack.dev)" },
+      team_id: TEAM_ID,
+    },
+    errors: [
+      "channel_not_found",
+      "thread_not_found",
+      "not_in_channel",
+      "invalid_ts_latest",
+      "invalid_ts_oldest",
+      "invalid_cursor",
+      "missing_scope",
+      "not_authed",
+      "invalid_auth",
+      "invalid_arguments",
+      "invalid_post_type",
+    ],
     scopes: "history",
     badArgError: { latest: "invalid_ts_latest", oldest: "invalid_ts_oldest" },
   },
@@ -378,6 +433,7 @@ export const CATALOG: Record<string, MethodDef> = {
     },
     errors: [
       "user_not_found",
+      "user_not_visible",
       "missing_scope",
       "not_authed",
       "invalid_auth",
@@ -440,6 +496,7 @@ export const DEFAULT_BOT_SCOPES: readonly string[] = [
   "chat:write.public",
   "commands",
   "groups:history",
+  "groups:read",
   "groups:write",
   "im:history",
   "im:write",

@@ -444,6 +444,63 @@ export const HANDLERS: Record<string, Handler> = {
     };
   },
 
+  "conversations.members": (args, env) => {
+    // `channel` is optional in the spec, but without one Slack answers channel_not_found.
+    const c = visible(env, str(args, "channel"));
+    requireConversationScope(env, "read", c.type);
+    const limitArg = args.limit === undefined ? 100 : Number(args.limit);
+    if (limitArg < 0) throw invalid("invalid_limit", "invalid_limit", `limit ${limitArg} is negative`);
+    const limit = Math.min(limitArg === 0 ? 100 : limitArg, LIST_MAX, env.maxPageSize);
+    const cursor = str(args, "cursor");
+    const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+    if (offset === undefined)
+      throw invalid("invalid_cursor", "invalid_cursor", `cursor ${cursor} was not issued`);
+    const all = [...c.members];
+    const next = offset + limit < all.length ? encodeCursor(offset + limit) : "";
+    return { members: all.slice(offset, offset + limit), response_metadata: { next_cursor: next } };
+  },
+
+  "conversations.replies": (args, env) => {
+    // `channel` and `ts` are optional in the spec; Slack answers channel_not_found / an argument error without.
+    const c = visible(env, str(args, "channel"));
+    requireConversationScope(env, "history", c.type);
+    requireBotMember(env, c);
+    const ts = str(args, "ts");
+    if (ts === undefined)
+      throw invalid("invalid_arguments", "missing_argument", "conversations.replies needs `ts`");
+    // `ts` may name the parent or any reply of the thread; either way the whole thread is answered.
+    const named = env.ws.findMessage(c, ts);
+    if (!named) throw state("thread_not_found", "unknown_thread", `no message ${ts} in ${c.id}`);
+    const parent = named.threadTs ? env.ws.findMessage(c, named.threadTs) : named;
+    if (!parent) throw state("thread_not_found", "unknown_thread", `the thread of ${ts} is gone`);
+    const latest = tsArg(args, "latest");
+    const oldest = tsArg(args, "oldest");
+    const inclusive = bool(args, "inclusive");
+    const limitArg = args.limit === undefined ? 1000 : Number(args.limit);
+    const limit = Math.max(1, Math.min(limitArg <= 0 ? 1000 : limitArg, LIST_MAX, env.maxPageSize));
+    const cursor = str(args, "cursor");
+    const after = cursor === undefined ? undefined : decodeHistoryCursor(cursor);
+    if (cursor !== undefined && after === undefined) {
+      throw invalid("invalid_cursor", "invalid_cursor", `cursor ${cursor} was not issued`);
+    }
+    const inWindow = (m: StoredMessage) => {
+      const at = tsMicros(m.ts) as number;
+      if (oldest !== undefined && (inclusive ? at < oldest : at <= oldest)) return false;
+      if (latest !== undefined && (inclusive ? at > latest : at >= latest)) return false;
+      return after === undefined || at >= after;
+    };
+    // Oldest first; the parent leads the first page whatever the window says, as on Slack.
+    const replies = env.ws.repliesTo(c, parent.ts).filter(inWindow);
+    const all = after === undefined ? [parent, ...replies] : replies;
+    const page = all.slice(0, limit);
+    const following = all[page.length];
+    return {
+      messages: page.map((m) => env.ws.messageJson(m)),
+      has_more: following !== undefined,
+      response_metadata: { next_cursor: following ? encodeHistoryCursor(following.ts) : "" },
+    };
+  },
+
   "chat.postMessage": (args, env) => {
     const arg = str(args, "channel") as string;
     const c = env.ws.resolve(arg);
@@ -602,6 +659,7 @@ export const HANDLERS: Record<string, Handler> = {
     if (id === undefined) throw invalid("user_not_found", "missing_argument", "users.info needs `user`");
     const user = env.ws.users.get(id);
     if (!user) throw state("user_not_found", "unknown_user", `no user ${id}`);
+    if (user.hidden) throw state("user_not_visible", "user_not_visible", `the bot may not look up ${id}`);
     return { user: env.ws.userJson(user, { includeEmail: env.scopes.has("users:read.email") }) };
   },
 };

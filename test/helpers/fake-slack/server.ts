@@ -381,6 +381,15 @@ export class FakeSlack {
     return msg;
   }
 
+  /** A person (or an admin) deletes a message: it is gone from history, replies and permalinks. */
+  deleteMessage(channel: string, ts: string): void {
+    const c = this.mustChannel(channel);
+    const at = c.messages.findIndex((m) => m.ts === ts);
+    if (at < 0) throw new Error(`fake-slack: no message ${ts} in ${c.id} to delete`);
+    c.messages.splice(at, 1);
+    c.pins.delete(ts);
+  }
+
   private mustChannel(idOrName: string): Conversation {
     const c = this.channel(idOrName);
     if (!c) throw new Error(`fake-slack: no channel ${idOrName}`);

@@ -15,6 +15,8 @@ export interface SeedUser {
   tz?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** A person the bot may not look up (another organisation's, in a shared channel): user_not_visible. */
+  hidden?: boolean;
 }
 
 export interface SeedChannel {
@@ -170,6 +172,7 @@ export class Workspace {
       tz: seed.tz ?? "Europe/Berlin",
       isBot: seed.isBot ?? false,
       deleted: seed.deleted ?? false,
+      hidden: seed.hidden ?? false,
     };
     this.users.set(user.id, user);
     return user;
@@ -246,6 +249,11 @@ export class Workspace {
 
   findMessage(c: Conversation, ts: string): StoredMessage | undefined {
     return c.messages.find((m) => m.ts === ts);
+  }
+
+  /** Replies to the message `ts` of `c` (its thread without the parent), oldest first. */
+  repliesTo(c: Conversation, ts: string): StoredMessage[] {
+    return c.messages.filter((m) => m.threadTs === ts && m.ts !== ts);
   }
 
   mintTrigger(user?: string): Trigger {
@@ -394,7 +402,27 @@ export class Workspace {
     }
     if (m.blocks) json.blocks = m.blocks;
     if (m.attachments) json.attachments = m.attachments;
-    if (m.threadTs) json.thread_ts = m.threadTs;
+    const c = this.conversations.get(m.channel);
+    const replies = c && !m.threadTs ? this.repliesTo(c, m.ts) : [];
+    const latestReply = replies.at(-1);
+    if (latestReply) {
+      // A thread's parent, as Slack describes it in history and replies.
+      const users = [...new Set(replies.map((r) => r.user))];
+      Object.assign(json, {
+        thread_ts: m.ts,
+        reply_count: replies.length,
+        reply_users_count: users.length,
+        latest_reply: latestReply.ts,
+        reply_users: users,
+        is_locked: false,
+        subscribed: false,
+      });
+    }
+    if (m.threadTs) {
+      json.thread_ts = m.threadTs;
+      const parent = c ? this.findMessage(c, m.threadTs) : undefined;
+      if (parent) json.parent_user_id = parent.user;
+    }
     if (m.metadata !== undefined) json.metadata = m.metadata;
     if (m.edited) json.edited = m.edited;
     return json;

@@ -104,6 +104,8 @@ function applySnapshot(data) {
   if (fromHash && view.channels.has(fromHash)) view.current = fromHash;
   if (!view.channels.has(view.current)) view.current = defaultChannel();
   renderAll(true);
+  const message = fromHash === view.current ? messageFromHash() : "";
+  if (message) flashMessage(message);
 }
 
 function defaultChannel() {
@@ -197,7 +199,51 @@ function messageItem(m) {
     if (mention.dataset.userId === view.me) mention.classList.add("me");
   }
   item.append(meta, body);
+  const reactions = reactionsRow(m);
+  if (reactions) item.append(reactions);
   return item;
+}
+
+/** Emoji the page can draw; any other reaction shows as its :name:. */
+const EMOJI = { pushpin: "📌", eyes: "👀", "+1": "👍", white_check_mark: "✅" };
+
+function personName(id) {
+  if (id === view.botUserId) return id;
+  return view.people.find((p) => p.id === id)?.name ?? id;
+}
+
+/** The reactions under a message, and the 📌 button that adds the person's own (what Slack's emoji picker does). */
+function reactionsRow(m) {
+  const reactions = m.reactions ?? [];
+  if (reactions.length === 0 && !m.reactable) return null;
+  const row = document.createElement("div");
+  row.className = "reactions";
+  for (const r of reactions) {
+    const pill = document.createElement("span");
+    pill.className = "reaction";
+    pill.dataset.testid = "reaction";
+    pill.dataset.reaction = r.name;
+    pill.classList.toggle("mine", r.users.includes(view.me));
+    pill.textContent = `${EMOJI[r.name] ?? `:${r.name}:`} ${r.users.length}`;
+    pill.title = `${r.users.map(personName).join(", ")} reacted with :${r.name}:`;
+    row.append(pill);
+  }
+  if (m.reactable) {
+    const pinnedByMe = reactions.some((r) => r.name === "pushpin" && r.users.includes(view.me));
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "react";
+    button.dataset.testid = "react-pushpin";
+    button.dataset.reaction = "pushpin";
+    button.textContent = "📌";
+    button.title = pinnedByMe
+      ? "You reacted with :pushpin:"
+      : "React with :pushpin: (in an incident channel, adds the message to the timeline)";
+    button.setAttribute("aria-label", "React with pushpin");
+    button.disabled = pinnedByMe;
+    row.append(button);
+  }
+  return row;
 }
 
 function tag(text, testid) {
@@ -253,9 +299,24 @@ function renderPins() {
 
 // ---- navigation ------------------------------------------------------------------------------------------
 
+// `#/c/<channel>` opens a channel; `#/c/<channel>/m/<message>` also scrolls to one message (a message link).
+const HASH = /^#\/c\/([^/]+)(?:\/m\/([^/]+))?$/;
+
 function channelFromHash() {
-  const match = /^#\/c\/([^/]+)$/.exec(location.hash);
+  const match = HASH.exec(location.hash);
   return match ? decodeURIComponent(match[1]) : "";
+}
+
+function messageFromHash() {
+  const match = HASH.exec(location.hash);
+  return match?.[2] ? decodeURIComponent(match[2]) : "";
+}
+
+function flashMessage(id) {
+  const target = document.querySelector(`[data-testid=message][data-message-id="${CSS.escape(id)}"]`);
+  target?.scrollIntoView({ block: "center" });
+  target?.classList.add("flash");
+  setTimeout(() => target?.classList.remove("flash"), 1200);
 }
 
 function selectChannel(id) {
@@ -264,6 +325,8 @@ function selectChannel(id) {
   view.unread.delete(id);
   $("app").classList.remove("menu-open");
   renderAll(true);
+  const message = messageFromHash();
+  if (message) flashMessage(message);
 }
 
 window.addEventListener("hashchange", () => selectChannel(channelFromHash()));
@@ -286,10 +349,7 @@ $("pins").addEventListener("click", (e) => {
   const link = e.target.closest("[data-testid=pinned-item]");
   if (!link) return;
   e.preventDefault();
-  const target = document.querySelector(`[data-testid=message][data-message-id="${link.dataset.messageId}"]`);
-  target?.scrollIntoView({ block: "center" });
-  target?.classList.add("flash");
-  setTimeout(() => target?.classList.remove("flash"), 1200);
+  flashMessage(link.dataset.messageId);
 });
 
 // ---- composer --------------------------------------------------------------------------------------------
@@ -353,6 +413,25 @@ $("messages").addEventListener("click", async (e) => {
     showNotice("Could not reach the playground server. Is it running?");
   } finally {
     // The message may have been re-rendered meanwhile; this only matters if the button is still there.
+    button.disabled = false;
+  }
+});
+
+// ---- reactions -------------------------------------------------------------------------------------------
+
+$("messages").addEventListener("click", async (e) => {
+  const button = e.target.closest("[data-testid=react-pushpin]");
+  if (!button || button.disabled) return;
+  const messageId = button.closest("[data-testid=message]")?.dataset.messageId;
+  button.disabled = true;
+  try {
+    const { status, data } = await postJson("/reactions", { messageId, reaction: button.dataset.reaction });
+    if (status >= 400) {
+      showNotice(data.message ?? "That reaction did not work.");
+      button.disabled = false;
+    }
+  } catch {
+    showNotice("Could not reach the playground server. Is it running?");
     button.disabled = false;
   }
 });
