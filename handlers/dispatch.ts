@@ -2,16 +2,15 @@ import { randomUUID } from "node:crypto";
 import { ActionIds } from "../src/core/action-ids.js";
 import { parseCommand } from "../src/core/commands/grammar.js";
 import { DEFAULT_INVOCATION } from "../src/core/commands/help.js";
-import { parseFreeText, parseTitle } from "../src/core/commands/text.js";
+import { parseFreeText } from "../src/core/commands/text.js";
 import { FirebreakError, UnavailableError, UsageError } from "../src/core/errors.js";
-import { SEVERITIES, type Severity } from "../src/core/incident/incident.js";
 import type { Message } from "../src/core/message.js";
 import type { Inbound } from "../src/core/ports.js";
 import { acknowledge } from "./acknowledge.js";
 import { type HandlerContext, nothingToDo, type Plan, replyTarget } from "./context.js";
 import { helpMessage } from "./help.js";
 import { type OpenRequest, openIncident, validateOpen } from "./open.js";
-import { NO_SERVICE, openForm } from "./open-form.js";
+import { openForm, openRequestFromForm } from "./open-form.js";
 import { replyItem } from "./outbox-items.js";
 import { listReminders } from "./reminders.js";
 import { type MergedRoutes, mergeRoutes } from "./routes.js";
@@ -142,8 +141,17 @@ export function createDispatcher(
     switch (cmd.name) {
       case "help":
         return answer(help(invocation));
-      case "open":
-        return open(inbound, { title: cmd.title, severity: cmd.severity, service: cmd.service });
+      case "open": {
+        const request: OpenRequest = { title: cmd.title, severity: cmd.severity, service: cmd.service };
+        if (!cmd.kind) return open(inbound, request);
+        // A change or guidance request: no "creating its channel and paging" ack; its answer follows the card.
+        const asked = { ...request, kind: cmd.kind };
+        return (
+          refusal(inbound, () => validateOpen(ctx.settings, asked)) ?? {
+            run: once(inbound, async () => void (await openIncident(ctx, inbound, asked))),
+          }
+        );
+      }
       case "open_form":
         return {
           run: once(inbound, async () => {
@@ -198,14 +206,9 @@ export function createDispatcher(
       if (formErrors) return { formErrors, run: nothingToDo };
       return { run: once(inbound, () => route.run(ctx, inbound, values, state)) };
     }
-    const title = parseTitle(values.title ?? "");
-    if (!title.ok) return { formErrors: { title: title.message }, run: nothingToDo };
-    const severity = (SEVERITIES as readonly string[]).includes(values.severity ?? "")
-      ? (values.severity as Severity)
-      : undefined;
-    const service = values.service && values.service !== NO_SERVICE ? values.service : undefined;
-    const description = values.description?.trim() || undefined;
-    const request: OpenRequest = { title: title.text, severity, service, description };
+    const parsed = openRequestFromForm(values);
+    if (!parsed.ok) return { formErrors: parsed.errors, run: nothingToDo };
+    const request = parsed.request;
     try {
       validateOpen(ctx.settings, request);
     } catch (err) {

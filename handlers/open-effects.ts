@@ -1,6 +1,7 @@
 import { NameTakenError, PlatformError } from "../src/core/errors.js";
 import { incidentChannelName, withSuffix } from "../src/core/incident/channel-name.js";
 import type { Incident } from "../src/core/incident/incident.js";
+import { isRequest, promotionOf } from "../src/core/incident/requests.js";
 import { type TimelineEventType, timelineEvent } from "../src/core/incident/timeline.js";
 import type { ChatPlatform, OutboxItem } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
@@ -17,6 +18,7 @@ import {
   pageKey,
   reporterReply,
 } from "./outbox-items.js";
+import { requestPromotedItems } from "./request-card.js";
 
 const MAX_NAME_ATTEMPTS = 20;
 
@@ -26,6 +28,9 @@ const MAX_NAME_ATTEMPTS = 20;
  * every message goes through the outbox, whose keys make a retry send nothing twice. Paging comes right
  * after the channel exists: it is the message that matters most at 3 a.m., so it does not wait behind the
  * kickoff, the pin or the announcement.
+ *
+ * A promoted change or guidance request runs the same job once promoted: its card in the conversation it was
+ * asked in is edited to say where the incident is followed, instead of the reporter's "opened" answer.
  */
 export async function runOpenEffects(ctx: HandlerContext, incidentId: string): Promise<void> {
   const loaded = await ctx.store.get(incidentId);
@@ -33,7 +38,13 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
     ctx.logger.warn({ incident: incidentId }, "open effects for an unknown incident; nothing to do");
     return;
   }
+  if (isRequest(loaded)) {
+    ctx.logger.warn({ incident: incidentId }, "open effects for a request; it has no channel until promoted");
+    return;
+  }
   let incident: Incident = loaded;
+  // A promoted request: its promoter joins the channel, and its card and asker hear where it went.
+  const promotion = loaded.thread ? promotionOf(await ctx.store.timeline(incidentId)) : null;
   const chat = ctx.platform(incident.platform);
   const once = async (step: string, effect: () => Promise<string>): Promise<string> => {
     const done = await ctx.idempotency.recall(incident.id, step);
@@ -60,6 +71,8 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
     } catch (err) {
       if (err instanceof PlatformError && !err.retryable) {
         await reportChannelFailure(ctx, incident, err, recordOnce);
+        if (promotion)
+          await ctx.outbox.send(...requestPromotedItems(ctx, incident, promotion.from, promotion.by));
         return;
       }
       throw err;
@@ -76,7 +89,11 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   // 2. The reporter and the commander join it.
   await once("invited", async () => {
     const users = [
-      ...new Set([...incident.reporters.map((r) => r.platformUserId), incident.commander?.platformUserId]),
+      ...new Set([
+        ...incident.reporters.map((r) => r.platformUserId),
+        incident.commander?.platformUserId,
+        promotion?.by,
+      ]),
     ].filter((u): u is string => Boolean(u));
     await inviteOnce(ctx, incident, users);
     await ctx.store.appendEvent(incident.id, event("participants_invited", { users: users.join(",") }));
@@ -105,9 +122,13 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   const announcementKey = incidentKey(incident, "announcement");
   const announcement = await announceItems(ctx, incident, announcementKey, ctx.render("announcement", vars));
   items.push(...announcement);
-  items.push(
-    reporterReply(incident, incidentKey(incident, "opened-reply"), ctx.render("opened-reply", vars)),
-  );
+  if (promotion) {
+    items.push(...requestPromotedItems(ctx, incident, promotion.from, promotion.by));
+  } else {
+    items.push(
+      reporterReply(incident, incidentKey(incident, "opened-reply"), ctx.render("opened-reply", vars)),
+    );
+  }
   await ctx.outbox.send(...items);
 
   // 4. The timeline, once each, in the order the messages go out.

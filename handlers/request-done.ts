@@ -1,0 +1,58 @@
+import { UsageError } from "../src/core/errors.js";
+import type { Incident } from "../src/core/incident/incident.js";
+import {
+  closeAsDone,
+  type DoneAllowed,
+  doneRefusal,
+  type RequestRefusal,
+  requestRefusal,
+} from "../src/core/incident/requests.js";
+import { channelRef, userRef } from "../src/core/markup.js";
+import type { Inbound } from "../src/core/ports.js";
+import type { HandlerContext } from "./context.js";
+import { requestDoneItems } from "./request-card.js";
+import { updateIncident } from "./timers.js";
+
+/**
+ * "Mark done" on a request's card: resolved and closed in one write (closeReason "done"), the card edited to
+ * say who did it, and whoever asked told. The asker, a manager or an admin may do it; anyone else is told who
+ * can. The check runs inside the write, on the request as it is then, so a promotion a moment earlier wins.
+ */
+export async function markRequestDone(ctx: HandlerContext, inbound: Inbound, id?: string): Promise<void> {
+  if (!id) return; // a button always carries its request; anything else is not ours to guess
+  const now = ctx.clock.now();
+  const { incident } = await updateIncident(ctx, id, (current) => {
+    const refused = requestRefusal(current);
+    if (refused) throw doneRefusalError(current, refused);
+    const who = doneRefusal(ctx.settings, current, inbound.actor);
+    if (who) throw notAllowed(current, who);
+    return closeAsDone(current, inbound.actor, now);
+  });
+  ctx.logger.info({ incident: incident.id }, "request marked done");
+  await ctx.outbox.send(...requestDoneItems(ctx, incident, inbound.actor));
+}
+
+function doneRefusalError(incident: Incident, refused: RequestRefusal): UsageError {
+  switch (refused.reason) {
+    case "not_a_request":
+      return new UsageError(
+        `${incident.id} was promoted to an incident, so it is resolved like one: \`/incident resolve\` in ${incident.channel ? channelRef(incident.channel.id) : "its channel"}. Nothing was changed.`,
+        "not_a_request",
+      );
+    case "finished":
+      return new UsageError(`${incident.id} is already done. Nothing was changed.`, "request_finished");
+  }
+}
+
+function notAllowed(incident: Incident, allowed: DoneAllowed): UsageError {
+  const refs = (ids: string[]) => ids.map((u) => userRef(u)).join(", ");
+  const who: string[] = [];
+  if (allowed.requesters.length > 0) who.push(`the person who asked (${refs(allowed.requesters)})`);
+  if (allowed.managers.length > 0) who.push(`a manager (${refs(allowed.managers)})`);
+  if (allowed.admins.length > 0) who.push(`an admin (${refs(allowed.admins)})`);
+  const list = who.length > 1 ? `${who.slice(0, -1).join(", ")} or ${who[who.length - 1]}` : who[0];
+  return new UsageError(
+    `Only ${list} can mark ${incident.id} done. Ask them. Nothing was changed.`,
+    "not_allowed",
+  );
+}
