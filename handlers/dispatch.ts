@@ -3,7 +3,7 @@ import { ActionIds } from "../src/core/action-ids.js";
 import { parseCommand } from "../src/core/commands/grammar.js";
 import { DEFAULT_INVOCATION } from "../src/core/commands/help.js";
 import { parseFreeText } from "../src/core/commands/text.js";
-import { FirebreakError, UnavailableError, UsageError } from "../src/core/errors.js";
+import { FirebreakError, TemplatedRefusal, UnavailableError, UsageError } from "../src/core/errors.js";
 import type { Message } from "../src/core/message.js";
 import type { Inbound } from "../src/core/ports.js";
 import { acknowledge } from "./acknowledge.js";
@@ -56,6 +56,7 @@ export function createDispatcher(
   };
 
   const errorMessage = (err: unknown, inbound: Inbound): Message => {
+    if (err instanceof TemplatedRefusal) return ctx.render(err.template, err.vars);
     if (err instanceof FirebreakError) return ctx.render("error", { message: err.message });
     const errorId = randomUUID().slice(0, 8);
     ctx.logger.error(

@@ -1,7 +1,6 @@
-import { UsageError } from "../src/core/errors.js";
+import { TemplatedRefusal } from "../src/core/errors.js";
 import type { Incident } from "../src/core/incident/incident.js";
 import { authorize, type GuardedAction, type Role } from "../src/core/incident/permissions.js";
-import { userRef } from "../src/core/markup.js";
 import type { HandlerContext } from "./context.js";
 
 /** How a refusal names each action: "resolve INC-4", said after "Only … can". */
@@ -28,15 +27,23 @@ export function requireAllowed(
 ): Role[] {
   const result = authorize(ctx.settings, incident, actor, action);
   if (result.ok) return result.roles;
-  const who: string[] = [];
   const [commander, comms] = result.people;
-  if (commander) who.push(`the Incident Commander (${userRef(commander)})`);
-  if (comms) who.push(`the communications lead (${userRef(comms)})`);
-  if (result.managers.length > 0) who.push(`a manager (${result.managers.map((u) => userRef(u)).join(", ")})`);
-  if (result.admins.length > 0) who.push(`an admin (${result.admins.map((u) => userRef(u)).join(", ")})`);
-  const list = who.length > 1 ? `${who.slice(0, -1).join(", ")} or ${who[who.length - 1]}` : who[0];
-  throw new UsageError(
-    `Only ${list} can ${DOING[action]} ${incident.id}. Ask them, or ask the commander to hand it to you. Nothing was changed.`,
+  const who: string[] = [];
+  if (commander) who.push(`the Incident Commander (${commander})`);
+  if (comms) who.push(`the communications lead (${comms})`);
+  if (result.managers.length > 0) who.push(`a manager (${result.managers.join(", ")})`);
+  if (result.admins.length > 0) who.push(`an admin (${result.admins.join(", ")})`);
+  throw new TemplatedRefusal(
+    "not-allowed",
+    {
+      incident: { id: incident.id },
+      doing: DOING[action],
+      commander,
+      comms,
+      managers: result.managers.map((id) => ({ id })),
+      admins: result.admins.map((id) => ({ id })),
+    },
+    `Only ${who.join(" or ")} can ${DOING[action]} ${incident.id}. Nothing was changed.`,
     "not_allowed",
   );
 }

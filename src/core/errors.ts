@@ -20,6 +20,22 @@ export class UsageError extends FirebreakError {
   }
 }
 
+/**
+ * A refusal told through a template of its own (`templates/<template>.yml`, rendered with `vars`), so that its
+ * sentence is the operators' to edit and the people it names are real mentions, which a plain message (always
+ * escaped) cannot hold. `message` is the same sentence in plain text, for logs and tests.
+ */
+export class TemplatedRefusal extends UsageError {
+  constructor(
+    readonly template: string,
+    readonly vars: Record<string, unknown>,
+    message: string,
+    code = "refused",
+  ) {
+    super(message, code);
+  }
+}
+
 /** A referenced thing (incident, service, rotation, person) does not exist. */
 export class NotFoundError extends FirebreakError {
   constructor(message: string, code = "not_found") {

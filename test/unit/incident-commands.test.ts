@@ -92,6 +92,7 @@ describe("a command racing a resolve", () => {
       "INC-1/status-g3",
       "INC-1/status-g3-card",
       "INC-1/status-g3-announcement",
+      "INC-1/status-g3-sub-U0BOB",
     ]);
   });
 });
@@ -109,6 +110,7 @@ describe("the severity change", () => {
       "INC-1/sev-g2",
       "INC-1/sev-g2-card",
       "INC-1/sev-g2-announcement",
+      "INC-1/sev-g2-sub-U0BOB",
     ]);
   });
 

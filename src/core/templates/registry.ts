@@ -75,6 +75,15 @@ export interface BaseVarsMap {
   "opening-reply": { incident: Pick<IncidentVars, "title">; severity: string };
   help: { commands: readonly HelpCommandVars[]; prefix: string };
   error: { message: string };
+  "not-allowed": {
+    incident: Pick<IncidentVars, "id">;
+    /** What was refused, said after "can": "resolve", "change the severity of". */
+    doing: string;
+    commander?: string;
+    comms?: string;
+    managers: readonly { id: string }[];
+    admins: readonly { id: string }[];
+  };
   "internal-error": { errorId: string };
   usage: {
     message: string;
@@ -223,6 +232,7 @@ const BASE_VARIABLES = {
   "opening-reply": ["incident.title", "severity"],
   help: ["commands[].usage", "commands[].summary", "prefix"],
   error: ["message"],
+  "not-allowed": ["incident.id", "doing", "commander", "comms", "managers[].id", "admins[].id"],
   "internal-error": ["errorId"],
   usage: ["message", "prefix", "pointsToHelp"],
   "not-yet": ["verb"],
