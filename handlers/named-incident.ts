@@ -1,0 +1,39 @@
+import { NotFoundError } from "../src/core/errors.js";
+import { type Incident, incidentId } from "../src/core/incident/incident.js";
+import type { Inbound } from "../src/core/ports.js";
+import type { HandlerContext } from "./context.js";
+import { incidentIdInConversation } from "./incident-lookup.js";
+
+/**
+ * The incident a records command names: `INC-n` when the person gave one (the command then works from
+ * anywhere), else the incident whose channel it was typed in.
+ */
+export async function namedIncidentId(
+  ctx: HandlerContext,
+  inbound: Inbound,
+  verb: string,
+  incidentNumber?: number,
+): Promise<string> {
+  if (incidentNumber !== undefined) return incidentId(incidentNumber);
+  return incidentIdInConversation(ctx, inbound, verb);
+}
+
+/** The incident a records command names (see `namedIncidentId`); a number nobody has is refused. */
+export async function namedIncident(
+  ctx: HandlerContext,
+  inbound: Inbound,
+  verb: string,
+  incidentNumber?: number,
+): Promise<Incident> {
+  const id = await namedIncidentId(ctx, inbound, verb, incidentNumber);
+  const incident = await ctx.store.get(id);
+  if (!incident) throw noSuchIncident(id);
+  return incident;
+}
+
+/** `changing`: the command would have changed something, so the refusal says nothing was. */
+export function noSuchIncident(id: string, changing = false): NotFoundError {
+  return new NotFoundError(
+    `There is no ${id}. \`/incident list\` shows the open incidents.${changing ? " Nothing was changed." : ""}`,
+  );
+}
