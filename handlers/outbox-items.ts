@@ -107,6 +107,7 @@ export function cardVars(ctx: HandlerContext, incident: Incident): Record<string
       })),
     }),
     duplicateOf: incident.duplicateOf,
+    ...(incident.mergedFrom?.length && { mergedFrom: incident.mergedFrom.map((id) => ({ id })) }),
     ...(incident.lastUpdate && {
       lastUpdate: {
         text: incident.lastUpdate.text,

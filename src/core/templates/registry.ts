@@ -52,6 +52,8 @@ export interface BaseVarsMap {
     fixes?: readonly { ref: string; isLink: boolean; deployed: boolean }[];
     /** The incident this one was merged into as a duplicate. */
     duplicateOf?: string;
+    /** Incidents merged into this one as duplicates. */
+    mergedFrom?: readonly { id: string }[];
   };
   "subscription-footer": { incident: IncidentVars; severity: string; channel?: string };
   page: {
@@ -223,6 +225,7 @@ const BASE_VARIABLES = {
     "fixes[].isLink",
     "fixes[].deployed",
     "duplicateOf",
+    "mergedFrom[].id",
   ],
   "subscription-footer": [...INCIDENT, "severity", "channel"],
   page: [...INCIDENT, "severity", "commander", "ackWithin", "acknowledgedBy"],
