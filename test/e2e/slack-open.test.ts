@@ -301,6 +301,14 @@ describe("opening an incident from Slack", () => {
     // Resolved while the second form is open: the refusal is an ephemeral answer in the incident channel,
     // not a post to a channel named "INC-1" (which Slack refuses) nor a DM.
     const second = await openUpdateForm();
+    // Resolving needs an acknowledgement and the harm stopped (or a fix live).
+    for (const [text, state] of [
+      ["ack", "acknowledged"],
+      ["status mitigated", "mitigated"],
+    ]) {
+      await fake.sendSlashCommand({ text, user: "U0DANA", channel: channel.id });
+      await eventually(async () => expect((await store().get("INC-1"))?.state).toBe(state));
+    }
     await fake.sendSlashCommand({ text: "resolve Fixed", user: "U0DANA", channel: channel.id });
     await eventually(async () => expect((await store().get("INC-1"))?.state).toBe("resolved"));
     await fake.sendViewSubmission({ viewId: second.id, user: "U0DANA", values: { text: "Too late" } });

@@ -161,6 +161,11 @@ describe("status updates and reminders", () => {
   it("resolving cancels every reminder and escalation", async () => {
     await start("resolve");
     const channel = await open("Search is down sev2");
+    // Resolving needs an acknowledgement and the harm stopped (or a fix live).
+    await say(channel, "ack");
+    await eventually(async () => expect((await store().get("INC-1"))?.state).toBe("acknowledged"), 10_000);
+    await say(channel, "status mitigated");
+    await eventually(async () => expect((await store().get("INC-1"))?.state).toBe("mitigated"), 10_000);
     await say(channel, "resolve Cache node replaced");
     await eventually(() => expect(inChannel(channel).join("\n")).toContain("resolved *INC-1*"), 10_000);
     await sleep(5000);

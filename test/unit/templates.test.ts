@@ -486,7 +486,6 @@ describe("escaping", () => {
       to: "SEV1",
       channel: "C1",
     },
-    resolved: { incident: incident({ title: HOSTILE }), severity: "SEV1", actor: "U0BOB", summary: HOSTILE },
     "not-allowed": {
       incident: { id: HOSTILE },
       doing: HOSTILE,

@@ -177,6 +177,11 @@ export interface Incident {
   /** The first time each state was reached (ISO 8601), for the incident log and its metrics. */
   milestones?: Partial<Record<IncidentState, string>>;
   /**
+   * How many state changes the incident has gone through (`enterState` counts them). The news of the n-th is
+   * keyed by n, so every change is told once and a retry of the same one sends nothing twice.
+   */
+  stateChanges?: number;
+  /**
    * Where a change or guidance request is tracked instead of a channel: the conversation it was opened in and
    * the outbox key of its card there.
    */

@@ -9,7 +9,7 @@
  * - an incident is resolved only when a fix is live: after `mitigated` (the harm stopped, e.g. a rollback) or
  *   `fix_deployed`, never at `fix_merged` (merged is not live);
  * - `closed` needs the reporters' confirmation, or their silence past the confirmation window, or a merge;
- * - "still broken" from a reporter reopens it.
+ * - "still broken" from a reporter reopens it, even after their window closed it (their story is not over).
  *
  * Change and guidance requests (seed 003) are tracked, not fought: they may be resolved from any open state,
  * since there is no fix to deploy.
@@ -72,7 +72,8 @@ const TABLE: Record<IncidentState, Row> = {
     confirm_timeout: "closed",
     merge: "closed",
   },
-  closed: { reopen: "reopened" },
+  // A reporter whose "Still broken" comes after the window closed it is heard: it reopens like `reopen`.
+  closed: { reopen: "reopened", still_broken: "reopened" },
   reopened: working(),
 };
 for (const state of WORKING) delete TABLE[state][state as LifecycleAction];
@@ -105,7 +106,8 @@ export type Refusal =
   | { reason: "no_fix_recorded" }
   | { reason: "not_resolved"; state: IncidentState }
   | { reason: "finished"; state: IncidentState }
-  | { reason: "not_finished"; state: IncidentState };
+  | { reason: "not_finished"; state: IncidentState }
+  | { reason: "merged"; into: string };
 
 /** What nobody may do before someone acknowledged the page. */
 const NEEDS_ACK = new Set<LifecycleAction>([...STATUS_STATES, "fix", "deployed", "resolve"]);
@@ -116,9 +118,9 @@ export function refusal(kind: IncidentKind, state: IncidentState, action: Lifecy
   if (action === state) return { reason: "already", state };
   if (state === "fix_deployed" && action === "deployed") return { reason: "already", state };
   if (state === "triggered" && NEEDS_ACK.has(action)) return { reason: "not_acknowledged" };
-  if (state === "resolved" || state === "closed") {
-    return action === "reopen" ? { reason: "already", state } : { reason: "finished", state };
-  }
+  if (state === "reopened" && action === "reopen") return { reason: "already", state };
+  if (state === "resolved" && action === "resolve") return { reason: "already", state };
+  if (state === "resolved" || state === "closed") return { reason: "finished", state };
   switch (action) {
     case "resolve":
       return state === "fix_merged" ? { reason: "fix_not_live" } : { reason: "nothing_live", state };
@@ -138,13 +140,26 @@ export function refusal(kind: IncidentKind, state: IncidentState, action: Lifecy
 /** The outcome of asking the table: the next state, or why not. */
 export type Transition = { ok: true; from: IncidentState; to: IncidentState } | ({ ok: false } & Refusal);
 
+/**
+ * A duplicate closed by a merge is followed on the incident it was merged into: bringing it back would split
+ * the work again, and would let an incident nobody acknowledged (merged while triggered) move on without an ack.
+ */
+const REVIVING = new Set<LifecycleAction>(["reopen", "still_broken"]);
+
 export function transition(
-  incident: { kind: IncidentKind; state: IncidentState },
+  incident: { kind: IncidentKind; state: IncidentState; duplicateOf?: string },
   action: LifecycleAction,
 ): Transition {
+  if (incident.duplicateOf && REVIVING.has(action)) {
+    return { ok: false, reason: "merged", into: incident.duplicateOf };
+  }
   const to = nextState(incident.kind, incident.state, action);
   if (to !== null) return { ok: true, from: incident.state, to };
   return { ok: false, ...(refusal(incident.kind, incident.state, action) as Refusal) };
+}
+
+export function isStatusState(state: IncidentState): state is StatusState {
+  return (STATUS_STATES as readonly string[]).includes(state);
 }
 
 /** States in which the incident is still being worked on (timers run, reminders are due). */
@@ -154,10 +169,18 @@ export function isOngoing(state: IncidentState): boolean {
 
 /**
  * The incident in its next state: `state`, the first time it reached that state (`milestones`, for the log and
- * its metrics) and `updatedAt`. Handlers call it with the `to` of an allowed `transition`.
+ * its metrics; never rewritten, so a reopened incident keeps when it was first resolved), the count of state
+ * changes (`stateChanges`, which keys the news of each) and `updatedAt`. Handlers call it with the `to` of an
+ * allowed `transition`.
  */
 export function enterState(incident: Incident, to: IncidentState, now: Date): Incident {
   const at = now.toISOString();
   const milestones = incident.milestones?.[to] ? incident.milestones : { ...incident.milestones, [to]: at };
-  return { ...incident, state: to, milestones, updatedAt: at };
+  return {
+    ...incident,
+    state: to,
+    milestones,
+    stateChanges: (incident.stateChanges ?? 0) + 1,
+    updatedAt: at,
+  };
 }

@@ -191,7 +191,6 @@ export interface BaseVarsMap {
     to: string;
     channel?: string;
   };
-  resolved: { incident: IncidentVars; severity: string; actor: string; summary?: string };
 }
 
 /** Every template's variables: the base set above and each feature's own registry. */
@@ -299,7 +298,6 @@ const BASE_VARIABLES = {
     "triggered",
   ],
   "severity-changed-announcement": [...INCIDENT, "actor", "from", "to", "channel"],
-  resolved: [...INCIDENT, "severity", "actor", "summary"],
 } as const satisfies { [N in keyof BaseVarsMap]: readonly VarPath<BaseVarsMap[N]>[] };
 
 const VARIABLES: { [N in TemplateName]: readonly string[] } = {
