@@ -95,6 +95,7 @@ export function cardVars(ctx: HandlerContext, incident: Incident): Record<string
     ...incidentVars(ctx, incident),
     acknowledged: incident.state !== "triggered",
     finished: isFinished(incident),
+    working: incident.state !== "triggered" && !isFinished(incident),
     comms: incident.comms?.platformUserId,
     ...(incident.responders?.length && {
       responders: incident.responders.map((r) => ({ id: r.platformUserId })),

@@ -41,6 +41,8 @@ export interface BaseVarsMap {
     acknowledged?: boolean;
     /** True once resolved or closed. */
     finished?: boolean;
+    /** True while status updates are due: acknowledged and not yet resolved. */
+    working?: boolean;
     lastUpdate?: LastUpdateVars;
     /** ISO 8601 instant the next status update is due; absent when none is. */
     nextUpdateDue?: string;
@@ -214,6 +216,7 @@ const BASE_VARIABLES = {
     "timezone",
     "acknowledged",
     "finished",
+    "working",
     "lastUpdate.text",
     "lastUpdate.at",
     "lastUpdate.author",
