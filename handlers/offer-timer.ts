@@ -1,4 +1,40 @@
+import type { OutboxItem } from "../src/core/ports.js";
+import { incidentVars } from "./incident-vars.js";
+import { channelPost, directItem, incidentKey } from "./outbox-items.js";
 import type { TimerEffects } from "./timer-effect.js";
 
-/** TODO: replaced by the real effects before this lands. */
-export const offerTimerEffects: TimerEffects = async () => {};
+/**
+ * An offer of command nobody answered in time (core/incident/offers.ts `fireOfferTimer`): whoever offered is
+ * told by DM, so they can ask someone else, and the channel is told nothing changed.
+ */
+export const offerTimerEffects: TimerEffects = async (ctx, incident, events) => {
+  const vars = incidentVars(ctx, incident);
+  const items: OutboxItem[] = [];
+  for (const e of events) {
+    if (e.type !== "commander_offer_expired") continue;
+    const base = `${e.data.timer}-g${e.data.gen}-expired`;
+    const to = e.data.to ?? "";
+    const by = e.data.by ?? "";
+    const handoff = e.data.kind === "handoff";
+    // The window the offer had, as made (the config may have changed since).
+    const waited = Math.max(0, Date.parse(e.data.expiresAt ?? e.at) - Date.parse(e.data.at ?? e.at)) || 0;
+    items.push(
+      ...channelPost(
+        incident,
+        incidentKey(incident, base),
+        ctx.render("offer-expired", { ...vars, to, by, handoff, waited }),
+      ),
+    );
+    if (by) {
+      items.push(
+        directItem(
+          incident,
+          incidentKey(incident, `${base}-dm`),
+          by,
+          ctx.render("offer-expired-dm", { ...vars, to, handoff, waited }),
+        ),
+      );
+    }
+  }
+  if (items.length > 0) await ctx.outbox.send(...items);
+};
