@@ -1,43 +1,19 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { INCIDENT_STATES } from "../../src/core/incident/incident.js";
-import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
-import { createKeys } from "../../src/infra/redis/keys.js";
-import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
-import { testRedis } from "../helpers/redis.js";
+import { eventually } from "../helpers/firebreak.js";
+import { allText, slackWorld } from "../helpers/slack-world.js";
 
 /**
  * A whole incident, from `/incident open` to the reporter's "Fixed for me", as Slack would deliver it: signed
  * slash commands and block actions through Bolt's real receiver, the real core, store, queue and outbox on a
  * real Redis, and a fake Slack that rejects any call real Slack would. Bob reports; Dana is on call.
  */
-let fake: FakeSlack;
-let app: TestFirebreak;
-const redis = testRedis();
-
-afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterAll(() => redis.disconnect());
-
-const store = () => createRedisIncidentStore(redis, createKeys(app.prefix));
-const allText = (m: { text?: string; blocks?: unknown[] }) =>
-  `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
+const world = slackWorld();
+const store = () => world.store();
 
 describe("an incident's whole life in Slack", () => {
   it("goes from open to closed by the reporter's confirmation, recording every milestone", async () => {
-    fake = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
-    app = await startFirebreak({
-      label: "slack-lifecycle",
-      slack: {
-        kind: "http",
-        botToken: fake.botToken,
-        signingSecret: fake.signingSecret,
-        apiUrl: fake.apiUrl,
-      },
-    });
-    fake.botUrl = `${app.url}/slack/events`;
+    const { fake } = await world.start({ label: "slack-lifecycle" });
     const state = async () => (await store().get("INC-1"))?.state;
     const inChannel = (id: string) => fake.messages(id).map(allText).join("\n");
 

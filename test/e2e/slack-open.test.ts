@@ -5,6 +5,7 @@ import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
 import { deliver } from "../helpers/fake-slack/to-bot.js";
 import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
+import { allText } from "../helpers/slack-world.js";
 
 /**
  * The foundation slice end to end: signed requests through Bolt's real receiver, the real core, store and
@@ -25,7 +26,6 @@ async function start(label: string, config?: string) {
 }
 
 const store = () => createRedisIncidentStore(redis, createKeys(app.prefix));
-const allText = (m: { text: string; blocks?: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
 
 afterEach(async () => {
   await app?.stop();

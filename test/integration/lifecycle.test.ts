@@ -1,10 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
-import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
-import { createKeys } from "../../src/infra/redis/keys.js";
-import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
-import { testRedis } from "../helpers/redis.js";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
+import { eventually } from "../helpers/firebreak.js";
+import { allText, slackWorld } from "../helpers/slack-world.js";
 
 /**
  * The lifecycle end to end: status changes, fixes, deploys, resolving and the reporters' confirmation through
@@ -36,28 +34,12 @@ severities:
   sev4: { update_every: 1d, ack_within: 1h }
 `;
 
+const world = slackWorld();
 let fake: FakeSlack;
-let app: TestFirebreak;
-const redis = testRedis();
-
-afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterAll(() => redis.disconnect());
-
-const store = () => createRedisIncidentStore(redis, createKeys(app.prefix));
-const allText = (m: { text?: string; blocks?: unknown[] }) =>
-  `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
+const store = () => world.store();
 
 async function start(label: string, confirmWithin?: string) {
-  fake = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
-  app = await startFirebreak({
-    label,
-    config: config(confirmWithin),
-    slack: { kind: "http", botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
-  });
-  fake.botUrl = `${app.url}/slack/events`;
+  ({ fake } = await world.start({ label, config: config(confirmWithin) }));
 }
 
 /** Bob opens an incident from #general; waits for its channel and pinned card. */
@@ -72,7 +54,7 @@ async function open(): Promise<string> {
 
 const say = (channel: string, text: string, user = "U0DANA") =>
   fake.sendSlashCommand({ text, user, channel });
-const inChannel = (channel: string) => fake.messages(channel).map(allText).join("\n");
+const inChannel = (channel: string) => world.inChannel(channel);
 const card = (channel: string) => {
   const c = fake.channel(channel);
   const pinned = c?.messages.find((m) => c.pins.has(m.ts));
@@ -81,7 +63,7 @@ const card = (channel: string) => {
 };
 /** The Status field of the pinned card. */
 const cardStatus = (channel: string) => /\*Status\*\\n([a-z_]+)/.exec(card(channel))?.[1];
-const dms = (user: string) => (fake.imWith(user)?.messages ?? []).map(allText).join("\n");
+const dms = (user: string) => world.dmsTo(user);
 /** What only `user` was told (ephemeral replies and refusals). */
 const toldOnly = (user: string) =>
   fake

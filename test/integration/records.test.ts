@@ -1,12 +1,10 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/file.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import { foldDuplicate } from "../../src/core/incident/merge.js";
-import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
-import { createKeys } from "../../src/infra/redis/keys.js";
-import { type FakeSlack, type SlashCommandDelivery, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
-import { testRedis } from "../helpers/redis.js";
+import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
+import { eventually } from "../helpers/firebreak.js";
+import { allText, slackWorld } from "../helpers/slack-world.js";
 
 /**
  * Merging, subscriptions, notes and the pushpin, the timeline, the list and the card, end to end: the real
@@ -35,20 +33,10 @@ severities:
   sev4: { update_every: 1d, ack_within: 1h }
 `;
 
+const world = slackWorld();
 let fake: FakeSlack;
-let app: TestFirebreak;
-const redis = testRedis();
-
-afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterAll(() => redis.disconnect());
-
-const store = () => createRedisIncidentStore(redis, createKeys(app.prefix));
-const allText = (m: { text?: string; blocks?: unknown[] }) =>
-  `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
-const inChannel = (channel: string) => fake.messages(channel).map(allText).join("\n");
+const store = () => world.store();
+const inChannel = (channel: string) => world.inChannel(channel);
 const dms = (user: string) => (fake.imWith(user)?.messages ?? []).map(allText);
 /** What the person who typed the command was answered (only they see it). */
 const answered = (d: SlashCommandDelivery) => JSON.stringify(d.responseUrl.posts.map((p) => p.body));
@@ -56,13 +44,7 @@ const settingsOf = () => parseConfigText(CONFIG, "records.yml");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(label: string) {
-  fake = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
-  app = await startFirebreak({
-    label: `records-${label}`,
-    config: CONFIG,
-    slack: { kind: "http", botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
-  });
-  fake.botUrl = `${app.url}/slack/events`;
+  ({ fake } = await world.start({ label: `records-${label}`, config: CONFIG }));
 }
 
 /** Someone opens an incident from #general; resolves with its channel id once the status card is there. */

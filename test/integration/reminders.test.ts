@@ -1,9 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
-import { createKeys } from "../../src/infra/redis/keys.js";
-import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
-import { testRedis } from "../helpers/redis.js";
+import { describe, expect, it } from "vitest";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
+import { eventually } from "../helpers/firebreak.js";
+import { allText, slackWorld } from "../helpers/slack-world.js";
 
 /**
  * Acknowledgement, escalation, status updates and their reminders end to end: the real core, store, queue and
@@ -34,29 +32,13 @@ severities:
   sev4: { update_every: 1d, ack_within: 1h }
 `;
 
+const world = slackWorld();
 let fake: FakeSlack;
-let app: TestFirebreak;
-const redis = testRedis();
-
-afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterAll(() => redis.disconnect());
-
-const store = () => createRedisIncidentStore(redis, createKeys(app.prefix));
-const allText = (m: { text?: string; blocks?: unknown[] }) =>
-  `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
+const store = () => world.store();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(label: string) {
-  fake = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
-  app = await startFirebreak({
-    label,
-    config: CONFIG,
-    slack: { kind: "http", botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
-  });
-  fake.botUrl = `${app.url}/slack/events`;
+  ({ fake } = await world.start({ label, config: CONFIG }));
 }
 
 /** Opens an incident from #general and waits for its channel and kickoff card. */

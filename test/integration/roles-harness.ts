@@ -11,6 +11,7 @@ import {
 } from "../helpers/fake-slack/index.js";
 import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
 import type { testRedis } from "../helpers/redis.js";
+import { allText } from "../helpers/slack-world.js";
 
 /**
  * What the roles integration tests share: Firebreak on a real Redis with Slack faked. Bob reports, Dana is on
@@ -47,8 +48,7 @@ severities:
 `;
 }
 
-export const allText = (m: { text?: string; blocks?: unknown[] }) =>
-  `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
+export { allText } from "../helpers/slack-world.js";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Where a button is, as `sendBlockAction` wants it. */

@@ -1,9 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
-import { createKeys } from "../../src/infra/redis/keys.js";
-import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, startFirebreak, type TestFirebreak } from "../helpers/firebreak.js";
-import { testRedis } from "../helpers/redis.js";
+import { describe, expect, it } from "vitest";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
+import { eventually } from "../helpers/firebreak.js";
+import { allText, slackWorld } from "../helpers/slack-world.js";
 
 /**
  * Severity end to end: the open form's impact × urgency, who may change it, and the page raising to SEV1 sends.
@@ -34,31 +32,18 @@ severities:
   sev4: { update_every: 1d, ack_within: 1h }
 `;
 
+const world = slackWorld();
 let fake: FakeSlack;
-let app: TestFirebreak;
-const redis = testRedis();
-
-afterEach(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterAll(() => redis.disconnect());
-
-const store = () => createRedisIncidentStore(redis, createKeys(app.prefix));
-const allText = (m: { text?: string; blocks?: unknown[] }) =>
-  `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
-const inChannel = (channel: string) => fake.messages(channel).map(allText).join("\n");
-const dmsTo = (user: string) => (fake.imWith(user)?.messages ?? []).map(allText).join("\n");
+const store = () => world.store();
+const inChannel = (channel: string) => world.inChannel(channel);
+const dmsTo = (user: string) => world.dmsTo(user);
 
 async function start(label: string) {
-  fake = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
-  fake.addUser({ id: "U0ERIN", name: "erin" });
-  app = await startFirebreak({
+  ({ fake } = await world.start({
     label: `sev-${label}`,
     config: CONFIG,
-    slack: { kind: "http", botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
-  });
-  fake.botUrl = `${app.url}/slack/events`;
+    users: [{ id: "U0ERIN", name: "erin" }],
+  }));
 }
 
 /** Opens an incident from #general as Bob and waits for its channel and kickoff card. */
