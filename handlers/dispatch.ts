@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ActionIds } from "../src/core/action-ids.js";
 import { parseCommand } from "../src/core/commands/grammar.js";
-import { DEFAULT_INVOCATION } from "../src/core/commands/help.js";
+import { DEFAULT_INVOCATION, helpEntries } from "../src/core/commands/help.js";
 import { parseFreeText } from "../src/core/commands/text.js";
 import { FirebreakError, TemplatedRefusal, UnavailableError, UsageError } from "../src/core/errors.js";
 import type { Message } from "../src/core/message.js";
@@ -98,12 +98,16 @@ export function createDispatcher(
     }
   };
   // Help never changes while the process runs; rendering it once keeps the ack path cheap under load.
+  // Cached by the entries shown, not by the topic typed, so odd topics (which show everything) add nothing.
   const helpCache = new Map<string, Message>();
-  const help = (invocation: string): Message => {
-    let message = helpCache.get(invocation);
+  const help = (invocation: string, topic?: string): Message => {
+    const key = `${invocation} ${helpEntries(topic)
+      .map((e) => e.verb)
+      .join(",")}`;
+    let message = helpCache.get(key);
     if (!message) {
-      message = helpMessage(ctx, invocation);
-      helpCache.set(invocation, message);
+      message = helpMessage(ctx, invocation, topic);
+      helpCache.set(key, message);
     }
     return message;
   };
@@ -141,7 +145,7 @@ export function createDispatcher(
     const cmd = parsed.command;
     switch (cmd.name) {
       case "help":
-        return answer(help(invocation));
+        return answer(help(invocation, cmd.topic));
       case "open": {
         const request: OpenRequest = { title: cmd.title, severity: cmd.severity, service: cmd.service };
         if (!cmd.kind) return open(inbound, request);

@@ -1,11 +1,14 @@
-import { HELP } from "../src/core/commands/help.js";
+import { helpEntries } from "../src/core/commands/help.js";
 import type { Message } from "../src/core/message.js";
 import type { HandlerContext } from "./context.js";
 
-/** `/incident help` and `@firebreak help`: every command with one line, answered in the ack itself. */
-export function helpMessage(ctx: HandlerContext, prefix: string): Message {
+/**
+ * `/incident help [command]` and `@firebreak help`: one line per command (only those of `topic` when it names
+ * some), answered in the ack itself.
+ */
+export function helpMessage(ctx: HandlerContext, prefix: string, topic?: string): Message {
   return ctx.render("help", {
     prefix,
-    commands: HELP.map((h) => ({ usage: h.usage, summary: h.description })),
+    commands: helpEntries(topic).map((h) => ({ usage: h.usage, summary: h.description })),
   });
 }

@@ -57,3 +57,26 @@ describe("snooze lengths", () => {
     expect(fake.writes).toHaveLength(1);
   });
 });
+
+describe("help", () => {
+  const blocksText = (plan: Plan) => JSON.stringify(plan.ack?.blocks ?? []);
+
+  it("with a topic lists only that command's lines", async () => {
+    const fake = await fakeContext(anIncident());
+    const { prepare } = createDispatcher(fake.ctx);
+    const oncall = blocksText(prepare(inbound({ kind: "command", text: "help oncall" })));
+    expect(oncall).toContain("oncall override");
+    expect(oncall).toContain("oncall swap");
+    expect(oncall).not.toContain("handoff @user");
+    const all = blocksText(prepare(inbound({ kind: "command", text: "help" })));
+    expect(all).toContain("handoff @user");
+    expect(all).toContain("oncall swap");
+  });
+
+  it("with a topic that names nothing lists every command", async () => {
+    const fake = await fakeContext(anIncident());
+    const { prepare } = createDispatcher(fake.ctx);
+    const odd = blocksText(prepare(inbound({ kind: "command", text: "help frobnicate" })));
+    expect(odd).toBe(blocksText(prepare(inbound({ kind: "command", text: "help" }))));
+  });
+});

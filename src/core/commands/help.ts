@@ -30,13 +30,14 @@ export const HELP: readonly HelpEntry[] = [
     verb: "update",
     usage: "update <text>",
     example: "update Rolled back the deploy; errors are falling.",
-    description: "Post a status update to the channel and everyone subscribed.",
+    description:
+      "Post a status update: the channel, the pinned card, the announcement channel and everyone subscribed.",
   },
   {
     verb: "snooze",
     usage: "snooze <duration>",
     example: "snooze 30m",
-    description: "Pause the update reminders for a while (30m, 2h, 1d).",
+    description: "Pause the update reminders for a while (1m to 1d).",
   },
   {
     verb: "reminders",
@@ -49,7 +50,7 @@ export const HELP: readonly HelpEntry[] = [
     verb: "status",
     usage: "status <state>",
     example: "status mitigated",
-    description: "Set the state: investigating, identified, mitigated, …",
+    description: "Move the incident along: investigating, identified or mitigated.",
   },
   {
     verb: "fix",
@@ -62,7 +63,7 @@ export const HELP: readonly HelpEntry[] = [
     verb: "resolve",
     usage: "resolve [summary]",
     example: "resolve Replaced the cache node; latency is back to normal.",
-    description: "Resolve the incident, with an optional summary.",
+    description: "Resolve once mitigated or the fix is live; the reporters are asked to confirm.",
   },
   {
     verb: "reopen",
@@ -80,13 +81,13 @@ export const HELP: readonly HelpEntry[] = [
     verb: "commander",
     usage: "commander @user",
     example: "commander @alice",
-    description: "Make someone the incident commander.",
+    description: "Ask someone to take command; they accept or decline.",
   },
   {
     verb: "handoff",
     usage: "handoff @user [summary]",
     example: "handoff @bob Rollback done; watch the error rate.",
-    description: "Hand command to someone, with a note on where things stand.",
+    description: "Offer command with a brief (a form opens without a summary); they accept or decline.",
   },
   {
     verb: "comms",
@@ -223,8 +224,12 @@ export function usageLine(verb: string, invocation = DEFAULT_INVOCATION): string
  * start with it; every command when nothing matches, so help never comes back empty.
  */
 export function helpLines(invocation = DEFAULT_INVOCATION, topic?: string): string[] {
+  return helpEntries(topic).map((e) => `\`${invocation} ${e.usage}\` — ${e.description}`);
+}
+
+/** The entries `help <topic>` shows: the commands that start with the topic, or all of them when none does. */
+export function helpEntries(topic?: string): readonly HelpEntry[] {
   const wanted = topic?.trim().toLowerCase();
   const matching = wanted ? HELP.filter((e) => e.verb === wanted || e.verb.startsWith(`${wanted} `)) : [];
-  const entries = matching.length > 0 ? matching : HELP;
-  return entries.map((e) => `\`${invocation} ${e.usage}\` — ${e.description}`);
+  return matching.length > 0 ? matching : HELP;
 }
