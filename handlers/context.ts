@@ -44,4 +44,22 @@ export function replyTarget(inbound: Inbound): ReplyTarget {
   return { userId: inbound.actor, conversationId: inbound.conversationId, responseUrl: inbound.responseUrl };
 }
 
+/**
+ * Carries out a plan where the platform's own acknowledgement cannot carry its answer: the ack follows as an
+ * ephemeral reply to the person, then the plan runs. A reply that fails goes to `onAnswerError` when one is
+ * given, and the plan still runs; without it, the failure rejects like a failed run does.
+ */
+export async function answerThenRun(
+  platform: ChatPlatform,
+  inbound: Inbound,
+  plan: Plan,
+  onAnswerError?: (err: unknown) => void,
+): Promise<void> {
+  if (plan.ack) {
+    const answered = platform.replyEphemeral(replyTarget(inbound), plan.ack);
+    await (onAnswerError ? answered.catch(onAnswerError) : answered);
+  }
+  await plan.run();
+}
+
 export const nothingToDo = async (): Promise<void> => {};

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import express from "express";
 import type { Redis } from "ioredis";
-import { type HandlerContext, replyTarget } from "../../handlers/context.js";
+import { answerThenRun, type HandlerContext } from "../../handlers/context.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
 import { fireTimer, reconcileTimers } from "../../handlers/timers.js";
@@ -150,13 +150,11 @@ async function serve(
 ): Promise<Server> {
   const expressApp = express();
   expressApp.disable("x-powered-by");
-  // The adapters are created before the dispatcher, which needs their platform; they reach it through this.
-  let prepare: ReturnType<typeof createDispatcher>["prepare"] = () => {
-    throw new Error("not ready");
-  };
+  // Building the dispatcher asks nothing of the platforms; its plans reach them through `ctx` when they run.
+  const { prepare } = createDispatcher(ctx);
   let slack: SlackAdapter | undefined;
   if (env.slack) {
-    slack = await createSlackAdapter({ mode: env.slack, expressApp, prepare: (i) => prepare(i), logger });
+    slack = await createSlackAdapter({ mode: env.slack, expressApp, prepare, logger });
     platforms.slack = slack.platform;
   } else {
     const playground = createPlayground({
@@ -166,8 +164,7 @@ async function serve(
       onInbound: async (inbound: Inbound) => {
         const plan = prepare(inbound);
         if (plan.formErrors) return { formErrors: plan.formErrors };
-        if (plan.ack) await playground.platform.replyEphemeral(replyTarget(inbound), plan.ack);
-        await plan.run();
+        await answerThenRun(playground.platform, inbound, plan);
         return undefined;
       },
     });
@@ -176,7 +173,6 @@ async function serve(
     // Live event streams would otherwise keep server.close() waiting for every open browser tab.
     stops.push(async () => playground.close());
   }
-  prepare = createDispatcher(ctx).prepare;
   expressApp.use(createHealthRouter(redis));
 
   const server = await new Promise<Server>((resolve, reject) => {

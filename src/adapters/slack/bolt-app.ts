@@ -1,6 +1,6 @@
 import { App, type BlockAction, ExpressReceiver, LogLevel } from "@slack/bolt";
 import type { Express } from "express";
-import { type Plan, replyTarget } from "../../../handlers/context.js";
+import { answerThenRun, type Plan } from "../../../handlers/context.js";
 import type { SlackMode } from "../../config/env.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { baseActionId, decodeFormMetadata, modalValues, toBlockKit } from "./block-kit.js";
@@ -78,9 +78,9 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
         });
   const platform = createSlackPlatform(app.client, identity, logger);
 
-  const runSafely = async (plan: Plan) => {
+  const runSafely = async (run: () => Promise<void>) => {
     try {
-      await plan.run();
+      await run();
     } catch (err) {
       // The dispatcher answers the person itself; anything reaching here is a bug worth a loud log line.
       logger.error({ err: String(err) }, "unhandled error after ack");
@@ -88,16 +88,13 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   };
 
   /** Where Slack's ack cannot carry the answer (events, clicks), it follows as an ephemeral message. */
-  const answerThenRun = async (inbound: Inbound) => {
+  const answerLater = async (inbound: Inbound) => {
     const plan = prepare(inbound);
-    if (plan.ack) {
-      await platform
-        .replyEphemeral(replyTarget(inbound), plan.ack)
-        .catch((err: unknown) =>
-          logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
-        );
-    }
-    await runSafely(plan);
+    await runSafely(() =>
+      answerThenRun(platform, inbound, plan, (err) =>
+        logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
+      ),
+    );
   };
 
   app.command(/.*/, async ({ command, ack }) => {
@@ -111,7 +108,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       body: { kind: "command", text: fromSlackText(command.text ?? "") },
     });
     await ack(plan.ack ? { response_type: "ephemeral", ...toBlockKit(plan.ack) } : undefined);
-    await runSafely(plan);
+    await runSafely(() => plan.run());
   });
 
   app.event("app_mention", async ({ event }) => {
@@ -124,7 +121,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       deliveryId: `mention-${event.channel}-${event.ts}`,
       body: { kind: "mention", text },
     };
-    await answerThenRun(inbound);
+    await answerLater(inbound);
   });
 
   app.event("reaction_added", async ({ event, body }) => {
@@ -133,7 +130,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
     // Bolt drops the bot's own events already; kept explicit because a reaction the bot adds must never
     // turn into work for the bot.
     if (event.user === identity.userId) return;
-    await answerThenRun({
+    await answerLater({
       platform: "slack",
       actor: event.user,
       conversationId: event.item.channel,
@@ -146,7 +143,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
   app.action<BlockAction>(/.*/, async ({ body, action, ack }) => {
     await ack();
     const a = action as { action_id: string; value?: string };
-    await answerThenRun({
+    await answerLater({
       platform: "slack",
       actor: body.user.id,
       conversationId: body.channel?.id ?? body.container?.channel_id ?? "",
@@ -182,7 +179,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       return;
     }
     await ack();
-    await runSafely(plan);
+    await runSafely(() => plan.run());
   });
 
   app.error(async (err) => {
