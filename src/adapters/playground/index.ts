@@ -2,8 +2,8 @@ import type express from "express";
 import type { Person } from "../../core/oncall/types.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { checkChannelName, createPlaygroundPlatform } from "./platform.js";
-import { createPlaygroundRouter } from "./routes.js";
-import { type PlaygroundChannel, PlaygroundState } from "./state.js";
+import { createPlaygroundRouter, type InboundResult } from "./routes.js";
+import { PlaygroundState } from "./state.js";
 import type { ViewContext } from "./views.js";
 
 /**
@@ -15,11 +15,6 @@ import type { ViewContext } from "./views.js";
  * timelines and on-call state are not — they live in Redis, like on every other platform.
  */
 
-import type { InboundResult } from "./routes.js";
-
-export { MAX_CHANNEL_NAME_LENGTH, TRIGGER_TTL_MS } from "./platform.js";
-export type { InboundResult } from "./routes.js";
-export type { PendingForm, PlaygroundChannel, PlaygroundMessage } from "./state.js";
 export { PlaygroundState } from "./state.js";
 
 export interface PlaygroundOptions {
@@ -73,10 +68,11 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     },
   };
 
+  const isKnownUser = (id: string) => id === botUserId || people.has(id);
   const platformOptions: Parameters<typeof createPlaygroundPlatform>[0] = {
     state,
     botUserId,
-    isKnownUser: (id) => id === botUserId || people.has(id),
+    isKnownUser,
     userName: (id) => people.get(id)?.name,
   };
   if (options.baseUrl !== undefined) platformOptions.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -85,15 +81,12 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   for (const name of options.channels ?? ["general"]) {
     checkChannelName(name);
     if (state.channelByName(name)) continue;
-    const channel: PlaygroundChannel = {
-      id: PlaygroundState.newId("C"),
+    state.createChannel({
       name,
       kind: "channel",
-      members: new Set([botUserId, ...people.keys()]),
+      members: [botUserId, ...people.keys()],
       createdAt: new Date(),
-      messageIds: [],
-    };
-    state.addChannel(channel);
+    });
   }
 
   const { router, closeStreams } = createPlaygroundRouter({
@@ -101,6 +94,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     platform,
     botUserId,
     people,
+    isKnownUser,
     ctx,
     onInbound: options.onInbound,
     logger,

@@ -105,19 +105,8 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
     return message;
   };
 
-  const append = (channelId: string, message: Message, extra: Partial<PlaygroundMessage> = {}) => {
-    const stored: PlaygroundMessage = {
-      id: PlaygroundState.newId("M"),
-      channelId,
-      author: botUserId,
-      message: structuredClone(message),
-      postedAt: new Date(now()),
-      pinned: false,
-      ...extra,
-    };
-    state.addMessage(stored);
-    return stored;
-  };
+  const append = (channelId: string, message: Message, extra: Partial<PlaygroundMessage> = {}) =>
+    state.postMessage(channelId, botUserId, structuredClone(message), new Date(now()), extra);
 
   return {
     platform: "playground",
@@ -126,17 +115,14 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
     async createChannel(name, { topic, displayName }) {
       checkChannelName(name);
       if (state.channelByName(name)) throw new NameTakenError(name);
-      const channel: PlaygroundChannel = {
-        id: PlaygroundState.newId("C"),
+      const channel = state.createChannel({
         name,
         kind: "channel",
-        members: new Set([botUserId]),
+        members: [botUserId],
         createdAt: new Date(now()),
-        messageIds: [],
-      };
-      if (topic !== undefined) channel.topic = topic;
-      if (displayName !== undefined) channel.displayName = displayName;
-      state.addChannel(channel);
+        topic,
+        displayName,
+      });
       return { id: channel.id, name: channel.name };
     },
 
@@ -193,17 +179,13 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
       userOrThrow(userId);
       const existing = state.dmWith(userId);
       if (existing) return existing.id;
-      const dm: PlaygroundChannel = {
-        id: PlaygroundState.newId("D"),
+      return state.createChannel({
         name: botUserId,
         kind: "dm",
         dmWith: userId,
-        members: new Set([botUserId, userId]),
+        members: [botUserId, userId],
         createdAt: new Date(now()),
-        messageIds: [],
-      };
-      state.addChannel(dm);
-      return dm.id;
+      }).id;
     },
 
     async replyEphemeral(to: ReplyTarget, message) {

@@ -6,7 +6,12 @@ import { type Message, textMessage } from "../../core/message.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { parseComposer, typedTextToMarkup } from "./composer.js";
 import { issueTrigger } from "./platform.js";
-import { type PlaygroundChannel, type PlaygroundMessage, PlaygroundState, SYSTEM_AUTHOR } from "./state.js";
+import {
+  type PlaygroundChannel,
+  type PlaygroundMessage,
+  type PlaygroundState,
+  SYSTEM_AUTHOR,
+} from "./state.js";
 import { channelView, formView, messageView, type ViewContext } from "./views.js";
 
 /** What the core may answer to an inbound: nothing, or reasons a submitted form was refused, by field. */
@@ -37,6 +42,8 @@ export interface RouterDeps {
   platform: ChatPlatform;
   botUserId: string;
   people: Map<string, { id: string; name: string }>;
+  /** A demo person or the bot. */
+  isKnownUser(id: string): boolean;
   ctx: ViewContext;
   onInbound: (inbound: Inbound) => Promise<InboundResult>;
   logger: Logger;
@@ -80,14 +87,12 @@ function stringField(body: unknown, key: string): string | undefined {
 }
 
 export function createPlaygroundRouter(deps: RouterDeps): { router: express.Router; closeStreams(): void } {
-  const { state, platform, botUserId, people, ctx, logger } = deps;
+  const { state, platform, botUserId, people, isKnownUser, ctx, logger } = deps;
   const router = express.Router();
   /** Live event streams and how to detach each from the state. */
   const streams = new Map<Response, () => void>();
   // Only the API parses bodies: this router sits at `/`, in front of routes (Slack's) that need the raw bytes.
   const json = express.json({ limit: "64kb" });
-
-  const isKnownUser = (id: string) => id === botUserId || people.has(id);
 
   const actorFrom = (value: unknown): string => {
     if (typeof value !== "string" || !people.has(value)) {
@@ -110,15 +115,7 @@ export function createPlaygroundRouter(deps: RouterDeps): { router: express.Rout
     message: Message,
     extra: Partial<PlaygroundMessage> = {},
   ) => {
-    state.addMessage({
-      id: PlaygroundState.newId("M"),
-      channelId: channel.id,
-      author,
-      message,
-      postedAt: new Date(),
-      pinned: false,
-      ...extra,
-    });
+    state.postMessage(channel.id, author, message, new Date(), extra);
   };
 
   /** Hands an Inbound to the core. Its failure is logged and shown as an error id, never thrown at the page. */

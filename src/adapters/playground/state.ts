@@ -58,6 +58,17 @@ export interface Trigger {
 
 export const SYSTEM_AUTHOR = "playground";
 
+/** What a new channel or DM starts with; the state gives it its id and an empty history. */
+export interface NewChannel {
+  name: string;
+  kind: PlaygroundChannel["kind"];
+  members: Iterable<string>;
+  createdAt: Date;
+  topic?: string | undefined;
+  displayName?: string | undefined;
+  dmWith?: string;
+}
+
 export type PlaygroundEvent =
   | { type: "channel"; channel: PlaygroundChannel }
   | { type: "message"; message: PlaygroundMessage }
@@ -102,6 +113,24 @@ export class PlaygroundState {
     this.emit({ type: "channel", channel });
   }
 
+  /** Adds a new channel (ids start with C) or DM (D). Only the optional fields that are given are set. */
+  createChannel(fields: NewChannel): PlaygroundChannel {
+    const { name, kind, members, createdAt, topic, displayName, dmWith } = fields;
+    const channel: PlaygroundChannel = {
+      id: PlaygroundState.newId(kind === "dm" ? "D" : "C"),
+      name,
+      kind,
+      members: new Set(members),
+      createdAt,
+      messageIds: [],
+    };
+    if (topic !== undefined) channel.topic = topic;
+    if (displayName !== undefined) channel.displayName = displayName;
+    if (dmWith !== undefined) channel.dmWith = dmWith;
+    this.addChannel(channel);
+    return channel;
+  }
+
   /** Tells listeners a channel changed (members, topic). */
   touchChannel(channel: PlaygroundChannel): void {
     this.emit({ type: "channel", channel });
@@ -117,6 +146,27 @@ export class PlaygroundState {
       if (oldest) this.messages.delete(oldest);
     }
     this.emit({ type: "message", message });
+  }
+
+  /** Adds a new, unpinned message to a channel; `extra` sets the rest (ephemeral reader, key, echo). */
+  postMessage(
+    channelId: string,
+    author: string,
+    message: Message,
+    postedAt: Date,
+    extra: Partial<PlaygroundMessage> = {},
+  ): PlaygroundMessage {
+    const stored: PlaygroundMessage = {
+      id: PlaygroundState.newId("M"),
+      channelId,
+      author,
+      message,
+      postedAt,
+      pinned: false,
+      ...extra,
+    };
+    this.addMessage(stored);
+    return stored;
   }
 
   /** Tells listeners a message changed (edited, pinned, reacted to). */
