@@ -12,10 +12,12 @@ import {
   type IncidentKind,
   type IncidentState,
   parseIncidentId,
+  SEVERITIES,
   type Severity,
 } from "../incident/incident.js";
 import { DEFAULT_INVOCATION, HELP, usageLine } from "./help.js";
 import { type Command, CommandSchema, ID_PATTERN, PLAN_WEEKS_MAX } from "./schema.js";
+import { SEVERITY_NAMES } from "./severity-names.js";
 import { closeMatches, orList } from "./suggest.js";
 import { cleanFreeText, parseFreeText, parseTitle, quote, TEXT_MAX, TITLE_MAX } from "./text.js";
 import { readTime, type TypedTime } from "./time.js";
@@ -53,13 +55,9 @@ export interface ParseOptions {
 // below does real work on a pasted log file.
 const MAX_INPUT = 20_000;
 
-const SEVERITY_NAMES: Record<Severity, string> = {
-  sev1: "critical",
-  sev2: "major",
-  sev3: "moderate",
-  sev4: "minor",
-};
-const SEVERITY_CHOICES = "sev1 (critical), sev2 (major), sev3 (moderate) or sev4 (minor)";
+const SEVERITY_OPTIONS = SEVERITIES.map((sev) => `${sev} (${SEVERITY_NAMES[sev]})`);
+/** "sev1 (critical), sev2 (major), sev3 (moderate) or sev4 (minor)". */
+const SEVERITY_CHOICES = `${SEVERITY_OPTIONS.slice(0, -1).join(", ")} or ${SEVERITY_OPTIONS.at(-1)}`;
 
 const SEV_OPTION = /^sev(\d+)$/i;
 const SERVICE_OPTION = /^service:(.*)$/is;

@@ -18,8 +18,11 @@ const SYNONYMS: Readonly<Record<string, string>> = {
 // Past this a token is not a typo of a verb, and the distance is not worth computing.
 const MAX_TYPO_LENGTH = 24;
 
-/** Optimal-string-alignment distance: edits plus swaps of neighbours, so `opne` is one step from `open`. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Optimal-string-alignment distance: edits plus swaps of neighbours, so `opne` is one step from `open`. With
+ * `swaps: false` a swap counts as two edits (plain Levenshtein distance).
+ */
+export function editDistance(a: string, b: string, { swaps = true }: { swaps?: boolean } = {}): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) =>
@@ -30,7 +33,7 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+      if (swaps && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         best = Math.min(best, at(i - 2, j - 2) + 1);
       }
       (d[i] as number[])[j] = best;

@@ -5,6 +5,7 @@
  * block, and reports each mistake with its line and what to write instead.
  */
 import Handlebars from "handlebars";
+import { editDistance } from "../commands/suggest.js";
 import { TEMPLATE_BLOCK_HELPERS, TEMPLATE_HELPERS, type TemplateHelperName } from "./registry.js";
 
 /** A mistake in one string; `line` is 1-based within the string. */
@@ -56,30 +57,12 @@ function join(scope: string, path: string): string {
   return path ? `${scope}.${path}` : scope;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        diag + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      diag = row[j] as number;
-      row[j] = next;
-    }
-  }
-  return row[b.length] as number;
-}
-
 /** The closest known name, when it is close enough to be a plausible typo. */
 export function suggest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = Math.max(2, Math.floor(name.length / 4)) + 1;
   for (const k of known) {
-    const score = editDistance(name.toLowerCase(), k.toLowerCase());
+    const score = editDistance(name.toLowerCase(), k.toLowerCase(), { swaps: false });
     if (score < bestScore) {
       best = k;
       bestScore = score;
