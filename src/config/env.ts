@@ -66,8 +66,7 @@ export interface Env {
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`Environment variables are not valid:\n${lines.join("\n")}`);
+    throw invalidEnv(result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
   }
   const e = result.data;
   return {
@@ -85,9 +84,9 @@ function slackMode(e: z.infer<typeof envSchema>): SlackMode | undefined {
   const anySet = e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN;
   if (!anySet) return undefined;
   if (!e.SLACK_BOT_TOKEN) {
-    throw new ConfigError(
-      "Environment variables are not valid:\n  SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (OAuth & Permissions → Bot User OAuth Token, xoxb-…); unset all SLACK_* variables to run the playground instead",
-    );
+    throw invalidEnv([
+      "SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (OAuth & Permissions → Bot User OAuth Token, xoxb-…); unset all SLACK_* variables to run the playground instead",
+    ]);
   }
   if (e.SLACK_APP_TOKEN) {
     return {
@@ -99,9 +98,9 @@ function slackMode(e: z.infer<typeof envSchema>): SlackMode | undefined {
     };
   }
   if (!e.SLACK_SIGNING_SECRET) {
-    throw new ConfigError(
-      "Environment variables are not valid:\n  SLACK_SIGNING_SECRET: is required for Slack over HTTP (Basic Information → Signing Secret); or set SLACK_APP_TOKEN to use Socket Mode",
-    );
+    throw invalidEnv([
+      "SLACK_SIGNING_SECRET: is required for Slack over HTTP (Basic Information → Signing Secret); or set SLACK_APP_TOKEN to use Socket Mode",
+    ]);
   }
   return {
     kind: "http",
@@ -109,4 +108,9 @@ function slackMode(e: z.infer<typeof envSchema>): SlackMode | undefined {
     botToken: e.SLACK_BOT_TOKEN,
     apiUrl: e.SLACK_API_URL,
   };
+}
+
+/** The error for bad environment variables: one indented `NAME: what is wrong` line each. */
+function invalidEnv(lines: string[]): ConfigError {
+  return new ConfigError(`Environment variables are not valid:\n${lines.map((l) => `  ${l}`).join("\n")}`);
 }

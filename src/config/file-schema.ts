@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "../core/duration.js";
 import { DEFAULT_REPEAT_LAST } from "../core/incident/escalation.js";
+import { SEVERITIES, type Severity } from "../core/incident/incident.js";
 
 /**
  * The YAML config file (DESIGN.md §9) as written by operators: snake_case keys, durations as text. Cross-field
@@ -109,6 +110,10 @@ const service = z.strictObject({
 });
 
 const severity = z.strictObject({ update_every: duration, ack_within: duration });
+/** Every severity must be configured, and nothing else. */
+const severities = z.strictObject(
+  Object.fromEntries(SEVERITIES.map((sev) => [sev, severity])) as Record<Severity, typeof severity>,
+);
 
 const missCount = (what: string, fallback: number) =>
   z
@@ -146,7 +151,7 @@ export const configFileSchema = z.strictObject({
   escalation_policies: z.array(policy).default([]),
   services: z.array(service).default([]),
   fallback_policy: id.optional(),
-  severities: z.strictObject({ sev1: severity, sev2: severity, sev3: severity, sev4: severity }),
+  severities,
   reminders: reminders.prefault({}),
   roles: roles.prefault({}),
   lifecycle: lifecycle.prefault({}),

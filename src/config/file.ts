@@ -88,6 +88,15 @@ function duplicates<T extends { id: string }>(items: T[], key: string, problems:
   });
 }
 
+/** A problem for each id in the list (at `path`, then its index) that is not one of the people. */
+function mustBePeople(ids: string[], people: Set<string>, path: PathKey[], problems: Problem[]): void {
+  ids.forEach((id, i) => {
+    if (!people.has(id)) {
+      problems.push({ path: [...path, i], message: `"${id}" is not in people; add them there first` });
+    }
+  });
+}
+
 function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
   duplicates(file.people, "people", problems);
   duplicates(file.rotations, "rotations", problems);
@@ -98,14 +107,7 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
   const policies = new Set(file.escalation_policies.map((p) => p.id));
 
   const rotationList = file.rotations.flatMap((raw, i) => {
-    raw.members.forEach((m, j) => {
-      if (!people.has(m)) {
-        problems.push({
-          path: ["rotations", i, "members", j],
-          message: `"${m}" is not in people; add them there first`,
-        });
-      }
-    });
+    mustBePeople(raw.members, people, ["rotations", i, "members"], problems);
     const result = parseRotation({ ...raw, timezone: raw.timezone ?? file.timezone });
     if (!result.ok) {
       problems.push({ path: ["rotations", i], message: result.error });
@@ -146,14 +148,7 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
   }
 
   for (const group of ["managers", "admins"] as const) {
-    file.roles[group].forEach((m, j) => {
-      if (!people.has(m)) {
-        problems.push({
-          path: ["roles", group, j],
-          message: `"${m}" is not in people; add them there first`,
-        });
-      }
-    });
+    mustBePeople(file.roles[group], people, ["roles", group], problems);
   }
 
   return {

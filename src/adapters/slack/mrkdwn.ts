@@ -44,8 +44,8 @@ export function toMrkdwn(markup: string): string {
  * entities decoded).
  */
 export function fromSlackText(text: string): string {
-  return text
-    .replace(/<([^<>]*)>/g, (_, body: string) => {
+  return decodeEntities(
+    text.replace(/<([^<>]*)>/g, (_, body: string) => {
       if (body.startsWith("@")) return `<@${body.slice(1).split("|")[0]}>`;
       if (body.startsWith("#")) {
         const [id, name] = body.slice(1).split("|");
@@ -60,10 +60,8 @@ export function fromSlackText(text: string): string {
       const [url = "", label] = body.split("|");
       if (!label || label === url || url.replace(/^(https?:\/\/|mailto:)/, "") === label) return label ?? url;
       return `${label} (${url})`;
-    })
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+    }),
+  );
 }
 
 /** Slack's own escapes in message text: the only entities it uses. */
