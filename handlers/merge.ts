@@ -1,5 +1,5 @@
 import { UsageError } from "../src/core/errors.js";
-import { type Incident, incidentId, severityLabel, subscribersOf } from "../src/core/incident/incident.js";
+import { type Incident, incidentId, severityLabel } from "../src/core/incident/incident.js";
 import {
   closeAsDuplicate,
   duplicateRefusal,
@@ -15,7 +15,7 @@ import type { HandlerContext } from "./context.js";
 import { incidentInConversation } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { noSuchIncident } from "./named-incident.js";
-import { directItem, incidentKey, incidentNews, newsKeys, subscriberItems } from "./outbox-items.js";
+import { directItem, incidentKey, incidentNews, newsKeys } from "./outbox-items.js";
 import { requireAllowed } from "./permission.js";
 import { updateIncident } from "./timers.js";
 
@@ -182,15 +182,16 @@ async function mergeNews(
     nextUpdateDue: isFinished(target) ? undefined : target.timers?.update?.dueAt,
   });
   const targetKeys = newsKeys(target, `merged-in-${duplicate.id}-g${duplicate.timers?.update?.gen ?? 0}`);
-  // The survivor's own subscribers; the duplicate's followers, now subscribed too, have their DM above.
-  const survivors = subscribersOf(target).filter((u) => u !== actor && !followers.includes(u));
   return [
     ...(await incidentNews(ctx, duplicate, newsKeys(duplicate, base), {
       post: ctx.render("merged-into", { ...dupVars, actor, target: partner(target) }),
       announcement: ctx.render("merge-announcement", { ...dupVars, actor, target: partner(target), raised }),
     })),
     ...dms,
-    ...(await incidentNews(ctx, target, targetKeys, { post: mergedIn })),
-    ...subscriberItems(ctx, { ...target, subscribers: survivors }, targetKeys.post, mergedIn),
+    // The survivor's own subscribers; the duplicate's followers, now subscribed too, have their DM above.
+    ...(await incidentNews(ctx, target, targetKeys, {
+      post: mergedIn,
+      notify: { actor, except: followers },
+    })),
   ];
 }

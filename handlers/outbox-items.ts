@@ -145,7 +145,8 @@ export function newsKeys(incident: Pick<Incident, "id">, base: string): NewsKeys
 /**
  * One change told to everyone, in the order people should see it: the post in the incident channel, the edits
  * of earlier messages that go with it (the acknowledged page), the status card re-rendered, the announcement
- * when there is one, and, with `notify`, a DM of the post to every subscriber but the person who did it.
+ * when there is one, and, with `notify`, a DM of the post to every subscriber but the person who did it and
+ * those told another way (`except`).
  */
 export async function incidentNews(
   ctx: HandlerContext,
@@ -155,8 +156,11 @@ export async function incidentNews(
     post: Message;
     edits?: OutboxItem[];
     announcement?: Message;
-    /** Tell the subscribers (state changes and updates do); `actor` did it and needs no DM. */
-    notify?: { actor?: string };
+    /**
+     * Tell the subscribers (state changes and updates do); `actor` did it and needs no DM, and `except` hear
+     * of it another way (their own message sent beside this news).
+     */
+    notify?: Notify;
   },
 ): Promise<OutboxItem[]> {
   return [
@@ -164,22 +168,28 @@ export async function incidentNews(
     ...(news.edits ?? []),
     ...cardEdit(ctx, incident, keys.card),
     ...(news.announcement ? await announceItems(ctx, incident, keys.announcement, news.announcement) : []),
-    ...(news.notify ? subscriberItems(ctx, incident, keys.post, news.post, news.notify.actor) : []),
+    ...(news.notify ? subscriberItems(ctx, incident, keys.post, news.post, news.notify) : []),
   ];
 }
 
+/** Who among the subscribers gets no DM of a piece of news: whoever did it, and those told another way. */
+interface Notify {
+  actor?: string;
+  except?: readonly string[];
+}
+
 /**
- * The news `message` by DM to every subscriber but `except`, with a footer saying why they get it and how to
- * stop. Keys are `<key>-sub-<user>`, so a retry sends nothing twice.
+ * The news `message` by DM to every subscriber but the actor and `except`, with a footer saying why they get it
+ * and how to stop. Keys are `<key>-sub-<user>`, so a retry sends nothing twice.
  */
-export function subscriberItems(
+function subscriberItems(
   ctx: HandlerContext,
   incident: Incident,
   key: string,
   message: Message,
-  except?: string,
+  { actor, except = [] }: Notify,
 ): OutboxItem[] {
-  const users = subscribersOf(incident).filter((u) => u !== except);
+  const users = subscribersOf(incident).filter((u) => u !== actor && !except.includes(u));
   if (users.length === 0) return [];
   const footer = ctx.render("subscription-footer", {
     ...incidentVars(ctx, incident),

@@ -1,5 +1,4 @@
 import { reporterIds } from "../src/core/incident/confirmation.js";
-import { subscribersOf } from "../src/core/incident/incident.js";
 import { enterState } from "../src/core/incident/lifecycle.js";
 import { timelineEvent } from "../src/core/incident/timeline.js";
 import { armTimer, stopAllTimers } from "../src/core/incident/timers.js";
@@ -9,7 +8,7 @@ import { incidentIdInConversation } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { stateAnnouncement, stateChangeKeys } from "./lifecycle-news.js";
 import { requireTransition } from "./lifecycle-refusal.js";
-import { directItem, incidentKey, incidentNews, subscriberItems, zoneOf } from "./outbox-items.js";
+import { directItem, incidentKey, incidentNews, zoneOf } from "./outbox-items.js";
 import { requireAllowed } from "./permission.js";
 import { updateIncident } from "./timers.js";
 
@@ -58,14 +57,13 @@ export async function resolveIncident(
     asked: asked.map((user) => ({ id: user })),
     confirmBy: dueAt,
   });
-  // The reporters hear it from their confirmation request; the other subscribers get the post.
-  const others = { ...updated, subscribers: subscribersOf(updated).filter((u) => !asked.includes(u)) };
   await ctx.outbox.send(
     ...(await incidentNews(ctx, updated, keys, {
       post,
       announcement: stateAnnouncement(ctx, updated, { actor: inbound.actor, summary }),
+      // The reporters hear it from their confirmation request; the other subscribers get the post.
+      notify: { actor: inbound.actor, except: asked },
     })),
-    ...subscriberItems(ctx, others, keys.post, post, inbound.actor),
     ...asked.map((user) =>
       directItem(
         updated,
