@@ -6,7 +6,6 @@ import type { HandlerContext } from "./context.js";
 /** How a refusal names each action: "resolve INC-4", said after "Only … can". */
 const DOING: Record<GuardedAction, string> = {
   resolve: "resolve",
-  close: "close",
   sev: "change the severity of",
   merge: "merge",
   designate: "designate the Incident Commander of",

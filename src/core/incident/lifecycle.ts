@@ -162,11 +162,6 @@ export function isStatusState(state: IncidentState): state is StatusState {
   return (STATUS_STATES as readonly string[]).includes(state);
 }
 
-/** States in which the incident is still being worked on (timers run, reminders are due). */
-export function isOngoing(state: IncidentState): boolean {
-  return state !== "resolved" && state !== "closed";
-}
-
 /**
  * The incident in its next state: `state`, the first time it reached that state (`milestones`, for the log and
  * its metrics; never rewritten, so a reopened incident keeps when it was first resolved), the count of state

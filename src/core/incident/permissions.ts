@@ -5,36 +5,30 @@
  *
  * | action | commander | comms lead | managers | admins |
  * | --- | --- | --- | --- | --- |
- * | resolve, close, sev, merge | yes | yes | yes | yes |
+ * | resolve, sev, merge | yes | yes | yes | yes |
  * | designate, handoff, comms | yes | no | yes | yes |
  *
  * An incident nobody commands (no commander could be found) has nobody to hold these back, so anyone may do
  * them until someone takes command: otherwise a commanderless incident could not even get a commander.
  */
 
-import { personByPlatformId, platformUserId } from "../oncall/people.js";
-import type { Platform } from "../platform.js";
+import { personByPlatformId, platformIdsOf } from "../oncall/people.js";
 import type { Settings } from "../settings.js";
 import type { Incident } from "./incident.js";
 
-export const GUARDED_ACTIONS = ["resolve", "close", "sev", "merge", "designate", "handoff", "comms"] as const;
+export const GUARDED_ACTIONS = ["resolve", "sev", "merge", "designate", "handoff", "comms"] as const;
 export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
 
 export type Role = "commander" | "comms" | "manager" | "admin";
 
 const ALLOWED: Record<GuardedAction, readonly Role[]> = {
   resolve: ["commander", "comms", "manager", "admin"],
-  close: ["commander", "comms", "manager", "admin"],
   sev: ["commander", "comms", "manager", "admin"],
   merge: ["commander", "comms", "manager", "admin"],
   designate: ["commander", "manager", "admin"],
   handoff: ["commander", "manager", "admin"],
   comms: ["commander", "manager", "admin"],
 };
-
-export function rolesAllowed(action: GuardedAction): readonly Role[] {
-  return ALLOWED[action];
-}
 
 /** The roles a person holds on an incident (by their platform user id). */
 export function rolesOf(
@@ -73,12 +67,7 @@ export function authorize(
   const allowed = ALLOWED[action];
   const roles = rolesOf(settings, incident, actor);
   if (!incident.commander || roles.some((r) => allowed.includes(r))) return { ok: true, roles };
-  const ids = (group: readonly string[]) =>
-    group.flatMap((id) => {
-      const person = settings.people.find((p) => p.id === id);
-      const user = person ? platformUserId(person, incident.platform as Platform) : undefined;
-      return user ? [user] : [];
-    });
+  const ids = (group: readonly string[]) => platformIdsOf(settings, group, incident.platform);
   const people: string[] = [];
   if (allowed.includes("commander")) people.push(incident.commander.platformUserId);
   if (allowed.includes("comms") && incident.comms) people.push(incident.comms.platformUserId);

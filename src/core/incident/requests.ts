@@ -7,10 +7,11 @@
  * Pure: the handlers run these inside the incident's write and turn a refusal into a message.
  */
 import { findCommander } from "../oncall/commander.js";
-import { personById, personByPlatformId, platformUserId } from "../oncall/people.js";
+import { platformIdsOf } from "../oncall/people.js";
 import type { Settings } from "../settings.js";
 import { type Incident, type IncidentKind, severityLabel } from "./incident.js";
 import { enterState, transition } from "./lifecycle.js";
+import { rolesOf } from "./permissions.js";
 import { type TimelineEvent, timelineEvent } from "./timeline.js";
 import { initialTimers, isFinished, stopAllTimers } from "./timers.js";
 
@@ -43,16 +44,10 @@ export function doneRefusal(
 ): DoneAllowed | null {
   const requesters = incident.reporters.map((r) => r.platformUserId);
   if (requesters.includes(actor)) return null;
-  const person = personByPlatformId(settings, incident.platform, actor);
-  if (person && (settings.roles.managers.includes(person.id) || settings.roles.admins.includes(person.id))) {
-    return null;
-  }
-  const ids = (group: readonly string[]) =>
-    group.flatMap((id) => {
-      const p = personById(settings, id);
-      const user = p ? platformUserId(p, incident.platform) : undefined;
-      return user ? [user] : [];
-    });
+  // Besides whoever asked, only the config roles may: a commander or comms lead plays no part here.
+  const roles = rolesOf(settings, { platform: incident.platform }, actor);
+  if (roles.includes("manager") || roles.includes("admin")) return null;
+  const ids = (group: readonly string[]) => platformIdsOf(settings, group, incident.platform);
   return { requesters, managers: ids(settings.roles.managers), admins: ids(settings.roles.admins) };
 }
 

@@ -25,3 +25,19 @@ export function personByPlatformId(
 export function personById(settings: Settings, id: string): Person | undefined {
   return settings.people.find((p) => p.id === id);
 }
+
+/**
+ * The platform user ids of a config group of people (`roles.managers`, `roles.admins`), in its order; those
+ * unknown or without an account on the platform are left out.
+ */
+export function platformIdsOf(
+  settings: Settings,
+  personIds: readonly string[],
+  platform: Platform,
+): string[] {
+  return personIds.flatMap((id) => {
+    const person = personById(settings, id);
+    const user = person ? platformUserId(person, platform) : undefined;
+    return user ? [user] : [];
+  });
+}
