@@ -4,7 +4,7 @@ import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentInConversation, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
-import { inviteOnce } from "./invite.js";
+import { inviteQuietly } from "./invite.js";
 import { incidentNews, newsKeys } from "./outbox-items.js";
 import { requireAllowed } from "./permission.js";
 import { checkPerson } from "./person-check.js";
@@ -32,11 +32,7 @@ export async function nameComms(
     previous = current.comms?.platformUserId;
     return setComms(current, to, inbound.actor, now);
   });
-  try {
-    await inviteOnce(ctx, incident, [to.platformUserId]);
-  } catch (err) {
-    ctx.logger.warn({ incident: incident.id, err: String(err) }, "could not invite the communications lead");
-  }
+  await inviteQuietly(ctx, incident, [to.platformUserId], "the communications lead");
   const vars = incidentVars(ctx, incident);
   await ctx.outbox.send(
     ...(await incidentNews(

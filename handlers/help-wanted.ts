@@ -7,7 +7,7 @@ import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentIdInConversation, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
-import { inviteOnce } from "./invite.js";
+import { inviteQuietly } from "./invite.js";
 import { announceItems, channelPost, incidentKey, reply } from "./outbox-items.js";
 import type { ActionRoute } from "./routes.js";
 import { updateIncident } from "./timers.js";
@@ -81,14 +81,7 @@ export const takeHelpClick: ActionRoute = async (ctx, inbound, value) => {
     return { incident: { ...change.incident, timers: helpTimers(change.incident) }, events: change.events };
   });
   if (!taken) return;
-  try {
-    await inviteOnce(ctx, incident, [inbound.actor]);
-  } catch (err) {
-    ctx.logger.warn(
-      { incident: incident.id, err: String(err) },
-      "could not invite whoever took a call for help",
-    );
-  }
+  await inviteQuietly(ctx, incident, [inbound.actor], "whoever took a call for help");
   const vars = { ...incidentVars(ctx, incident), taker: inbound.actor, by: taken.by, text: taken.text };
   await ctx.outbox.send(
     ...channelPost(incident, incidentKey(incident, `help-${taken.id}-taken`), ctx.render("help-taken", vars)),

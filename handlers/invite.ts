@@ -22,3 +22,20 @@ export async function inviteOnce(
   await Promise.all(fresh.map((user) => ctx.idempotency.remember(incident.id, `member-${user}`, "1")));
   return fresh;
 }
+
+/**
+ * `inviteOnce` where the invitation matters less than what it goes with (a page, a new role, a call for help
+ * taken): a refusal is logged as a warning ("could not invite `what`") and never thrown.
+ */
+export async function inviteQuietly(
+  ctx: HandlerContext,
+  incident: Incident,
+  userIds: string[],
+  what: string,
+): Promise<void> {
+  try {
+    await inviteOnce(ctx, incident, userIds);
+  } catch (err) {
+    ctx.logger.warn({ incident: incident.id, err: String(err) }, `could not invite ${what}`);
+  }
+}

@@ -9,7 +9,7 @@ import type { Form } from "../src/core/message.js";
 import type { Inbound, OutboxItem } from "../src/core/ports.js";
 import { type HandlerContext, replyTarget } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
-import { inviteOnce } from "./invite.js";
+import { inviteQuietly } from "./invite.js";
 import {
   channelPost,
   directItem,
@@ -77,12 +77,8 @@ async function acceptedEffects(
   const handoff = offer.kind === "handoff";
   const comms = incident.comms?.platformUserId;
   const base = `offer-${offer.id}-accepted`;
-  try {
-    await inviteOnce(ctx, incident, [to]);
-  } catch (err) {
-    // Taking command matters more than the invitation; the reply still points them to the channel.
-    ctx.logger.warn({ incident: incident.id, err: String(err) }, "could not invite the new commander");
-  }
+  // Taking command matters more than the invitation; the reply still points them to the channel.
+  await inviteQuietly(ctx, incident, [to], "the new commander");
   const dms: OutboxItem[] = [];
   for (const user of new Set([previous, offer.by])) {
     if (!user || user === to) continue;

@@ -8,7 +8,7 @@ import type { Settings } from "../src/core/settings.js";
 import type { HandlerContext } from "./context.js";
 import { incidentIdInConversation, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
-import { inviteOnce } from "./invite.js";
+import { inviteQuietly } from "./invite.js";
 import { channelPost, directItem, incidentKey, incidentNews, newsKeys } from "./outbox-items.js";
 import { requireAllowed } from "./permission.js";
 import { updateIncident } from "./timers.js";
@@ -76,15 +76,8 @@ export async function changeSeverity(
     notify: { actor: inbound.actor },
   });
   const paged = events.find((e) => e.type === "escalated" && e.data.reason === SEVERITY_RAISED);
-  const targets = paged ? pagedTargets(paged) : [];
-  if (targets.length > 0) {
-    try {
-      // The page matters more than the invitation, so a refusal does not stop it.
-      await inviteOnce(ctx, updated, targets);
-    } catch (err) {
-      ctx.logger.warn({ incident: updated.id, err: String(err) }, "could not invite the people paged");
-    }
-  }
+  // The page matters more than the invitation, so a refusal does not stop it.
+  await inviteQuietly(ctx, updated, paged ? pagedTargets(paged) : [], "the people paged");
   await ctx.outbox.send(...news, ...(paged ? pageItems(ctx, updated, paged, base, inbound.actor) : []));
 }
 

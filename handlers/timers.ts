@@ -14,7 +14,7 @@ import type { IncidentChange, OutboxItem, TimerRef } from "../src/core/ports.js"
 import { TIMER_KINDS } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
-import { inviteOnce } from "./invite.js";
+import { inviteQuietly } from "./invite.js";
 import { announceItems, channelPost, directItem, incidentKey } from "./outbox-items.js";
 import { PLAIN_TIMER_EFFECTS } from "./timer-effects.js";
 
@@ -281,13 +281,7 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
         break;
     }
   }
-  if (incident.channel && invite.length > 0) {
-    try {
-      // The page matters more than the invitation, so a refusal does not stop it.
-      await inviteOnce(ctx, incident, invite);
-    } catch (err) {
-      ctx.logger.warn({ incident: incident.id, err: String(err) }, "could not invite the people paged");
-    }
-  }
+  // The page matters more than the invitation, so a refusal does not stop it.
+  await inviteQuietly(ctx, incident, invite, "the people paged");
   if (items.length > 0) await ctx.outbox.send(...items);
 }
