@@ -1,12 +1,7 @@
+import { timedOutWith } from "../src/core/incident/confirmation.js";
 import { incidentVars } from "./incident-vars.js";
 import { incidentNews, newsKeys } from "./outbox-items.js";
 import type { TimerEffects } from "./timer-effect.js";
-
-const list = (csv: string | undefined) =>
-  (csv ?? "")
-    .split(",")
-    .filter(Boolean)
-    .map((id) => ({ id }));
 
 /**
  * The end of the reporters' confirmation window (core/incident/confirmation.ts): the incident closed without
@@ -16,11 +11,12 @@ const list = (csv: string | undefined) =>
 export const confirmationTimerEffects: TimerEffects = async (ctx, incident, events) => {
   const timedOut = events.find((e) => e.type === "confirmation_timed_out");
   if (!timedOut) return;
+  const { waitingFor, confirmed } = timedOutWith(timedOut);
   const post = ctx.render("incident-closed", {
     ...incidentVars(ctx, incident),
     timedOut: true,
-    waitingFor: list(timedOut.data.waitingFor),
-    confirmedBy: list(timedOut.data.confirmed),
+    waitingFor: waitingFor.map((id) => ({ id })),
+    confirmedBy: confirmed.map((id) => ({ id })),
   });
   const base = `${timedOut.data.timer}-g${timedOut.data.gen}-closed`;
   await ctx.outbox.send(

@@ -1,3 +1,4 @@
+import { expiredOffer } from "../src/core/incident/offers.js";
 import type { OutboxItem } from "../src/core/ports.js";
 import { incidentVars } from "./incident-vars.js";
 import { channelPost, directItem, incidentKey } from "./outbox-items.js";
@@ -13,11 +14,7 @@ export const offerTimerEffects: TimerEffects = async (ctx, incident, events) => 
   for (const e of events) {
     if (e.type !== "commander_offer_expired") continue;
     const base = `${e.data.timer}-g${e.data.gen}-expired`;
-    const to = e.data.to ?? "";
-    const by = e.data.by ?? "";
-    const handoff = e.data.kind === "handoff";
-    // The window the offer had, as made (the config may have changed since).
-    const waited = Math.max(0, Date.parse(e.data.expiresAt ?? e.at) - Date.parse(e.data.at ?? e.at)) || 0;
+    const { to, by, handoff, waited } = expiredOffer(e);
     items.push(
       ...channelPost(
         incident,

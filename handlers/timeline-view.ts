@@ -1,4 +1,4 @@
-import type { TimelineEvent } from "../src/core/incident/timeline.js";
+import { idList, type TimelineEvent } from "../src/core/incident/timeline.js";
 import { markupToPlain } from "../src/core/markup.js";
 import type { Inbound } from "../src/core/ports.js";
 import { truncatePlain } from "../src/core/templates/limits.js";
@@ -36,7 +36,7 @@ export async function showTimeline(
 const quote = (s: string | undefined): string | undefined => (s ? truncatePlain(s, QUOTE_MAX) : undefined);
 
 const ids = (list: string | undefined): { id: string }[] | undefined => {
-  const people = (list ?? "").split(",").filter(Boolean);
+  const people = idList(list);
   return people.length ? people.map((id) => ({ id })) : undefined;
 };
 

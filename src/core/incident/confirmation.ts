@@ -6,7 +6,7 @@
  */
 import type { Confirmation, Incident } from "./incident.js";
 import { enterState, transition } from "./lifecycle.js";
-import { timelineEvent } from "./timeline.js";
+import { idList, type TimelineEvent, timelineEvent } from "./timeline.js";
 import type { FireTimer } from "./timer-firing.js";
 
 /** The platform user ids of the reporters, once each, in the order they reported. */
@@ -46,3 +46,8 @@ export const fireConfirmationTimer: FireTimer = (_settings, incident, now, tag) 
     ],
   };
 };
+
+/** What a `confirmation_timed_out` event says: the reporters who never answered and those who confirmed. */
+export function timedOutWith(event: TimelineEvent): { waitingFor: string[]; confirmed: string[] } {
+  return { waitingFor: idList(event.data.waitingFor), confirmed: idList(event.data.confirmed) };
+}

@@ -11,7 +11,7 @@ import { UsageError } from "../errors.js";
 import { userRef } from "../markup.js";
 import type { HelpCall, Incident } from "./incident.js";
 import { roleRefusal } from "./role-refusal.js";
-import { type TimelineEvent, timelineEvent } from "./timeline.js";
+import { recordedSpan, type TimelineEvent, timelineEvent } from "./timeline.js";
 import type { FireTimer } from "./timer-firing.js";
 
 export interface HelpCallChange {
@@ -123,3 +123,18 @@ export const fireHelpTimer: FireTimer = (_settings, incident, now, tag) => {
     events.length > 0 ? { ...incident, helpCalls: calls, updatedAt: now.toISOString() } : incident;
   return { incident: changed, events, ...(next && { nextDueAt: next }) };
 };
+
+/** What a `help_unanswered` event says: which call, what it asked, who asked, and how long it waited. */
+export function unansweredCall(event: TimelineEvent): {
+  call: number;
+  text: string;
+  by: string;
+  waited: number;
+} {
+  return {
+    call: Number(event.data.call),
+    text: event.data.text ?? "",
+    by: event.data.by ?? "",
+    waited: recordedSpan(event, "at", "dueAt"),
+  };
+}

@@ -11,7 +11,7 @@
 import { userRef } from "../markup.js";
 import type { CommanderOffer, HandoffBrief, Incident, Participant } from "./incident.js";
 import { roleRefusal } from "./role-refusal.js";
-import { type TimelineEvent, timelineEvent } from "./timeline.js";
+import { recordedSpan, type TimelineEvent, timelineEvent } from "./timeline.js";
 import type { FireTimer } from "./timer-firing.js";
 
 export type OfferKind = CommanderOffer["kind"];
@@ -237,6 +237,24 @@ export const fireOfferTimer: FireTimer = (_settings, incident, now, tag) => {
     ],
   };
 };
+
+/**
+ * What a `commander_offer_expired` event says: who was asked, who asked, whether it was a handoff, and the
+ * window the offer had as it was made (the config may have changed since).
+ */
+export function expiredOffer(event: TimelineEvent): {
+  to: string;
+  by: string;
+  handoff: boolean;
+  waited: number;
+} {
+  return {
+    to: event.data.to ?? "",
+    by: event.data.by ?? "",
+    handoff: event.data.kind === "handoff",
+    waited: recordedSpan(event, "at", "expiresAt"),
+  };
+}
 
 /** Reads "<incident id> <number>", the value of the offer and help-call buttons and the state of their forms. */
 export function parseIncidentRef(value: string | undefined): { incidentId: string; n: number } | null {

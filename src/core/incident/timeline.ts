@@ -68,3 +68,18 @@ export function timelineEvent(
   const at = now.toISOString();
   return actor ? { type, at, recordedAt: at, actor, data } : { type, at, recordedAt: at, data };
 }
+
+// ---- reading back what events record (the decoders beside each writer use these) ---------------------------
+
+/** A list of platform user ids recorded as one comma-separated value (`join(",")`), empty entries dropped. */
+export function idList(value: string | undefined): string[] {
+  return (value ?? "").split(",").filter(Boolean);
+}
+
+/**
+ * The milliseconds from one instant an event recorded to another (`from` and `to` name the fields), 0 when
+ * negative or unreadable; a field missing counts as the time of the event itself.
+ */
+export function recordedSpan(event: TimelineEvent, from: string, to: string): number {
+  return Math.max(0, Date.parse(event.data[to] ?? event.at) - Date.parse(event.data[from] ?? event.at)) || 0;
+}

@@ -29,7 +29,7 @@ import {
   type UpdateTimer,
   updateOwner,
 } from "./incident.js";
-import { type TimelineEvent, timelineEvent } from "./timeline.js";
+import { idList, type TimelineEvent, timelineEvent } from "./timeline.js";
 import { TIMER_FIRINGS } from "./timer-firings.js";
 
 type Timers = NonNullable<Incident["timers"]>;
@@ -224,7 +224,7 @@ export function recordedBy(event: TimelineEvent, timer: Pick<TimerRef, "kind" | 
 
 /** The people a page (`escalated`, `page_repeated`) reached, as `pageData` recorded them. */
 export function pagedTargets(event: TimelineEvent): string[] {
-  return (event.data.targets ?? "").split(",").filter(Boolean);
+  return idList(event.data.targets);
 }
 
 /**
