@@ -40,22 +40,28 @@ export async function incidentInConversation(
   inbound: Inbound,
   verb: string,
 ): Promise<Incident> {
-  const incident = await ctx.store.get(await incidentIdInConversation(ctx, inbound, verb));
-  if (!incident) throw notInIncidentChannel(verb);
-  return incident;
+  return incidentFor(ctx, inbound, verb);
 }
 
-/** The incident a command or a button refers to (see `incidentIdFor`). */
+/**
+ * The incident a command or a button refers to (see `incidentIdFor`). One that is not stored is refused with
+ * `missing` when given; otherwise a named one "does not exist any more" (a button from an old message) and a
+ * channel's is refused as if it were no incident's channel.
+ */
 export async function incidentFor(
   ctx: HandlerContext,
   inbound: Inbound,
   verb: string,
   incidentId?: string,
+  missing?: (id: string) => Error,
 ): Promise<Incident> {
-  if (!incidentId) return incidentInConversation(ctx, inbound, verb);
-  const incident = await ctx.store.get(incidentId);
-  if (!incident) throw new NotFoundError(`Incident ${incidentId} does not exist any more.`);
-  return incident;
+  const id = incidentId || (await incidentIdInConversation(ctx, inbound, verb));
+  const incident = await ctx.store.get(id);
+  if (incident) return incident;
+  if (missing) throw missing(id);
+  throw incidentId
+    ? new NotFoundError(`Incident ${id} does not exist any more.`)
+    : notInIncidentChannel(verb);
 }
 
 /** Refuses timed work on an incident that is over: its reminders and escalations are stopped for good. */

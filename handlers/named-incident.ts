@@ -2,7 +2,11 @@ import { NotFoundError } from "../src/core/errors.js";
 import { type Incident, incidentId } from "../src/core/incident/incident.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
-import { incidentIdInConversation } from "./incident-lookup.js";
+import { incidentFor, incidentIdFor } from "./incident-lookup.js";
+
+/** The id of `INC-n`, when the person gave a number. */
+const numbered = (incidentNumber?: number): string | undefined =>
+  incidentNumber === undefined ? undefined : incidentId(incidentNumber);
 
 /**
  * The incident a records command names: `INC-n` when the person gave one (the command then works from
@@ -14,8 +18,7 @@ export async function namedIncidentId(
   verb: string,
   incidentNumber?: number,
 ): Promise<string> {
-  if (incidentNumber !== undefined) return incidentId(incidentNumber);
-  return incidentIdInConversation(ctx, inbound, verb);
+  return incidentIdFor(ctx, inbound, verb, numbered(incidentNumber));
 }
 
 /** The incident a records command names (see `namedIncidentId`); a number nobody has is refused. */
@@ -25,10 +28,7 @@ export async function namedIncident(
   verb: string,
   incidentNumber?: number,
 ): Promise<Incident> {
-  const id = await namedIncidentId(ctx, inbound, verb, incidentNumber);
-  const incident = await ctx.store.get(id);
-  if (!incident) throw noSuchIncident(id);
-  return incident;
+  return incidentFor(ctx, inbound, verb, numbered(incidentNumber), (id) => noSuchIncident(id));
 }
 
 /** `changing`: the command would have changed something, so the refusal says nothing was. */
