@@ -1,4 +1,5 @@
 import { ActionIds } from "../src/core/action-ids.js";
+import { SEVERITY_NAMES } from "../src/core/commands/severity-names.js";
 import { parseTitle, TITLE_MAX } from "../src/core/commands/text.js";
 import {
   type IncidentKind,
@@ -19,7 +20,6 @@ import type { Form } from "../src/core/message.js";
 import type { Settings } from "../src/core/settings.js";
 import type { OpenRequest } from "./open.js";
 
-const SEVERITY_HINTS = { sev1: "critical", sev2: "major", sev3: "moderate", sev4: "minor" } as const;
 export const NO_SERVICE = "none";
 /** The Severity select's default: no override, the matrix decides. */
 export const FROM_MATRIX = "matrix";
@@ -86,7 +86,7 @@ export function openForm(settings: Settings, conversationId: string): Form {
         initial: FROM_MATRIX,
         options: [
           { value: FROM_MATRIX, label: "From impact and urgency" },
-          ...SEVERITIES.map((s) => ({ value: s, label: `${severityLabel(s)} (${SEVERITY_HINTS[s]})` })),
+          ...SEVERITIES.map((s) => ({ value: s, label: `${severityLabel(s)} (${SEVERITY_NAMES[s]})` })),
         ],
         hint: "Leave it to impact and urgency, or pick one to override them.",
       },

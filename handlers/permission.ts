@@ -27,22 +27,41 @@ export function requireAllowed(
   const result = authorize(ctx.settings, incident, actor, action);
   if (result.ok) return result.roles;
   const [commander, comms] = result.people;
-  const who: string[] = [];
-  if (commander) who.push(`the Incident Commander (${commander})`);
-  if (comms) who.push(`the communications lead (${comms})`);
-  if (result.managers.length > 0) who.push(`a manager (${result.managers.join(", ")})`);
-  if (result.admins.length > 0) who.push(`an admin (${result.admins.join(", ")})`);
-  throw new TemplatedRefusal(
+  throw notAllowed(incident, DOING[action], [
+    { role: "commander", people: commander ? [commander] : [] },
+    { role: "comms", people: comms ? [comms] : [] },
+    { role: "manager", people: result.managers },
+    { role: "admin", people: result.admins },
+  ]);
+}
+
+/** A group who could have done it: a role and the people (platform user ids) holding it. */
+export interface WhoCan {
+  role: "commander" | "comms" | "requester" | "manager" | "admin";
+  people: readonly string[];
+}
+
+/**
+ * The refusal of something reserved, naming (as real mentions) every group that could have done it, in order
+ * ("A (x), B (y) or an admin (z)"); groups nobody holds are left out.
+ */
+export function notAllowed(
+  incident: Pick<Incident, "id">,
+  doing: string,
+  groups: WhoCan[],
+): TemplatedRefusal {
+  const present = groups.filter((g) => g.people.length > 0);
+  const who = present.map((g, i) => ({
+    // As the refusals always read: "A (x), B (y) or an admin (z)".
+    sep: i === 0 ? "" : g.role === "admin" ? " or " : ", ",
+    [g.role]: true,
+    people: g.people.map((id) => ({ id })),
+  }));
+  const plain = present.map((g) => `${g.role} (${g.people.join(", ")})`).join(", ");
+  return new TemplatedRefusal(
     "not-allowed",
-    {
-      incident: { id: incident.id },
-      doing: DOING[action],
-      commander,
-      comms,
-      managers: result.managers.map((id) => ({ id })),
-      admins: result.admins.map((id) => ({ id })),
-    },
-    `Only ${who.join(" or ")} can ${DOING[action]} ${incident.id}. Nothing was changed.`,
+    { incident: { id: incident.id }, doing, who },
+    `Only ${plain} can ${doing} ${incident.id}. Nothing was changed.`,
     "not_allowed",
   );
 }

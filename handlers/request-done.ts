@@ -7,9 +7,10 @@ import {
   type RequestRefusal,
   requestRefusal,
 } from "../src/core/incident/requests.js";
-import { channelRef, userRef } from "../src/core/markup.js";
+import { channelRef } from "../src/core/markup.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
+import { notAllowed } from "./permission.js";
 import { requestDoneItems } from "./request-card.js";
 import { updateIncident } from "./timers.js";
 
@@ -25,7 +26,7 @@ export async function markRequestDone(ctx: HandlerContext, inbound: Inbound, id?
     const refused = requestRefusal(current);
     if (refused) throw doneRefusalError(current, refused);
     const who = doneRefusal(ctx.settings, current, inbound.actor);
-    if (who) throw notAllowed(current, who);
+    if (who) throw doneNotAllowed(current, who);
     return closeAsDone(current, inbound.actor, now);
   });
   ctx.logger.info({ incident: incident.id }, "request marked done");
@@ -44,15 +45,10 @@ function doneRefusalError(incident: Incident, refused: RequestRefusal): UsageErr
   }
 }
 
-function notAllowed(incident: Incident, allowed: DoneAllowed): UsageError {
-  const refs = (ids: string[]) => ids.map((u) => userRef(u)).join(", ");
-  const who: string[] = [];
-  if (allowed.requesters.length > 0) who.push(`the person who asked (${refs(allowed.requesters)})`);
-  if (allowed.managers.length > 0) who.push(`a manager (${refs(allowed.managers)})`);
-  if (allowed.admins.length > 0) who.push(`an admin (${refs(allowed.admins)})`);
-  const list = who.length > 1 ? `${who.slice(0, -1).join(", ")} or ${who[who.length - 1]}` : who[0];
-  return new UsageError(
-    `Only ${list} can mark ${incident.id} done. Ask them. Nothing was changed.`,
-    "not_allowed",
-  );
+function doneNotAllowed(incident: Incident, allowed: DoneAllowed) {
+  return notAllowed(incident, "mark as done", [
+    { role: "requester", people: allowed.requesters },
+    { role: "manager", people: allowed.managers },
+    { role: "admin", people: allowed.admins },
+  ]);
 }

@@ -489,10 +489,10 @@ describe("escaping", () => {
     "not-allowed": {
       incident: { id: HOSTILE },
       doing: HOSTILE,
-      commander: "U0BOB",
-      comms: "U0ALICE",
-      managers: [{ id: "U0ALICE" }],
-      admins: [],
+      who: [
+        { sep: "", commander: true, people: [{ id: "U0BOB" }] },
+        { sep: HOSTILE, manager: true, people: [{ id: "U0ALICE" }, { id: "U0BOB" }] },
+      ],
     },
     "subscription-footer": { incident: incident({ id: HOSTILE }), severity: "SEV1", channel: "C1" },
     ...LIFECYCLE_SAMPLES,

@@ -83,10 +83,16 @@ export interface BaseVarsMap {
     incident: Pick<IncidentVars, "id">;
     /** What was refused, said after "can": "resolve", "change the severity of". */
     doing: string;
-    commander?: string;
-    comms?: string;
-    managers: readonly { id: string }[];
-    admins: readonly { id: string }[];
+    /** Who could: each group with one role flag set, its people, and `sep` to put before it. */
+    who: readonly {
+      sep: string;
+      commander?: boolean;
+      comms?: boolean;
+      requester?: boolean;
+      manager?: boolean;
+      admin?: boolean;
+      people: readonly { id: string }[];
+    }[];
   };
   "internal-error": { errorId: string };
   usage: {
@@ -237,7 +243,17 @@ const BASE_VARIABLES = {
   "opening-reply": ["incident.title", "severity"],
   help: ["commands[].usage", "commands[].summary", "prefix"],
   error: ["message"],
-  "not-allowed": ["incident.id", "doing", "commander", "comms", "managers[].id", "admins[].id"],
+  "not-allowed": [
+    "incident.id",
+    "doing",
+    "who[].sep",
+    "who[].commander",
+    "who[].comms",
+    "who[].requester",
+    "who[].manager",
+    "who[].admin",
+    "who[].people[].id",
+  ],
   "internal-error": ["errorId"],
   usage: ["message", "prefix", "pointsToHelp"],
   "not-yet": ["verb"],
