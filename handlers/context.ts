@@ -8,6 +8,7 @@ import type {
   IncidentStore,
   JobScheduler,
   Logger,
+  OncallStore,
   Outbox,
   ReplyTarget,
 } from "../src/core/ports.js";
@@ -22,6 +23,10 @@ export interface HandlerContext {
   store: IncidentStore;
   idempotency: IdempotencyStore;
   jobs: JobScheduler;
+  /** Overrides, unavailability, drafts and the asked-recently record (the on-call state people change). */
+  oncall: OncallStore;
+  /** Where people reach this deployment's web server (calendar feeds), without a trailing slash. */
+  publicUrl: string;
   /** Every chat message a handler sends goes through here, never straight to the platform. */
   outbox: Outbox;
   platform(name: Platform): ChatPlatform;

@@ -46,6 +46,10 @@ const envSchema = z.object({
     (v) => v === undefined || /^https?:\/\/.+\/$/.test(v),
     "must be a URL ending in '/', for example https://slack.com/api/",
   ),
+  PUBLIC_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+    "must be the URL people reach this server at, for example https://firebreak.example.com",
+  ),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
@@ -60,6 +64,8 @@ export interface Env {
   configPath?: string;
   templatesDir?: string;
   slack?: SlackMode;
+  /** Where people reach the web server (calendar links); `http://localhost:<port>` when unset. */
+  publicUrl?: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
 }
 
@@ -76,6 +82,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     configPath: e.FIREBREAK_CONFIG,
     templatesDir: e.FIREBREAK_TEMPLATES,
     slack: slackMode(e),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
   };
 }

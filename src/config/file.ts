@@ -113,7 +113,8 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
       problems.push({ path: ["rotations", i], message: result.error });
       return [];
     }
-    return [result.rotation];
+    // TEMPORARY: one layer per rotation until layers, restrictions and notices are read from the file.
+    return [{ id: raw.id, layers: [{ ...result.rotation, name: "base" }], notifyBeforeMs: 3_600_000 }];
   });
 
   const policyList = file.escalation_policies.map((raw, i) => ({

@@ -5,6 +5,7 @@
 import type { Incident } from "./incident/incident.js";
 import type { TimelineEvent } from "./incident/timeline.js";
 import type { Form, Message } from "./message.js";
+import type { Away, Override } from "./oncall/types.js";
 import type { Platform } from "./platform.js";
 
 /** Something a person did in chat, already verified and deduplicated by the adapter. */
@@ -194,6 +195,58 @@ export interface JobScheduler {
   /** Timer jobs still pending for an incident, soonest first. */
   pendingTimers(incidentId: string): Promise<TimerRef[]>;
 }
+
+/** What `changeOverrides` / `changeAway` write: entries to add and ids to remove. */
+export interface ListChange<T> {
+  add?: T[];
+  remove?: string[];
+}
+
+/**
+ * On-call state that people change from chat (the config file stays the source of truth for the base
+ * schedule): overrides per rotation, unavailability per person, short-lived drafts (plans, calls for cover),
+ * the shared record of who was asked recently, the base-schedule snapshots shift notices compare against, and
+ * the calendar feeds' secret. Entries that ended long ago are pruned by the store.
+ */
+export interface OncallStore {
+  /** A rotation's overrides that end after `since`, sorted by start. */
+  overrides(rotation: string, since: Date): Promise<Override[]>;
+  /**
+   * Changes a rotation's overrides atomically with what was read (optimistic, re-run on a concurrent write, so
+   * `change` must be pure; it may throw a FirebreakError to refuse, and nothing is written). `change` sees the
+   * overrides ending after `since`. Returns the overrides ending after `since` once written (unchanged on null).
+   */
+  changeOverrides(
+    rotation: string,
+    since: Date,
+    change: (current: Override[]) => ListChange<Override> | null,
+  ): Promise<Override[]>;
+  /** Everyone's unavailability that ends after `since`, sorted by start. */
+  away(since: Date): Promise<Away[]>;
+  /** As `changeOverrides`, for one person's unavailability. */
+  changeAway(
+    personId: string,
+    since: Date,
+    change: (current: Away[]) => ListChange<Away> | null,
+  ): Promise<Away[]>;
+  /** Stores a short-lived draft (a plan, a call for cover) as JSON text. */
+  putDraft(kind: DraftKind, id: string, json: string, ttlMs: number): Promise<void>;
+  /** Reads a draft without taking it; null when gone (taken, discarded or expired). */
+  peekDraft(kind: DraftKind, id: string): Promise<string | null>;
+  /** Takes a draft: exactly one caller gets it, every later one gets null. */
+  takeDraft(kind: DraftKind, id: string): Promise<string | null>;
+  /** Records that these people were asked (for help, for cover, by the planner) at `at`. */
+  recordAsked(personIds: string[], at: Date): Promise<void>;
+  /** When each person was asked since `since` (epoch ms, oldest first); people never asked are absent. */
+  askedSince(since: Date): Promise<Record<string, number[]>>;
+  /** The base schedule a rotation had when shift notices last looked (opaque text), or null the first time. */
+  baseSnapshot(rotation: string): Promise<string | null>;
+  saveBaseSnapshot(rotation: string, snapshot: string): Promise<void>;
+  /** The secret calendar-feed tokens derive from; created once, shared by every process. */
+  calendarSecret(): Promise<string>;
+}
+
+export type DraftKind = "plan" | "cover";
 
 export interface Clock {
   now(): Date;

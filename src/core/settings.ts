@@ -2,10 +2,10 @@ import type { Severity } from "./incident/incident.js";
 import type {
   EscalationPolicy,
   LifecycleSettings,
+  OncallRotation,
   Person,
   ReminderSettings,
   RoleSettings,
-  Rotation,
   Service,
   SeverityPolicy,
 } from "./oncall/types.js";
@@ -16,7 +16,8 @@ export interface Settings {
   announceChannel: string;
   channelNameTemplate: string;
   people: Person[];
-  rotations: Rotation[];
+  /** Layers by precedence, each a cycle of members; overrides (from Redis) are laid over them. */
+  rotations: OncallRotation[];
   policies: EscalationPolicy[];
   services: Service[];
   fallbackPolicy?: string;

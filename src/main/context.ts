@@ -5,6 +5,7 @@ import { loadConfigFile } from "../config/file.js";
 import type { Platform } from "../core/platform.js";
 import {
   type ChatPlatform,
+  type Clock,
   type JobScheduler,
   type Logger,
   type Outbox,
@@ -16,6 +17,7 @@ import type { TemplateName } from "../core/templates/registry.js";
 import { createRedisIdempotencyStore } from "../infra/redis/idempotency-store.js";
 import { createRedisIncidentStore } from "../infra/redis/incident-store.js";
 import type { Keys } from "../infra/redis/keys.js";
+import { createRedisOncallStore } from "../infra/redis/oncall-store.js";
 import { guardUnavailable } from "../infra/redis/unavailable.js";
 import { DEMO_CONFIG } from "./paths.js";
 
@@ -40,6 +42,9 @@ export function buildHandlerContext(parts: {
   outbox: Outbox;
   platforms: Partial<Record<Platform, ChatPlatform>>;
   logger: Logger;
+  /** Where people reach the web server; read when a handler needs it (the port is known only once listening). */
+  publicUrl: () => string;
+  clock?: Clock;
 }): HandlerContext {
   return {
     settings: parts.settings,
@@ -47,13 +52,17 @@ export function buildHandlerContext(parts: {
     store: guardUnavailable(createRedisIncidentStore(parts.redis, parts.keys)),
     idempotency: guardUnavailable(createRedisIdempotencyStore(parts.redis, parts.keys)),
     jobs: guardUnavailable(parts.jobs),
+    oncall: guardUnavailable(createRedisOncallStore(parts.redis, parts.keys)),
+    get publicUrl() {
+      return parts.publicUrl();
+    },
     outbox: guardUnavailable(parts.outbox),
     platform(name) {
       const platform = parts.platforms[name];
       if (!platform) throw new Error(`The ${name} platform is not configured in this process.`);
       return platform;
     },
-    clock: systemClock,
+    clock: parts.clock ?? systemClock,
     logger: parts.logger,
   };
 }

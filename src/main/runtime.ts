@@ -13,7 +13,7 @@ import { createSlackWebClient } from "../adapters/slack/web-client.js";
 import type { Env } from "../config/env.js";
 import { ConfigError } from "../core/errors.js";
 import type { Platform } from "../core/platform.js";
-import type { ChatPlatform, Inbound, Logger } from "../core/ports.js";
+import type { ChatPlatform, Clock, Inbound, Logger } from "../core/ports.js";
 import type { Settings } from "../core/settings.js";
 import { createHealthRouter } from "../http/health.js";
 import { createJobScheduler } from "../infra/queue/job-scheduler.js";
@@ -38,7 +38,12 @@ export interface Running {
  * Starts the pieces a process role needs. `web` serves HTTP (Slack endpoint or playground, health), `worker`
  * runs the queue workers, `all` does both in one process, which is what `npm start` and the playground use.
  */
-export async function startRuntime(env: Env, role: Role, logger: Logger): Promise<Running> {
+export async function startRuntime(
+  env: Env,
+  role: Role,
+  logger: Logger,
+  options: { clock?: Clock } = {},
+): Promise<Running> {
   const { settings, render } = await loadStatic(env);
   if (!env.slack && role !== "all") {
     throw new ConfigError(
@@ -50,6 +55,9 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
   const stops: Array<() => Promise<void>> = [];
   const closeSides: Array<() => Promise<void>> = [];
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
+  // Known once the server listens (PORT may be 0 in tests); calendar links are only built after that.
+  let listeningPort = env.port;
+  const publicUrl = () => env.publicUrl ?? `http://localhost:${listeningPort}`;
 
   /**
    * What one kind of caller works through: a connection, the queues on it, and the handlers' context. Commands
@@ -79,6 +87,8 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
       jobs: createJobScheduler(queues, keys),
       platforms,
       logger,
+      publicUrl,
+      clock: options.clock,
     });
     return { redis, queues, ctx };
   };
@@ -120,6 +130,7 @@ export async function startRuntime(env: Env, role: Role, logger: Logger): Promis
 
   const address = server?.address();
   const port = typeof address === "object" && address ? address.port : undefined;
+  if (port) listeningPort = port;
   logger.info(
     { role, port, mode: env.slack ? `slack-${env.slack.kind}` : "playground" },
     "Firebreak started",

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Env, SlackMode } from "../../src/config/env.js";
+import type { Clock } from "../../src/core/ports.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type Role, type Running, startRuntime } from "../../src/main/runtime.js";
 import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "./redis.js";
@@ -60,6 +61,8 @@ export async function startFirebreak(options: {
   config?: string;
   role?: Role;
   label?: string;
+  /** A clock of the test's (on-call tests move time by hand); the system clock when absent. */
+  clock?: Clock;
 }): Promise<TestFirebreak> {
   const prefix = uniquePrefix(options.label ?? "app");
   const env: Env = {
@@ -74,6 +77,7 @@ export async function startFirebreak(options: {
     env,
     options.role ?? "all",
     createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    { clock: options.clock },
   );
   return {
     ...running,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach } from "vitest";
-import type { IncidentStore } from "../../src/core/ports.js";
+import type { Clock, IncidentStore } from "../../src/core/ports.js";
 import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack/index.js";
@@ -40,6 +40,8 @@ export function slackWorld() {
       config?: string;
       channels?: FakeSlackOptions["channels"];
       users?: Array<{ id: string; name: string }>;
+      /** A clock the test moves by hand; the system clock when absent. */
+      clock?: Clock;
     }): Promise<SlackWorld> {
       const fake = await startFakeSlack({
         channels: options.channels ?? [{ name: "general" }, { name: "incidents" }],
@@ -48,6 +50,7 @@ export function slackWorld() {
       const app = await startFirebreak({
         label: options.label,
         config: options.config,
+        clock: options.clock,
         slack: {
           kind: "http",
           botToken: fake.botToken,

@@ -65,7 +65,7 @@ describe("config file", () => {
   it("loads the demo config (the DESIGN.md example, grown)", () => {
     const settings = loadConfigFile(DEMO_CONFIG);
     expect(settings.announceChannel).toBe("incidents");
-    expect(settings.rotations[0]?.members).toEqual(["alice", "bob"]);
+    expect(settings.rotations[0]?.layers[0]?.members).toEqual(["alice", "bob"]);
     expect(settings.policies[0]?.steps[1]).toEqual({
       afterMs: 30 * 60_000,
       notify: [{ kind: "person", id: "dana" }],

@@ -149,6 +149,11 @@ const VALID: [string, Command][] = [
   ],
   ["oncall swap <@U0ALICE> <@U0BOB>", { name: "oncall_swap", users: ["U0ALICE", "U0BOB"] }],
   ["oncall cover 2h", { name: "oncall_cover", durationMs: 2 * 3_600_000 }],
+  ["oncall cover 1h 30m primary", { name: "oncall_cover", durationMs: 90 * 60_000, rotation: "primary" }],
+  [
+    "oncall swap <@U0ALICE> <@U0BOB> primary",
+    { name: "oncall_swap", users: ["U0ALICE", "U0BOB"], rotation: "primary" },
+  ],
   [
     "oncall away 2028-02-29 00:00 2028-03-02T00:00",
     { name: "oncall_away", from: "2028-02-29T00:00", to: "2028-03-02T00:00" },
@@ -277,10 +282,16 @@ const INVALID: [string, ParseErrorCode, string][] = [
     "usage",
     "Name at most one rotation.",
   ],
-  ["oncall swap <@U0ALICE>", "usage", "Usage: `/incident oncall swap @a @b`"],
+  ["oncall swap <@U0ALICE>", "usage", "Usage: `/incident oncall swap @a @b [rotation]`"],
   ["oncall swap <@U0ALICE> <@U0ALICE>", "usage", "two different people"],
-  ["oncall swap <@U0ALICE> <@U0BOB> <@U0DANA>", "usage", "Mention exactly two people."],
-  ["oncall cover", "usage", "Usage: `/incident oncall cover <duration>`"],
+  [
+    "oncall swap <@U0ALICE> <@U0BOB> <@U0DANA>",
+    "usage",
+    "Mention exactly two people, then at most one rotation.",
+  ],
+  ["oncall swap <@U0ALICE> <@U0BOB> Primary!", "usage", "rotation"],
+  ["oncall cover 2h Primary!", "usage", "rotation"],
+  ["oncall cover", "usage", "Usage: `/incident oncall cover <duration> [rotation]`"],
   ["oncall cover forever", "usage", "is not a duration"],
   ["oncall away 2026-12-24T00:00", "usage", "Usage: `/incident oncall away <from> <to>`"],
   ["oncall away 2026-12-24T00:00 2026-12-25T00:00 please", "usage", "Only a start and an end."],
@@ -372,7 +383,7 @@ describe("helpLines", () => {
   it("filters by topic, and falls back to everything for an unknown one", () => {
     expect(helpLines("/incident", "oncall")).toHaveLength(7);
     expect(helpLines("/incident", "oncall swap")).toStrictEqual([
-      "`/incident oncall swap @a @b` — Swap the next shifts of two people.",
+      "`/incident oncall swap @a @b [rotation]` — Swap the next shifts of two people.",
     ]);
     expect(helpLines("/incident", "OPEN")).toHaveLength(1);
     expect(helpLines("/incident", "nothing")).toHaveLength(HELP.length);

@@ -196,6 +196,11 @@ export async function fakeContext(
       send: async (...items) => void fake.sent.push(...items),
       delivered: async () => null,
     },
+    oncall: new Proxy({} as HandlerContext["oncall"], {
+      get: (_t, name) => () =>
+        Promise.reject(new Error(`the on-call store (${String(name)}) is not faked here`)),
+    }),
+    publicUrl: "http://firebreak.test",
     platform: () => platform,
     render: (name, vars) => {
       fake.rendered.push({ name, vars });

@@ -16,6 +16,11 @@ import {
   type TemplateVarsMap,
 } from "../../src/core/templates/index.js";
 import { LIFECYCLE_SAMPLES } from "./template-samples/lifecycle.js";
+import { ONCALL_CATALOG_SAMPLES } from "./template-samples/oncall-catalog.js";
+import { ONCALL_CHANGES_SAMPLES } from "./template-samples/oncall-changes.js";
+import { ONCALL_DUTY_SAMPLES } from "./template-samples/oncall-duty.js";
+import { ONCALL_NOTICES_SAMPLES } from "./template-samples/oncall-notices.js";
+import { ONCALL_PLAN_SAMPLES } from "./template-samples/oncall-plan.js";
 import { RECORDS_SAMPLES } from "./template-samples/records.js";
 import { REQUESTS_SAMPLES } from "./template-samples/requests.js";
 import { ROLES_SAMPLES } from "./template-samples/roles.js";
@@ -499,6 +504,11 @@ describe("escaping", () => {
     ...ROLES_SAMPLES,
     ...RECORDS_SAMPLES,
     ...REQUESTS_SAMPLES,
+    ...ONCALL_DUTY_SAMPLES,
+    ...ONCALL_CHANGES_SAMPLES,
+    ...ONCALL_PLAN_SAMPLES,
+    ...ONCALL_NOTICES_SAMPLES,
+    ...ONCALL_CATALOG_SAMPLES,
   };
 
   it.each(TEMPLATE_NAMES)("%s never turns user text into a mention, broadcast or link", (name) => {

@@ -421,14 +421,31 @@ function parseOncall(ctx: Ctx): ParseResult {
       const b = mention(rest[1]);
       if (!a) return usage(ctx, "oncall swap", notAMentionHint(rest[0]));
       if (!b) return usage(ctx, "oncall swap", notAMentionHint(rest[1]));
-      if (rest.length > 2) return usage(ctx, "oncall swap", "Mention exactly two people.");
+      if (rest.length > 3 || (rest[2] && mention(rest[2]))) {
+        return usage(ctx, "oncall swap", "Mention exactly two people, then at most one rotation.");
+      }
       if (a === b) return usage(ctx, "oncall swap", "Swapping needs two different people.");
-      return finish(ctx, "oncall swap", { name: "oncall_swap", users: [a, b] });
+      const rotation = rest[2] ? configId(rest[2].text) : undefined;
+      if (rotation === null) return usage(ctx, "oncall swap", idHint(rest[2]?.text ?? "", "rotation"));
+      return finish(ctx, "oncall swap", {
+        name: "oncall_swap",
+        users: [a, b],
+        ...(rotation && { rotation }),
+      });
     }
     case "cover": {
-      const ms = parseDurationArg(sctx, "oncall cover");
+      // `cover 2h primary`: a last token that is not part of a duration names the rotation.
+      const last = rest[rest.length - 1];
+      const named = rest.length > 1 && last && !DURATION_PART.test(last.text) ? last : undefined;
+      const ms = parseDurationArg(named ? withArgs(ctx, rest.slice(0, -1)) : sctx, "oncall cover");
       if (isFailure(ms)) return ms;
-      return finish(ctx, "oncall cover", { name: "oncall_cover", durationMs: ms });
+      const rotation = named ? configId(named.text) : undefined;
+      if (rotation === null) return usage(ctx, "oncall cover", idHint(named?.text ?? "", "rotation"));
+      return finish(ctx, "oncall cover", {
+        name: "oncall_cover",
+        durationMs: ms,
+        ...(rotation && { rotation }),
+      });
     }
     case "away": {
       const period = readPeriod(sctx, "oncall away");

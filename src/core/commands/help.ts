@@ -153,15 +153,16 @@ export const HELP: readonly HelpEntry[] = [
   },
   {
     verb: "oncall swap",
-    usage: "oncall swap @a @b",
+    usage: "oncall swap @a @b [rotation]",
     example: "oncall swap @alice @bob",
     description: "Swap the next shifts of two people.",
   },
   {
     verb: "oncall cover",
-    usage: "oncall cover <duration>",
+    usage: "oncall cover <duration> [rotation]",
     example: "oncall cover 2h",
-    description: "Take over the current shift, from now, for a while.",
+    description:
+      "On call and need a break? Ask the others to cover you from now. Not on call? Take over the current shift from now.",
   },
   {
     verb: "oncall away",

@@ -82,8 +82,12 @@ export const CommandSchema = z.discriminatedUnion("name", [
     to: TimeSchema,
     rotation: IdSchema.optional(),
   }),
-  z.object({ name: z.literal("oncall_swap"), users: z.tuple([UserIdSchema, UserIdSchema]) }),
-  z.object({ name: z.literal("oncall_cover"), durationMs: DurationMsSchema }),
+  z.object({
+    name: z.literal("oncall_swap"),
+    users: z.tuple([UserIdSchema, UserIdSchema]),
+    rotation: IdSchema.optional(),
+  }),
+  z.object({ name: z.literal("oncall_cover"), durationMs: DurationMsSchema, rotation: IdSchema.optional() }),
   z.object({ name: z.literal("oncall_away"), from: TimeSchema, to: TimeSchema }),
   z.object({
     name: z.literal("oncall_plan"),

@@ -41,7 +41,9 @@ function resolveTarget(
     personId = target.id;
   } else {
     const rotation = settings.rotations.find((r) => r.id === target.id);
-    const shift = rotation ? onDutyAt(rotation, at) : null;
+    // TEMPORARY: the first layer alone, until duty.ts lays layers and overrides over each other.
+    const layer = rotation?.layers[0];
+    const shift = layer ? onDutyAt(layer, at) : null;
     if (!shift) return { ok: false, via, reason: `nobody is on duty in rotation ${target.id}` };
     personId = shift.personId;
   }

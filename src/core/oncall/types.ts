@@ -110,3 +110,92 @@ export interface LifecycleSettings {
   /** Reporters who have not confirmed the fix within this: the incident closes with a note. */
   confirmWithinMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Layers, overrides and unavailability (issue: on-call)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A window a layer is on duty in, in its zone: e.g. working hours, Mon–Fri 09:00–17:00. Outside every window of
+ * a restricted layer, that layer has nobody and the next layer down decides.
+ */
+export interface Restriction {
+  /** Days the window starts on. */
+  days: Weekday[];
+  /** "HH:mm", in the layer's zone. */
+  from: string;
+  /** "HH:mm"; at or before `from` means the window runs past midnight into the next day. */
+  to: string;
+}
+
+/** One layer of a rotation: a cycle of members (the base math of rotation.ts), optionally restricted. */
+export interface Layer extends Rotation {
+  /** Shown to people ("business-hours"); "base" for a rotation written without `layers`. */
+  name: string;
+  /** Absent: on duty at every instant of its shifts. */
+  restrict?: Restriction[];
+}
+
+/**
+ * A rotation as the config file defines it. Layers are listed highest precedence first: at every instant the
+ * first layer that has someone decides; when none has, nobody is on (explicitly). Overrides (from Redis) win
+ * over every layer inside their window.
+ */
+export interface OncallRotation {
+  id: string;
+  name?: string;
+  layers: Layer[];
+  /** Channel name where each handoff is posted; the announcement channel when absent. */
+  channel?: string;
+  /** How long before a shift starts its person gets a DM (config `notify_before`, default 1h). */
+  notifyBeforeMs: number;
+}
+
+export const OVERRIDE_KINDS = ["override", "swap", "cover", "plan"] as const;
+export type OverrideKind = (typeof OVERRIDE_KINDS)[number];
+
+/**
+ * Someone on duty instead of the schedule over [from, to). Overrides of one rotation never overlap (the
+ * handlers refuse an overlapping one), so at most one applies at any instant.
+ */
+export interface Override {
+  /** Unique within the rotation; stable (ids of a plan's overrides derive from the plan). */
+  id: string;
+  rotation: string;
+  /** Person id on duty inside the window. */
+  personId: string;
+  /** ISO 8601 instants, from < to. */
+  from: string;
+  to: string;
+  kind: OverrideKind;
+  /** Who the schedule had on duty there when the override was made (for messages and undo); absent: nobody. */
+  replaces?: string;
+  /** Person id of who made it (or `<platform>:<user id>` when they are not in the people list). */
+  by: string;
+  /** ISO 8601: when it was made. */
+  at: string;
+}
+
+/** A person's declared unavailability over [from, to): the planner never schedules them there. */
+export interface Away {
+  id: string;
+  personId: string;
+  from: string;
+  to: string;
+  by: string;
+  at: string;
+}
+
+/** Where an on-duty answer came from. */
+export type DutySource =
+  | { kind: "layer"; layer: number; shiftIndex: number }
+  | { kind: "override"; override: Override }
+  | { kind: "nobody" };
+
+/** Who is on duty over [from, to) in one rotation, overrides applied. `personId` null: explicitly nobody. */
+export interface DutySegment {
+  personId: string | null;
+  from: Date;
+  to: Date;
+  source: DutySource;
+}

@@ -6,6 +6,11 @@
  */
 
 import { LIFECYCLE_VARIABLES, type LifecycleVarsMap } from "./registry-lifecycle.js";
+import { ONCALL_CATALOG_VARIABLES, type OncallCatalogVarsMap } from "./registry-oncall-catalog.js";
+import { ONCALL_CHANGES_VARIABLES, type OncallChangesVarsMap } from "./registry-oncall-changes.js";
+import { ONCALL_DUTY_VARIABLES, type OncallDutyVarsMap } from "./registry-oncall-duty.js";
+import { ONCALL_NOTICES_VARIABLES, type OncallNoticesVarsMap } from "./registry-oncall-notices.js";
+import { ONCALL_PLAN_VARIABLES, type OncallPlanVarsMap } from "./registry-oncall-plan.js";
 import { RECORDS_VARIABLES, type RecordsVarsMap } from "./registry-records.js";
 import { REQUESTS_VARIABLES, type RequestsVarsMap } from "./registry-requests.js";
 import { ROLES_VARIABLES, type RolesVarsMap } from "./registry-roles.js";
@@ -206,7 +211,12 @@ export type TemplateVarsMap = BaseVarsMap &
   LifecycleVarsMap &
   RolesVarsMap &
   RecordsVarsMap &
-  RequestsVarsMap;
+  RequestsVarsMap &
+  OncallDutyVarsMap &
+  OncallChangesVarsMap &
+  OncallPlanVarsMap &
+  OncallNoticesVarsMap &
+  OncallCatalogVarsMap;
 export type TemplateName = keyof TemplateVarsMap & string;
 export type TemplateVars<N extends TemplateName> = TemplateVarsMap[N];
 
@@ -325,6 +335,11 @@ const VARIABLES: { [N in TemplateName]: readonly string[] } = {
   ...ROLES_VARIABLES,
   ...RECORDS_VARIABLES,
   ...REQUESTS_VARIABLES,
+  ...ONCALL_DUTY_VARIABLES,
+  ...ONCALL_CHANGES_VARIABLES,
+  ...ONCALL_PLAN_VARIABLES,
+  ...ONCALL_NOTICES_VARIABLES,
+  ...ONCALL_CATALOG_VARIABLES,
 };
 
 /** Every template name, each of which must have a file in `templates/`. */
