@@ -57,7 +57,12 @@ export async function measureOutbox(opts: { channels: number; perChannel: number
       keys,
       queues,
       platform: () => slack,
-      runner: { async openEffects() {}, async fireTimer() {}, async reconcileTimers() {} },
+      runner: {
+        async openEffects() {},
+        async fireTimer() {},
+        async reconcileTimers() {},
+        async scanShifts() {},
+      },
       logger: quietLogger,
     });
     const outbox = createOutbox(queues);

@@ -73,6 +73,7 @@ async function startHarness(label: string, filler: number): Promise<Harness & { 
       },
       runner: {
         async openEffects() {},
+        async scanShifts() {},
         async fireTimer(timer) {
           const drift = Date.now() - Date.parse(timer.dueAt);
           if (!timer.incidentId.startsWith(MEASURED_PREFIX)) return;

@@ -15,6 +15,11 @@ import { replyItem } from "./outbox-items.js";
 import { listReminders } from "./reminders.js";
 import { type MergedRoutes, mergeRoutes } from "./routes.js";
 import { lifecycleRoutes } from "./routes-lifecycle.js";
+import { oncallCalendarRoutes } from "./routes-oncall-calendar.js";
+import { oncallCatalogRoutes } from "./routes-oncall-catalog.js";
+import { oncallChangesRoutes } from "./routes-oncall-changes.js";
+import { oncallPlanRoutes } from "./routes-oncall-plan.js";
+import { oncallWhoRoutes } from "./routes-oncall-who.js";
 import { recordsRoutes } from "./routes-records.js";
 import { requestsRoutes } from "./routes-requests.js";
 import { rolesRoutes } from "./routes-roles.js";
@@ -34,7 +39,17 @@ const BOT_MENTION = "@firebreak";
  */
 export function createDispatcher(
   ctx: HandlerContext,
-  routes: MergedRoutes = mergeRoutes(lifecycleRoutes, rolesRoutes, recordsRoutes, requestsRoutes),
+  routes: MergedRoutes = mergeRoutes(
+    lifecycleRoutes,
+    rolesRoutes,
+    recordsRoutes,
+    requestsRoutes,
+    oncallWhoRoutes,
+    oncallChangesRoutes,
+    oncallPlanRoutes,
+    oncallCalendarRoutes,
+    oncallCatalogRoutes,
+  ),
 ): { prepare(inbound: Inbound): Plan } {
   /**
    * An error answer goes through the outbox like every message, keyed by the delivery, so a redelivery that

@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { answerThenRun, type HandlerContext } from "../../handlers/context.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
+import { scanShifts } from "../../handlers/shift-notices.js";
 import { fireTimer, reconcileTimers } from "../../handlers/timers.js";
 import { createPlayground } from "../adapters/playground/index.js";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack/bolt-app.js";
@@ -15,6 +16,7 @@ import { ConfigError } from "../core/errors.js";
 import type { Platform } from "../core/platform.js";
 import type { ChatPlatform, Clock, Inbound, Logger } from "../core/ports.js";
 import type { Settings } from "../core/settings.js";
+import { createCalendarRouter } from "../http/calendar.js";
 import { createHealthRouter } from "../http/health.js";
 import { createJobScheduler } from "../infra/queue/job-scheduler.js";
 import { createOutbox } from "../infra/queue/outbox.js";
@@ -117,6 +119,7 @@ export async function startRuntime(
           openEffects: (id) => runOpenEffects(ctx, id),
           fireTimer: (timer) => fireTimer(ctx, timer),
           reconcileTimers: () => reconcileTimers(ctx),
+          scanShifts: () => scanShifts(ctx),
         },
         logger,
       });
@@ -184,6 +187,7 @@ async function serve(
     // Live event streams would otherwise keep server.close() waiting for every open browser tab.
     stops.push(async () => playground.close());
   }
+  expressApp.use(createCalendarRouter(ctx));
   expressApp.use(createHealthRouter(redis));
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -48,6 +48,7 @@ beforeEach(async () => {
       openEffects: async () => {},
       fireTimer: async () => {},
       reconcileTimers: async () => {},
+      scanShifts: async () => {},
     },
     logger,
   });

@@ -17,11 +17,15 @@ export interface JobRunner {
   fireTimer(timer: TimerRef): Promise<void>;
   /** Re-adds the job of every timer recorded on an open incident; returns how many it looked at. */
   reconcileTimers(): Promise<unknown>;
+  /** Shift notices: DMs before shifts, handoff posts, people told when the config moved them. */
+  scanShifts(): Promise<void>;
 }
 
 /** How often the safety nets run: timers recorded without a job, outbox items stored without a job. */
 const RECONCILE_EVERY_MS = 30_000;
 const SWEEP_EVERY_MS = 5_000;
+/** Shift notices are looked for once a minute: a DM "your shift starts in 1h" may come up to a minute late. */
+const SHIFT_SCAN_EVERY_MS = 60_000;
 /** An outbox item this old without `markQueued` lost its producer between the two writes. */
 const UNQUEUED_GRACE_MS = 5_000;
 
@@ -65,6 +69,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
     async (job: Job) => {
       if (job.name === "reconcile") {
         await deps.runner.reconcileTimers();
+        return;
+      }
+      if (job.name === "oncall-scan") {
+        await deps.runner.scanShifts();
         return;
       }
       const timer = job.data as TimerRef;
@@ -137,11 +145,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
     }
   }
 
-  // Idempotent: every worker process upserts the same two schedulers.
+  // Idempotent: every worker process upserts the same three schedulers.
   await queues.timers.upsertJobScheduler(
     "timers-reconcile",
     { every: RECONCILE_EVERY_MS },
     { name: "reconcile" },
+  );
+  await queues.timers.upsertJobScheduler(
+    "oncall-scan",
+    { every: SHIFT_SCAN_EVERY_MS },
+    { name: "oncall-scan" },
   );
   await queues.outbox.upsertJobScheduler("outbox-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
 

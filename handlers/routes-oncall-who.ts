@@ -1,0 +1,4 @@
+/** On-call routes of this part: commands, buttons and forms (see routes.ts). */
+import type { RouteTable } from "./routes.js";
+
+export const oncallWhoRoutes: RouteTable = {};
