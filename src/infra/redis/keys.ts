@@ -23,6 +23,26 @@ export interface Keys {
   incidentTimers(id: string): string;
   /** The prefix BullMQ builds its own keys under. */
   queuePrefix(): string;
+  /** A rotation's overrides: a hash of override id → JSON. */
+  oncallOverrides(rotation: string): string;
+  /** The same overrides' ids scored by end (epoch ms): reads skip ended ones, writes prune old ones. */
+  oncallOverrideEnds(rotation: string): string;
+  /** A counter bumped on every write of a rotation's overrides; a write applies only to the version it read. */
+  oncallOverridesVersion(rotation: string): string;
+  /** Everyone's unavailability: a hash of `<person id length>:<person id>:<away id>` → JSON. */
+  oncallAway(): string;
+  /** The same entries scored by end (epoch ms). */
+  oncallAwayEnds(): string;
+  /** A counter bumped on every write of one person's unavailability (optimistic, as for overrides). */
+  oncallAwayVersion(personId: string): string;
+  /** A short-lived draft (a plan, a call for cover) as JSON text, with a TTL; taken with GETDEL. */
+  oncallDraft(kind: string, id: string): string;
+  /** Who was asked when: members `<epoch ms> <person id>` scored by epoch ms, pruned after ~45 days. */
+  oncallAsked(): string;
+  /** The base schedule a rotation had when shift notices last looked (opaque text). */
+  oncallBaseSnapshot(rotation: string): string;
+  /** The secret calendar-feed tokens derive from; set once (SET NX), shared by every process. */
+  oncallCalendarSecret(): string;
 }
 
 export function createKeys(prefix: string): Keys {
@@ -41,5 +61,15 @@ export function createKeys(prefix: string): Keys {
     outboxUnqueued: () => k("outbox", "unqueued"),
     incidentTimers: (id) => k("incident", id, "timers"),
     queuePrefix: () => k("bull"),
+    oncallOverrides: (rotation) => k("oncall", "rotation", rotation, "overrides"),
+    oncallOverrideEnds: (rotation) => k("oncall", "rotation", rotation, "overrides", "ends"),
+    oncallOverridesVersion: (rotation) => k("oncall", "rotation", rotation, "overrides", "v"),
+    oncallAway: () => k("oncall", "away"),
+    oncallAwayEnds: () => k("oncall", "away", "ends"),
+    oncallAwayVersion: (personId) => k("oncall", "away", "v", personId),
+    oncallDraft: (kind, id) => k("oncall", "draft", kind, id),
+    oncallAsked: () => k("oncall", "asked"),
+    oncallBaseSnapshot: (rotation) => k("oncall", "rotation", rotation, "base"),
+    oncallCalendarSecret: () => k("oncall", "calendar-secret"),
   };
 }
