@@ -1,19 +1,71 @@
 /**
  * Reaching a person by DM outside any incident (shift notices, moved shifts, calls for cover): on-call people
- * are config people, and the deployment may serve several platforms. STUB: signature fixed; body to be written.
+ * are config people, and the deployment may serve several platforms.
  */
 import type { Message } from "../src/core/message.js";
+import { personById, platformUserId } from "../src/core/oncall/people.js";
+import { PLATFORMS, type Platform } from "../src/core/platform.js";
+import type { ChatPlatform } from "../src/core/ports.js";
+import type { PersonRefVars } from "../src/core/templates/registry-oncall-notices.js";
 import type { HandlerContext } from "./context.js";
+
+/** The platforms this process serves, in the order people are looked for on them. */
+export function servedPlatforms(ctx: HandlerContext): Array<{ name: Platform; platform: ChatPlatform }> {
+  return PLATFORMS.flatMap((name) => {
+    try {
+      return [{ name, platform: ctx.platform(name) }];
+    } catch {
+      return []; // ctx.platform throws for a platform this process does not serve
+    }
+  });
+}
+
+/** Where a DM to the person goes: the first served platform they have an account on; undefined: nowhere. */
+export function reachOf(
+  ctx: HandlerContext,
+  personId: string,
+): { platform: Platform; userId: string } | undefined {
+  const person = personById(ctx.settings, personId);
+  if (!person) return undefined;
+  for (const { name } of servedPlatforms(ctx)) {
+    const userId = platformUserId(person, name);
+    if (userId) return { platform: name, userId };
+  }
+  return undefined;
+}
 
 /**
  * Queues a DM to the person (by person id) on the first platform this process serves where they have an
  * account; `key` is the outbox idempotency key. Returns false when they cannot be reached anywhere.
  */
 export async function directToPerson(
-  _ctx: HandlerContext,
-  _personId: string,
-  _key: string,
-  _message: Message,
+  ctx: HandlerContext,
+  personId: string,
+  key: string,
+  message: Message,
 ): Promise<boolean> {
-  throw new Error("not implemented");
+  const reach = reachOf(ctx, personId);
+  if (!reach) return false;
+  await ctx.outbox.send({
+    key,
+    platform: reach.platform,
+    op: { kind: "direct", userId: reach.userId, message },
+  });
+  return true;
+}
+
+/**
+ * How a message on `platform` names someone recorded as a person id or as `<platform>:<user id>` (see
+ * actorLabel): a mention where they have an account there, and always a readable name for the text.
+ */
+export function personRef(ctx: HandlerContext, recorded: string, platform: Platform): PersonRefVars {
+  const person = personById(ctx.settings, recorded);
+  if (person) {
+    const user = platformUserId(person, platform);
+    return { name: person.name ?? person.id, ...(user && { user }) };
+  }
+  const colon = recorded.indexOf(":");
+  if (colon > 0 && recorded.slice(0, colon) === platform)
+    return { user: recorded.slice(colon + 1), name: recorded };
+  return { name: recorded };
 }

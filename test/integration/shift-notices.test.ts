@@ -1,0 +1,211 @@
+import { describe, expect, it } from "vitest";
+import { eventually } from "../helpers/firebreak.js";
+import { noticesWorld, override, settle } from "./oncall-notices-harness.js";
+
+/**
+ * Shift notices end to end: the real worker runs the scan (as its minutely job does) with a clock the test
+ * moves by hand; the real outbox delivers to a fake Slack. Alice and Dana live in Berlin, Bob in New York.
+ *
+ * Primary: daily shifts handing off at 09:00 Berlin (08:00 UTC in November) from Mon 2 Nov 2026, Alice then
+ * Bob in turn (Alice on 2, 4, 6 Nov; Bob on 3, 5, 7 Nov), DMs an hour ahead, handoffs posted in #oncall.
+ * Daytime: Dana alone, Mon–Fri 09:00–17:00 Berlin only, handoffs in the announcement channel (#incidents).
+ */
+const people = `
+timezone: Europe/Berlin
+announce_channel: incidents
+people:
+  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
+  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
+  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
+`;
+const tail = `
+escalation_policies:
+  - id: default
+    steps:
+      - { notify: [rotation:primary] }
+fallback_policy: default
+severities:
+  sev1: { update_every: 30m, ack_within: 5m }
+  sev2: { update_every: 1h, ack_within: 15m }
+  sev3: { update_every: 4h, ack_within: 30m }
+  sev4: { update_every: 1d, ack_within: 1h }
+`;
+
+const CONFIG = `${people}
+rotations:
+  - id: primary
+    name: Primary
+    members: [alice, bob]
+    shift: 1d
+    handoff: "09:00"
+    timezone: Europe/Berlin
+    start: 2026-11-02
+    notify_before: 1h
+    channel: oncall
+  - id: daytime
+    name: Daytime
+    members: [dana]
+    shift: 1w
+    handoff: "Mon 09:00"
+    timezone: Europe/Berlin
+    start: 2026-11-02
+    notify_before: 30m
+    restrict:
+      - { days: [Mon, Tue, Wed, Thu, Fri], from: "09:00", to: "17:00" }
+${tail}`;
+
+/** The same people; one rotation whose order is changed between configs A and B. */
+const rotationOf = (members: string) => `${people}
+rotations:
+  - id: primary
+    name: Primary
+    members: [${members}]
+    shift: 1d
+    handoff: "09:00"
+    timezone: Europe/Berlin
+    start: 2026-11-02
+    channel: oncall
+${tail}`;
+
+const notices = noticesWorld();
+const { scan, dmsTo, inChannel } = notices;
+
+describe("a DM before each shift", () => {
+  it("reaches the person once, in their own zone, an hour ahead", async () => {
+    // Tue 3 Nov 07:30 UTC: Bob's shift starts at 08:00 UTC, 03:00 in New York.
+    await notices.start({ label: "dm-once", config: CONFIG, at: "2026-11-03T07:30:00Z" });
+    await scan();
+    const dm = await eventually(() => {
+      const got = dmsTo("U0BOB");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    expect(dm).toContain("Your on-call shift in *Primary* starts in 30m, at *Tue 3 Nov 03:00 EST*");
+    expect(dm).toContain("until *Wed 4 Nov 03:00 EST*");
+
+    // The next scans find the key taken: still one DM. Alice, already on, is told nothing.
+    await scan();
+    notices.world().clock.advance(10 * 60_000);
+    await scan();
+    await settle();
+    expect(dmsTo("U0BOB")).toHaveLength(1);
+    expect(dmsTo("U0ALICE")).toEqual([]);
+  });
+
+  it("goes to whoever an override puts on duty, and to the scheduled person when their time comes", async () => {
+    await notices.start({ label: "dm-override", config: CONFIG, at: "2026-11-03T07:30:00Z" });
+    // Dana covers the first 12 hours of Bob's Tuesday.
+    await notices.addOverrides("primary", [
+      override({
+        id: "o1",
+        rotation: "primary",
+        personId: "dana",
+        from: "2026-11-03T08:00:00.000Z",
+        to: "2026-11-03T20:00:00.000Z",
+        by: "alice",
+        replaces: "bob",
+      }),
+    ]);
+    await scan();
+    const dm = await eventually(() => {
+      const got = dmsTo("U0DANA");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    expect(dm).toContain("starts in 30m, at *Tue 3 Nov 09:00 CET*");
+    expect(dm).toContain("until *Tue 3 Nov 21:00 CET*");
+    expect(dm).toContain("Arranged by <@U0ALICE> (override)");
+    await settle();
+    expect(dmsTo("U0BOB")).toEqual([]);
+
+    // 19:15 UTC: Bob's part of the shift starts at 20:00 UTC (15:00 in New York), within the hour.
+    notices.world().clock.set("2026-11-03T19:15:00Z");
+    await scan();
+    const bob = await eventually(() => {
+      const got = dmsTo("U0BOB");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    expect(bob).toContain("at *Tue 3 Nov 15:00 EST*");
+  });
+
+  it("is not sent late for a shift that already began", async () => {
+    // Wed 4 Nov 08:30 UTC: Alice's shift began half an hour ago; the worker was down at the time.
+    await notices.start({ label: "dm-late", config: CONFIG, at: "2026-11-04T08:30:00Z" });
+    await scan();
+    await settle();
+    expect(dmsTo("U0ALICE")).toEqual([]);
+  });
+});
+
+describe("a post at each handoff", () => {
+  it("appears once in the rotation's channel, naming both people", async () => {
+    // Two minutes after Alice hands over to Bob.
+    await notices.start({ label: "handoff", config: CONFIG, at: "2026-11-03T08:02:00Z" });
+    await scan();
+    await scan();
+    const post = await eventually(() => {
+      const got = inChannel("oncall");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    expect(post).toContain("<@U0BOB> takes over *Primary* from <@U0ALICE> until Wed 4 Nov 09:00 CET");
+    await settle();
+    expect(inChannel("oncall")).toHaveLength(1);
+  });
+
+  it("is not posted for a handoff long past (a worker back after an hour)", async () => {
+    await notices.start({ label: "handoff-stale", config: CONFIG, at: "2026-11-03T09:00:00Z" });
+    await scan();
+    await settle();
+    expect(inChannel("oncall")).toEqual([]);
+  });
+
+  it("says loudly in the announcement channel when nobody is on call", async () => {
+    // Mon 2 Nov 17:02 Berlin: the daytime rotation's window closed two minutes ago.
+    await notices.start({ label: "nobody", config: CONFIG, at: "2026-11-02T16:02:00Z" });
+    await scan();
+    const post = await eventually(() => {
+      const got = inChannel("incidents");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    expect(post).toContain("Nobody is on call for Daytime");
+    expect(post).toContain("until Tue 3 Nov 09:00 CET");
+    expect(post).toContain("<@U0DANA>'s shift has ended");
+  });
+});
+
+describe("a config change", () => {
+  it("DMs exactly the people whose shifts moved, once, and nobody on the first scan", async () => {
+    // Mon 2 Nov 10:00 UTC, Alice on. A: Alice, Bob, Dana daily. B: Alice, Dana, Bob: Alice keeps her days.
+    await notices.start({
+      label: "config",
+      config: rotationOf("alice, bob, dana"),
+      at: "2026-11-02T10:00:00Z",
+    });
+    await scan();
+    await settle();
+    for (const user of ["U0ALICE", "U0BOB", "U0DANA"]) expect(dmsTo(user)).toEqual([]);
+
+    await notices.restart(rotationOf("alice, dana, bob"));
+    await scan();
+    const bob = await eventually(() => {
+      const got = dmsTo("U0BOB");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    expect(bob).toContain("the rotation's configuration changed");
+    // Bob had Tue 3 Nov and now has Wed 4 Nov, both from 09:00 Berlin (03:00 in New York).
+    expect(bob).toMatch(/now on call:.*Wed 4 Nov 03:00 EST → Thu 5 Nov 03:00 EST/s);
+    expect(bob).toMatch(/no longer on call:.*Tue 3 Nov 03:00 EST → Wed 4 Nov 03:00 EST/s);
+    await eventually(() => expect(dmsTo("U0DANA")).toHaveLength(1));
+    expect(dmsTo("U0DANA")[0]).toContain("Tue 3 Nov 09:00 CET → Wed 4 Nov 09:00 CET");
+
+    await scan();
+    await settle();
+    expect(dmsTo("U0BOB")).toHaveLength(1);
+    expect(dmsTo("U0DANA")).toHaveLength(1);
+    expect(dmsTo("U0ALICE")).toEqual([]);
+  });
+});
