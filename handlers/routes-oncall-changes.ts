@@ -1,4 +1,19 @@
-/** On-call routes of this part: commands, buttons and forms (see routes.ts). */
+/** On-call routes of this part: overrides, swaps, absences and cover (see routes.ts). */
+import { OncallChangesActionIds } from "../src/core/oncall/changes-action-ids.js";
+import { declareAway } from "./oncall-away.js";
+import { cover, takeCoverClick } from "./oncall-cover.js";
+import { makeOverride } from "./oncall-override.js";
+import { swapShifts } from "./oncall-swap.js";
 import type { RouteTable } from "./routes.js";
 
-export const oncallChangesRoutes: RouteTable = {};
+export const oncallChangesRoutes: RouteTable = {
+  commands: {
+    oncall_override: makeOverride,
+    oncall_swap: swapShifts,
+    oncall_away: declareAway,
+    oncall_cover: cover,
+  },
+  actions: {
+    [OncallChangesActionIds.coverTake]: takeCoverClick,
+  },
+};

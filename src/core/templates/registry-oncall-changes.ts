@@ -1,9 +1,175 @@
-/** The on-call templates of this part (see registry.ts for the rules): their variables. */
+/**
+ * The templates of schedule changes from chat (`oncall override`, `swap`, `away`, `cover`): their variables
+ * (see registry.ts for the rules).
+ */
 import type { VarPath } from "./registry-shared.js";
 
-// biome-ignore lint/complexity/noBannedTypes: filled in as templates are added
-export type OncallChangesVarsMap = {};
+/**
+ * A person as these messages name them: `user` (their platform user id, for a real mention) when they have an
+ * account where the message goes, else `name` (from the people list, or their id).
+ */
+export interface OncallPersonVars {
+  name: string;
+  user?: string;
+}
 
-export const ONCALL_CHANGES_VARIABLES = {} as const satisfies {
+/** A stretch of time, as ISO 8601 instants; show them with `{{time from timezone}}`. */
+export interface OncallWindowVars {
+  from: string;
+  to: string;
+}
+
+export interface OncallChangesVarsMap {
+  "oncall-override-made": {
+    rotation: string;
+    person: OncallPersonVars;
+    /** Who the schedule had at the start; absent when nobody was on. */
+    replaces?: OncallPersonVars;
+    from: string;
+    to: string;
+    /** The asker's IANA zone. */
+    timezone: string;
+    /** True when the typed start had passed, so the override begins now. */
+    startedNow: boolean;
+    /** Notes about the typed times (a time that occurs twice on a DST change: which one was taken). */
+    notes?: readonly { text: string }[];
+  };
+  "oncall-swap-made": {
+    rotation: string;
+    /** `first.person`'s next shift, which `second.person` now works, and the reverse. */
+    first: { person: OncallPersonVars; from: string; to: string };
+    second: { person: OncallPersonVars; from: string; to: string };
+    timezone: string;
+  };
+  "oncall-away-made": {
+    from: string;
+    to: string;
+    timezone: string;
+    startedNow: boolean;
+    /** The asker's shifts inside the window (overrides applied), every rotation. */
+    shifts: readonly { rotation: string; from: string; to: string }[];
+    /** How many more shifts did not fit. */
+    omitted: number;
+    notes?: readonly { text: string }[];
+  };
+  "oncall-cover-call": {
+    asker: OncallPersonVars;
+    rotation: string;
+    from: string;
+    to: string;
+    /** Milliseconds. */
+    duration: number;
+    /** The reader's zone: the channel's (config `timezone`) or the DM reader's own. */
+    timezone: string;
+    /** True for the copy sent by direct message. */
+    direct: boolean;
+  };
+  "oncall-cover-button": { asker: OncallPersonVars };
+  "oncall-cover-asked": {
+    rotation: string;
+    from: string;
+    to: string;
+    duration: number;
+    timezone: string;
+    /** Channel id the call was posted in; absent when it could not be posted. */
+    channel?: string;
+    /** Who was asked by direct message. */
+    asked: readonly OncallPersonVars[];
+  };
+  "oncall-cover-taken": {
+    asker: OncallPersonVars;
+    taker: OncallPersonVars;
+    rotation: string;
+    windows: readonly OncallWindowVars[];
+    timezone: string;
+  };
+  "oncall-cover-taken-reply": {
+    asker: OncallPersonVars;
+    rotation: string;
+    windows: readonly OncallWindowVars[];
+    timezone: string;
+  };
+  "oncall-cover-taken-dm": {
+    taker: OncallPersonVars;
+    rotation: string;
+    windows: readonly OncallWindowVars[];
+    timezone: string;
+  };
+  "oncall-cover-gone": {
+    rotation: string;
+    asker?: OncallPersonVars;
+    /** True when someone took it; false when the time it asked for is over. */
+    taken: boolean;
+    /** Who took it, when known. */
+    taker?: OncallPersonVars;
+  };
+  "oncall-cover-made": {
+    rotation: string;
+    /** Who was on and is now covered; absent when nobody was. */
+    replaces?: OncallPersonVars;
+    windows: readonly OncallWindowVars[];
+    timezone: string;
+  };
+}
+
+const PERSON = <N extends string>(name: N) => [`${name}.name`, `${name}.user`] as const;
+
+export const ONCALL_CHANGES_VARIABLES = {
+  "oncall-override-made": [
+    "rotation",
+    ...PERSON("person"),
+    ...PERSON("replaces"),
+    "from",
+    "to",
+    "timezone",
+    "startedNow",
+    "notes[].text",
+  ],
+  "oncall-swap-made": [
+    "rotation",
+    ...PERSON("first.person"),
+    "first.from",
+    "first.to",
+    ...PERSON("second.person"),
+    "second.from",
+    "second.to",
+    "timezone",
+  ],
+  "oncall-away-made": [
+    "from",
+    "to",
+    "timezone",
+    "startedNow",
+    "shifts[].rotation",
+    "shifts[].from",
+    "shifts[].to",
+    "omitted",
+    "notes[].text",
+  ],
+  "oncall-cover-call": [...PERSON("asker"), "rotation", "from", "to", "duration", "timezone", "direct"],
+  "oncall-cover-button": [...PERSON("asker")],
+  "oncall-cover-asked": [
+    "rotation",
+    "from",
+    "to",
+    "duration",
+    "timezone",
+    "channel",
+    "asked[].name",
+    "asked[].user",
+  ],
+  "oncall-cover-taken": [
+    ...PERSON("asker"),
+    ...PERSON("taker"),
+    "rotation",
+    "windows[].from",
+    "windows[].to",
+    "timezone",
+  ],
+  "oncall-cover-taken-reply": [...PERSON("asker"), "rotation", "windows[].from", "windows[].to", "timezone"],
+  "oncall-cover-taken-dm": [...PERSON("taker"), "rotation", "windows[].from", "windows[].to", "timezone"],
+  "oncall-cover-gone": ["rotation", ...PERSON("asker"), "taken", ...PERSON("taker")],
+  "oncall-cover-made": [...PERSON("replaces"), "rotation", "windows[].from", "windows[].to", "timezone"],
+} as const satisfies {
   [N in keyof OncallChangesVarsMap]: readonly VarPath<OncallChangesVarsMap[N]>[];
 };

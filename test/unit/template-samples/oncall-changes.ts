@@ -1,4 +1,66 @@
 import type { OncallChangesVarsMap } from "../../../src/core/templates/registry-oncall-changes.js";
+import { HOSTILE } from "./shared.js";
 
-/** Variables for every template of this part, with hostile user text wherever a person can type (see shared.ts). */
-export const ONCALL_CHANGES_SAMPLES: { [N in keyof OncallChangesVarsMap]: OncallChangesVarsMap[N] } = {};
+/**
+ * Variables for every template of this part, with hostile user text wherever a person can type (see shared.ts):
+ * people's names come from the config file and notes repeat typed times, so both get it. Ids are U0ALICE and
+ * U0BOB and C1.
+ */
+const hostilePerson = { name: HOSTILE };
+const alice = { name: "Alice", user: "U0ALICE" };
+const bob = { name: "Bob", user: "U0BOB" };
+const from = "2026-11-20T22:05:00Z";
+const to = "2026-11-21T22:05:00Z";
+const windows = [{ from, to }];
+
+export const ONCALL_CHANGES_SAMPLES: { [N in keyof OncallChangesVarsMap]: OncallChangesVarsMap[N] } = {
+  "oncall-override-made": {
+    rotation: "primary",
+    person: hostilePerson,
+    replaces: bob,
+    from,
+    to,
+    timezone: "Europe/Berlin",
+    startedNow: true,
+    notes: [{ text: HOSTILE }],
+  },
+  "oncall-swap-made": {
+    rotation: "primary",
+    first: { person: hostilePerson, from, to },
+    second: { person: alice, from: to, to: "2026-11-22T22:05:00Z" },
+    timezone: "America/New_York",
+  },
+  "oncall-away-made": {
+    from,
+    to,
+    timezone: "Europe/Berlin",
+    startedNow: false,
+    shifts: [{ rotation: "primary", from, to }],
+    omitted: 2,
+    notes: [{ text: HOSTILE }],
+  },
+  "oncall-cover-call": {
+    asker: hostilePerson,
+    rotation: "primary",
+    from,
+    to,
+    duration: 2 * 3_600_000,
+    timezone: "Europe/Berlin",
+    direct: true,
+  },
+  "oncall-cover-button": { asker: hostilePerson },
+  "oncall-cover-asked": {
+    rotation: "primary",
+    from,
+    to,
+    duration: 2 * 3_600_000,
+    timezone: "Europe/Berlin",
+    channel: "C1",
+    asked: [alice, hostilePerson],
+  },
+  "oncall-cover-taken": { asker: hostilePerson, taker: bob, rotation: "primary", windows, timezone: "UTC" },
+  "oncall-cover-taken-reply": { asker: hostilePerson, rotation: "primary", windows, timezone: "UTC" },
+  "oncall-cover-taken-dm": { taker: hostilePerson, rotation: "primary", windows, timezone: "UTC" },
+  "oncall-cover-gone": { rotation: "primary", asker: alice, taken: true, taker: hostilePerson },
+  "oncall-cover-made": { rotation: "primary", replaces: hostilePerson, windows, timezone: "Asia/Kolkata" },
+};

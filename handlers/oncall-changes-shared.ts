@@ -1,0 +1,110 @@
+/**
+ * What the schedule-changing commands (override, swap, away, cover) share: ids derived from the delivery, typed
+ * times read in the asker's zone, people as messages name them, and the write that tells whoever's shifts moved.
+ */
+import { UsageError } from "../src/core/errors.js";
+import { dutyBetween } from "../src/core/oncall/duty.js";
+import { shiftMoves } from "../src/core/oncall/moves.js";
+import { indexOverrides } from "../src/core/oncall/override-index.js";
+import { NOTHING_CHANGED } from "../src/core/oncall/overrides.js";
+import { personById, platformUserId } from "../src/core/oncall/people.js";
+import { resolveTypedTime } from "../src/core/oncall/typed-time.js";
+import type { OncallRotation, Override, OverrideKind } from "../src/core/oncall/types.js";
+import type { Platform } from "../src/core/platform.js";
+import type { Inbound, ListChange } from "../src/core/ports.js";
+import type { OncallPersonVars } from "../src/core/templates/registry-oncall-changes.js";
+import type { HandlerContext } from "./context.js";
+import { tellMoved } from "./oncall-moves.js";
+
+/**
+ * A change's id, from the delivery that asked for it: unique, and the same if the delivery is retried, so the
+ * override ids and the outbox keys derived from it never send or store anything twice.
+ */
+export function changeId(inbound: Inbound): string {
+  return `${inbound.platform}-${inbound.deliveryId}`.replace(/[^A-Za-z0-9.-]/g, "").slice(-100);
+}
+
+/** A time the grammar accepted, read in `zone`; a time that does not exist there is refused. */
+export function typedInstant(text: string, zone: string): { at: Date; note?: string } {
+  const r = resolveTypedTime(text, zone);
+  if (!r.ok) {
+    throw new UsageError(
+      r.message.includes(NOTHING_CHANGED) ? r.message : `${r.message} ${NOTHING_CHANGED}`,
+      "time_does_not_exist",
+    );
+  }
+  return r.note ? { at: r.at, note: r.note } : { at: r.at };
+}
+
+/** A person as a message on `platform` names them: a mention when they have an account there. */
+export function personVars(ctx: HandlerContext, platform: Platform, personId: string): OncallPersonVars {
+  const person = personById(ctx.settings, personId);
+  const user = person ? platformUserId(person, platform) : undefined;
+  return { name: person?.name ?? personId, ...(user && { user }) };
+}
+
+/** The zone a person reads times in: their own, else the config's. */
+export function zoneOfPerson(ctx: HandlerContext, personId: string): string {
+  return personById(ctx.settings, personId)?.timezone ?? ctx.settings.timezone;
+}
+
+/** The channel a rotation's news goes to (its own, else the announcement channel), as a channel id. */
+export async function rotationChannel(
+  ctx: HandlerContext,
+  platform: Platform,
+  rotation: OncallRotation,
+): Promise<string | null> {
+  const name = rotation.channel ?? ctx.settings.announceChannel;
+  const id = await ctx.platform(platform).resolveChannel(name);
+  if (!id) {
+    ctx.logger.warn(
+      { rotation: rotation.id, channel: name },
+      "the rotation's channel does not exist; create it or fix `channel` / `announce_channel` in the config",
+    );
+  }
+  return id;
+}
+
+/** The overrides a write was based on (the last run of `change`) and those stored after it. */
+export interface WrittenOverrides {
+  seen: Override[];
+  written: Override[];
+}
+
+/**
+ * Changes a rotation's overrides through the store's atomic change (`change` is pure and may throw to
+ * refuse), remembering what it saw, so the moves told afterwards compare the exact before and after.
+ */
+export async function writeOverrides(
+  ctx: HandlerContext,
+  rotation: OncallRotation,
+  since: Date,
+  change: (current: Override[]) => ListChange<Override> | null,
+): Promise<WrittenOverrides> {
+  let seen: Override[] = [];
+  const written = await ctx.oncall.changeOverrides(rotation.id, since, (current) => {
+    seen = current;
+    return change(current);
+  });
+  return { seen, written };
+}
+
+/**
+ * Tells the people whose duty in [from, to) differs between the two versions, but those in `except` (who made
+ * the change, and anyone told by a message of its own). `key` makes the messages idempotent.
+ */
+export async function tellMovedPeople(
+  ctx: HandlerContext,
+  rotation: OncallRotation,
+  versions: WrittenOverrides,
+  window: { from: Date; to: Date },
+  why: { kind: OverrideKind; by: string },
+  key: string,
+  except: readonly (string | undefined)[] = [],
+): Promise<void> {
+  const before = dutyBetween(rotation, indexOverrides(versions.seen), window.from, window.to);
+  const after = dutyBetween(rotation, indexOverrides(versions.written), window.from, window.to);
+  const moves = shiftMoves(before, after).filter((m) => !except.includes(m.personId));
+  if (moves.length === 0) return;
+  await tellMoved(ctx, rotation, moves, why, key);
+}
