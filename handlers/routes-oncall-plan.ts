@@ -1,4 +1,12 @@
-/** On-call routes of this part: commands, buttons and forms (see routes.ts). */
+/** On-call routes of this part: the planner's command and its Apply and Discard buttons (see routes.ts). */
+import { OncallPlanActionIds } from "../src/core/oncall/plan-action-ids.js";
+import { applyPlanClick, discardPlanClick, planCommand } from "./oncall-plan.js";
 import type { RouteTable } from "./routes.js";
 
-export const oncallPlanRoutes: RouteTable = {};
+export const oncallPlanRoutes: RouteTable = {
+  commands: { oncall_plan: planCommand },
+  actions: {
+    [OncallPlanActionIds.planApply]: applyPlanClick,
+    [OncallPlanActionIds.planDiscard]: discardPlanClick,
+  },
+};
