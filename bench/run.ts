@@ -9,6 +9,8 @@
  *   burst      2,000 reminders due in the same second: time until the last one fired (bench/reminders.ts).
  *   rss        Resident memory of a real worker process, idle and with 100,000 pending reminders (bench/worker-rss.ts).
  *   outbox     10,000 messages over 100 channels, fake Slack enforcing 1 msg/s/channel (bench/outbox.ts).
+ *   oncall     Who-is-on lookup in a rotation with five years of history and 1,000 overrides (bench/oncall-lookup.ts).
+ *   planner    The fair planner: 20 people × 52 weekly shifts with random unavailability (bench/planner.ts).
  * Environment:
  *   BENCH_ONLY                 comma-separated section names (e.g. `reminders,outbox`) runs only those. Any other
  *                              value keeps the old meaning: the ack scenarios whose name contains it (and the bare
@@ -35,7 +37,9 @@ import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LoadResult, openLoop, slashCommand } from "./load.js";
+import { whoIsOnSection } from "./oncall-lookup.js";
 import { measurePageLatency } from "./page-latency.js";
+import { plannerSection } from "./planner.js";
 import { burstSection, outboxSection, remindersSection, rssSection } from "./queue-sections.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -82,7 +86,7 @@ const scenarios = [
   },
 ];
 
-const SECTIONS = ["ack", "page", "reminders", "burst", "rss", "outbox"] as const;
+const SECTIONS = ["ack", "page", "reminders", "burst", "rss", "outbox", "oncall", "planner"] as const;
 type Section = (typeof SECTIONS)[number];
 const only = process.env.BENCH_ONLY;
 const tokens = (only ?? "")
@@ -163,6 +167,8 @@ const sections: Record<Section, () => Promise<void>> = {
   burst: burstSection,
   rss: rssSection,
   outbox: outboxSection,
+  oncall: whoIsOnSection,
+  planner: plannerSection,
 };
 for (const section of SECTIONS) {
   if (runs(section)) await sections[section]();

@@ -487,6 +487,29 @@ function parseOncall(ctx: Ctx): ParseResult {
   return finish(ctx, "oncall", { name: "oncall", target });
 }
 
+/**
+ * The question form of `oncall`, for mentions: `who is on call for search?`, `who's on call`, `who is oncall
+ * for primary`. Only this question is read, loosely (any case, `on-call`, a trailing `?` or `now`); anything
+ * else that starts with "who" gets the `oncall` usage, since that is what the person was reaching for.
+ */
+const WHO_QUESTION =
+  /^(?:(?:is|are)\s+)?on[\s-]?call(?:\s+now)?(?:\s+(?:for|in|on)\s+(\S+?))?(?:\s+now)?\s*\?*$/i;
+
+function parseWho(ctx: Ctx, contracted: boolean): ParseResult {
+  const rest = textFrom(ctx, 0);
+  const m = WHO_QUESTION.exec(rest);
+  // "who's" already holds its "is"; "who is" must say it ("who on call" is not a question we guess at).
+  const said = m && (contracted ? !/^(?:is|are)\s/i.test(rest) : /^(?:is|are)\s/i.test(rest));
+  if (!m || !said) {
+    return usage(ctx, "oncall", "Ask `who is on call?` or `who is on call for <service or rotation>?`.");
+  }
+  const typed = m[1]?.replace(/\?+$/, "");
+  if (!typed) return finish(ctx, "oncall", { name: "oncall" });
+  const target = configId(typed);
+  if (!target) return usage(ctx, "oncall", idHint(typed, "service or rotation"));
+  return finish(ctx, "oncall", { name: "oncall", target });
+}
+
 // ---- dispatch -----------------------------------------------------------------------------------------
 
 type VerbParser = (ctx: Ctx) => ParseResult;
@@ -534,6 +557,11 @@ const PARSERS: Record<string, VerbParser> = {
   show: (c) => parseOptionalIncident(c, "show", "show"),
   oncall: parseOncall,
   services: (c) => noArgs(c, "services", "services"),
+  // The question form of `oncall` (see parseWho); not verbs of their own, so not in the help list.
+  who: (c) => parseWho(c, false),
+  "who's": (c) => parseWho(c, true),
+  "who’s": (c) => parseWho(c, true),
+  whos: (c) => parseWho(c, true),
   followup: parseFollowup,
   postmortem: (c) => noArgs(c, "postmortem", "postmortem"),
   log: (c) => noArgs(c, "log", "log"),

@@ -143,7 +143,8 @@ export const HELP: readonly HelpEntry[] = [
     verb: "oncall",
     usage: "oncall [service|rotation]",
     example: "oncall search",
-    description: "Who is on call now: for everything, a service or a rotation.",
+    description:
+      "Who is on call now and next: for everything, a service or a rotation. A mention can ask `who is on call for search?`.",
   },
   {
     verb: "oncall override",

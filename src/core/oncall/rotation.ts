@@ -293,6 +293,78 @@ export function resolveWallClock(timeZone: string, date: string, time: string): 
   return new Date(wallToInstant(timeZone, day * DAY_MS + Number(t[1]) * HOUR_MS + Number(t[2]) * MINUTE_MS));
 }
 
+/**
+ * Wall-clock readings for the rest of the on-call core (restriction windows in duty.ts, typed times), in the
+ * "wall" encoding above: a reading as ms with UTC fields, so `Math.floor(wall / 86_400_000)` is its calendar
+ * day (days since 1970-01-01) and adding days is plain arithmetic. They use the very conversions the
+ * handoffs use, so a restriction window "09:00–17:00" moves across DST exactly as a 09:00 handoff does.
+ */
+export function wallClockAt(timeZone: string, instant: number): number {
+  return wallOf(timeZone, instant);
+}
+
+/** The instant (epoch ms) clocks in `timeZone` read `wall`, by this file's gap and overlap rule. */
+export function instantOfWallClock(timeZone: string, wall: number): number {
+  return wallToInstant(timeZone, wall);
+}
+
+/**
+ * What a wall-clock reading is in a zone, for callers that must tell people about DST instead of applying the
+ * handoff rule silently (typed times): it happens once; not at all (a gap: `at` is where the rule puts it, the
+ * transition, and the offsets on either side say what the clocks did); or twice (an overlap: `at` is the
+ * earlier, the rule's choice, and `later` the repeat). Offsets are in ms east of UTC.
+ */
+export type WallClockReading =
+  | { kind: "once"; at: number; offset: number }
+  | { kind: "gap"; at: number; offsetBefore: number; offsetAfter: number }
+  | {
+      kind: "twice";
+      at: number;
+      later: number;
+      /** The instant clocks went back: the later offset holds from it on. */
+      transition: number;
+      offsetEarlier: number;
+      offsetLater: number;
+    };
+
+export function readWallClock(timeZone: string, wall: number): WallClockReading {
+  const before = offsetMs(timeZone, wall - DAY_MS);
+  const after = offsetMs(timeZone, wall + DAY_MS);
+  const readings: { at: number; offset: number }[] = [];
+  for (const offset of before === after ? [before] : [before, after]) {
+    const at = wall - offset;
+    if (offsetMs(timeZone, at) === offset) readings.push({ at, offset });
+  }
+  readings.sort((a, b) => a.at - b.at);
+  const [first, second] = readings;
+  if (first && second) {
+    // Binary search for the change, as for gaps: tzScan would only find it to the hour.
+    let lo = first.at;
+    let hi = second.at;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (offsetMs(timeZone, mid) === second.offset) hi = mid;
+      else lo = mid;
+    }
+    return {
+      kind: "twice",
+      at: first.at,
+      later: second.at,
+      transition: hi,
+      offsetEarlier: first.offset,
+      offsetLater: second.offset,
+    };
+  }
+  if (first) return { kind: "once", at: first.at, offset: first.offset };
+  const at = wallToInstant(timeZone, wall);
+  return {
+    kind: "gap",
+    at,
+    offsetBefore: offsetMs(timeZone, at - 1),
+    offsetAfter: offsetMs(timeZone, at),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The schedule
 // ---------------------------------------------------------------------------------------------------------
