@@ -12,9 +12,7 @@
 import type { CommandOf } from "../src/core/commands/schema.js";
 import { formatDuration } from "../src/core/duration.js";
 import { UsageError } from "../src/core/errors.js";
-import type { Message } from "../src/core/message.js";
 import { ASKED_WINDOW_MS, leastAsked } from "../src/core/oncall/asked.js";
-import { OncallChangesActionIds } from "../src/core/oncall/changes-action-ids.js";
 import { onCallAt } from "../src/core/oncall/duty.js";
 import { indexOverrides } from "../src/core/oncall/override-index.js";
 import {
@@ -30,7 +28,6 @@ import { personById } from "../src/core/oncall/people.js";
 import type { OncallRotation, Person } from "../src/core/oncall/types.js";
 import type { Platform } from "../src/core/platform.js";
 import type { Inbound } from "../src/core/ports.js";
-import type { OncallPersonVars } from "../src/core/templates/registry-oncall-changes.js";
 import type { HandlerContext } from "./context.js";
 import {
   changeId,
@@ -125,31 +122,6 @@ export async function cover(
   return takeOver(ctx, inbound, person, rotation, now, command.durationMs);
 }
 
-/** The call's message with its "I'll cover" button (labelled by a template of its own, see the YAML). */
-function withButton(
-  ctx: HandlerContext,
-  message: Message,
-  call: CoverCall,
-  asker: OncallPersonVars,
-): Message {
-  const label = ctx
-    .render("oncall-cover-button", { asker })
-    .text.replace(/\\([\\*_`<>])/g, "$1")
-    .slice(0, 75);
-  return {
-    text: message.text,
-    blocks: [
-      ...message.blocks,
-      {
-        type: "actions",
-        buttons: [
-          { actionId: OncallChangesActionIds.coverTake, label, value: buttonValue(call), style: "primary" },
-        ],
-      },
-    ],
-  };
-}
-
 async function callForCover(
   ctx: HandlerContext,
   inbound: Inbound,
@@ -180,8 +152,8 @@ async function callForCover(
     duration: durationMs,
     timezone,
     direct,
+    button: buttonValue(call),
   });
-  const buttonFor = (m: Message) => withButton(ctx, m, call, personVars(ctx, inbound.platform, asker.id));
   if (channelId) {
     await ctx.outbox.send({
       key,
@@ -189,7 +161,7 @@ async function callForCover(
       op: {
         kind: "post",
         channelId,
-        message: buttonFor(ctx.render("oncall-cover-call", vars(ctx.settings.timezone, false))),
+        message: ctx.render("oncall-cover-call", vars(ctx.settings.timezone, false)),
       },
     });
   }
@@ -199,7 +171,7 @@ async function callForCover(
   const record = await ctx.oncall.askedSince(new Date(now.getTime() - ASKED_WINDOW_MS));
   const asked: string[] = [];
   for (const personId of leastAsked(others, record, ASK_BY_DM)) {
-    const message = buttonFor(ctx.render("oncall-cover-call", vars(zoneOfPerson(ctx, personId), true)));
+    const message = ctx.render("oncall-cover-call", vars(zoneOfPerson(ctx, personId), true));
     if (await directToPerson(ctx, personId, `${key}-dm-${personId}`, message)) asked.push(personId);
   }
   if (asked.length) await ctx.oncall.recordAsked(asked, now);

@@ -16,7 +16,6 @@ import { dutyBetween } from "../src/core/oncall/duty.js";
 import { indexOverrides } from "../src/core/oncall/override-index.js";
 import { chooseRotation, NOTHING_CHANGED, rotationMembers } from "../src/core/oncall/overrides.js";
 import { personById } from "../src/core/oncall/people.js";
-import { OncallPlanActionIds } from "../src/core/oncall/plan-action-ids.js";
 import { PAST_LOAD_WEEKS, planFrame } from "../src/core/oncall/plan-slots.js";
 import { draftPlan, type Plan, type PlannedSlot } from "../src/core/oncall/planner.js";
 import type { Layer, OncallRotation, Override } from "../src/core/oncall/types.js";
@@ -130,7 +129,7 @@ export async function planCommand(
     op: {
       kind: "post",
       channelId: stored.channelId,
-      message: withButtons(ctx, planMessage(ctx, rotation, stored), rotation, id),
+      message: planMessage(ctx, rotation, stored),
     },
   });
 }
@@ -157,6 +156,7 @@ function planMessage(
   const shown = ROWS_PER_BLOCK * ROW_BLOCKS;
   const { plan } = stored;
   return ctx.render("oncall-plan", {
+    planId: stored.id,
     rotation: rotation.name ?? rotation.id,
     layer: (rotation.layers[0] as Layer).name,
     weeks: stored.weeks,
@@ -179,42 +179,6 @@ function planMessage(
     changes: changing(plan).length,
     ...(outcome && { outcome }),
   });
-}
-
-/** The plan's message with its two buttons (labelled by templates of their own, see the YAML). */
-function withButtons(
-  ctx: HandlerContext,
-  message: Message,
-  rotation: OncallRotation,
-  planId: string,
-): Message {
-  const label = (name: "oncall-plan-apply-button" | "oncall-plan-discard-button") =>
-    ctx
-      .render(name, { rotation: rotation.name ?? rotation.id })
-      .text.replace(/\\([\\*_`<>])/g, "$1")
-      .slice(0, 75);
-  return {
-    text: message.text,
-    blocks: [
-      ...message.blocks,
-      {
-        type: "actions",
-        buttons: [
-          {
-            actionId: OncallPlanActionIds.planApply,
-            label: label("oncall-plan-apply-button"),
-            value: planId,
-            style: "primary",
-          },
-          {
-            actionId: OncallPlanActionIds.planDiscard,
-            label: label("oncall-plan-discard-button"),
-            value: planId,
-          },
-        ],
-      },
-    ],
-  };
 }
 
 /** Who did something, as messages name them: a person from the list, or `<platform>:<user>` as recorded. */

@@ -1,5 +1,5 @@
 /** On-call routes of this part: overrides, swaps, absences and cover (see routes.ts). */
-import { OncallChangesActionIds } from "../src/core/oncall/changes-action-ids.js";
+import { ActionIds } from "../src/core/action-ids.js";
 import { declareAway } from "./oncall-away.js";
 import { cover, takeCoverClick } from "./oncall-cover.js";
 import { makeOverride } from "./oncall-override.js";
@@ -14,6 +14,6 @@ export const oncallChangesRoutes: RouteTable = {
     oncall_cover: cover,
   },
   actions: {
-    [OncallChangesActionIds.coverTake]: takeCoverClick,
+    [ActionIds.coverTake]: takeCoverClick,
   },
 };

@@ -1,12 +1,12 @@
 /** On-call routes of this part: the planner's command and its Apply and Discard buttons (see routes.ts). */
-import { OncallPlanActionIds } from "../src/core/oncall/plan-action-ids.js";
+import { ActionIds } from "../src/core/action-ids.js";
 import { applyPlanClick, discardPlanClick, planCommand } from "./oncall-plan.js";
 import type { RouteTable } from "./routes.js";
 
 export const oncallPlanRoutes: RouteTable = {
   commands: { oncall_plan: planCommand },
   actions: {
-    [OncallPlanActionIds.planApply]: applyPlanClick,
-    [OncallPlanActionIds.planDiscard]: discardPlanClick,
+    [ActionIds.planApply]: applyPlanClick,
+    [ActionIds.planDiscard]: discardPlanClick,
   },
 };

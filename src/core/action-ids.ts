@@ -30,4 +30,10 @@ export const ActionIds = {
   requestDone: "fbRequestDone",
   /** "Subscribe" on an announcement; value = incident id. */
   subscribe: "fbSubscribe",
+  /** "I'll cover …" on a call for cover; value = "<rotation> <call id> <until>" (see handlers/oncall-cover.ts). */
+  coverTake: "fbOncallCoverTake",
+  /** "Apply" under a drafted on-call plan; value = the plan id. */
+  planApply: "fbOncallPlanApply",
+  /** "Discard" under a drafted on-call plan; value = the plan id. */
+  planDiscard: "fbOncallPlanDiscard",
 } as const;

@@ -1,9 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/file.js";
-import { ActionIds } from "../../src/core/action-ids.js";
 import { UsageError } from "../../src/core/errors.js";
-import { OncallChangesActionIds } from "../../src/core/oncall/changes-action-ids.js";
 import { dutyBetween, onCallAt } from "../../src/core/oncall/duty.js";
 import { indexOverrides } from "../../src/core/oncall/override-index.js";
 import {
@@ -450,15 +448,5 @@ describe("an absence", () => {
     expect(e.message).toContain(
       "You already said you are away from Mon 9 Nov 19:00 EST to Wed 11 Nov 19:00 EST",
     );
-  });
-});
-
-describe("action ids", () => {
-  it("are alphanumeric and collide with none of the incident ones", () => {
-    const incident = new Set<string>(Object.values(ActionIds));
-    for (const id of Object.values(OncallChangesActionIds)) {
-      expect(id).toMatch(/^fbOncall[A-Za-z0-9]+$/);
-      expect(incident.has(id)).toBe(false);
-    }
   });
 });

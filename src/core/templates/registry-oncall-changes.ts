@@ -63,8 +63,9 @@ export interface OncallChangesVarsMap {
     timezone: string;
     /** True for the copy sent by direct message. */
     direct: boolean;
+    /** The "I'll cover" button's value: what a click needs even once the call is gone. */
+    button: string;
   };
-  "oncall-cover-button": { asker: OncallPersonVars };
   "oncall-cover-asked": {
     rotation: string;
     from: string;
@@ -146,8 +147,16 @@ export const ONCALL_CHANGES_VARIABLES = {
     "omitted",
     "notes[].text",
   ],
-  "oncall-cover-call": [...PERSON("asker"), "rotation", "from", "to", "duration", "timezone", "direct"],
-  "oncall-cover-button": [...PERSON("asker")],
+  "oncall-cover-call": [
+    ...PERSON("asker"),
+    "rotation",
+    "from",
+    "to",
+    "duration",
+    "timezone",
+    "direct",
+    "button",
+  ],
   "oncall-cover-asked": [
     "rotation",
     "from",

@@ -37,6 +37,8 @@ export interface PlanOutcomeVars {
 
 export interface OncallPlanVarsMap {
   "oncall-plan": {
+    /** The draft's id: the value of its Apply and Discard buttons. */
+    planId: string;
     /** The rotation's name, and the name of the layer planned (its first, highest precedence). */
     rotation: string;
     layer: string;
@@ -61,8 +63,6 @@ export interface OncallPlanVarsMap {
     /** Set once the plan was applied or discarded (the message is edited to say so). */
     outcome?: PlanOutcomeVars;
   };
-  "oncall-plan-apply-button": { rotation: string };
-  "oncall-plan-discard-button": { rotation: string };
   "oncall-plan-applied": {
     rotation: string;
     /** Shifts that changed hands, and overrides written for them. */
@@ -104,6 +104,7 @@ const OUTCOME = [
 
 export const ONCALL_PLAN_VARIABLES = {
   "oncall-plan": [
+    "planId",
     "rotation",
     "layer",
     "weeks",
@@ -124,8 +125,6 @@ export const ONCALL_PLAN_VARIABLES = {
     "changes",
     ...OUTCOME,
   ],
-  "oncall-plan-apply-button": ["rotation"],
-  "oncall-plan-discard-button": ["rotation"],
   "oncall-plan-applied": ["rotation", "changes", "overrides"],
   "oncall-plan-discarded": ["rotation"],
   "oncall-plan-gone": ["rotation", ...OUTCOME],

@@ -47,8 +47,8 @@ export const ONCALL_CHANGES_SAMPLES: { [N in keyof OncallChangesVarsMap]: Oncall
     duration: 2 * 3_600_000,
     timezone: "Europe/Berlin",
     direct: true,
+    button: "primary c1 2026-11-21T11:00:00.000Z",
   },
-  "oncall-cover-button": { asker: hostilePerson },
   "oncall-cover-asked": {
     rotation: "primary",
     from,

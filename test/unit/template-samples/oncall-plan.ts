@@ -19,6 +19,7 @@ const rows = Array.from({ length: 24 }, (_, i) => row(i, i % 3 === 0 ? { was: bo
 
 export const ONCALL_PLAN_SAMPLES: { [N in keyof OncallPlanVarsMap]: OncallPlanVarsMap[N] } = {
   "oncall-plan": {
+    planId: "p1",
     rotation: HOSTILE,
     layer: HOSTILE,
     weeks: 52,
@@ -39,8 +40,6 @@ export const ONCALL_PLAN_SAMPLES: { [N in keyof OncallPlanVarsMap]: OncallPlanVa
     changes: 17,
     outcome: { applied: true, by: hostilePerson },
   },
-  "oncall-plan-apply-button": { rotation: HOSTILE },
-  "oncall-plan-discard-button": { rotation: HOSTILE },
   "oncall-plan-applied": { rotation: HOSTILE, changes: 3, overrides: 4 },
   "oncall-plan-discarded": { rotation: HOSTILE },
   "oncall-plan-gone": { rotation: HOSTILE, outcome: { discarded: true, by: hostilePerson } },
