@@ -3,12 +3,15 @@ import { addHelpCall, nextHelpDue, takeHelpCall } from "../src/core/incident/hel
 import type { HelpCall, Incident } from "../src/core/incident/incident.js";
 import { parseIncidentRef } from "../src/core/incident/offers.js";
 import { armTimer, stopTimer } from "../src/core/incident/timers.js";
+import { ASKED_WINDOW_MS } from "../src/core/oncall/asked.js";
+import { type HelpAsk, helpCandidates, whomToAsk } from "../src/core/oncall/help-candidates.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentIdInConversation, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { inviteQuietly } from "./invite.js";
-import { announceItems, channelPost, incidentKey, reply } from "./outbox-items.js";
+import { loadBook } from "./oncall-state.js";
+import { announceItems, channelPost, directItem, incidentKey, reply } from "./outbox-items.js";
 import type { ActionRoute } from "./routes.js";
 import { updateIncident } from "./timers.js";
 
@@ -25,7 +28,8 @@ function helpTimers(incident: Incident): Incident["timers"] {
 
 /**
  * `/incident help-wanted <text>`: a call for takers, posted in the incident channel and in the announcement
- * channel (where people not yet involved see it) with "I'll take it". If nobody takes it in time
+ * channel (where people not yet involved see it) with "I'll take it", and sent by DM, with the same button, to
+ * the two likeliest helpers asked least recently (see core/oncall/help-candidates.ts). If nobody takes it in time
  * (`lifecycle.help_wanted_expires_after`), the managers are pinged (handlers/help-timer.ts).
  */
 export async function askForHelp(
@@ -57,6 +61,7 @@ export async function askForHelp(
     dueIn: Date.parse(call.dueAt) - Date.parse(call.at),
   };
   const key = incidentKey(incident, `help-${call.id}`);
+  const asks = await whomToAskForHelp(ctx, incident, call.by, now);
   await ctx.outbox.send(
     ...channelPost(incident, key, ctx.render("help-wanted", vars)),
     ...(await announceItems(
@@ -65,7 +70,43 @@ export async function askForHelp(
       `${key}-announcement`,
       ctx.render("help-wanted", { ...vars, announcement: true }),
     )),
+    ...asks.map((ask) =>
+      directItem(incident, `${key}-dm-${ask.personId}`, ask.userId, ctx.render("help-wanted-dm", vars)),
+    ),
   );
+}
+
+/**
+ * Who is asked by direct message (the rule is in core/oncall/help-candidates.ts), recorded in the shared
+ * record of who was asked so the next call, or the cover and planner asks, turn to someone else. A failure to
+ * read or write the record costs the DMs, never the call itself: the posts still go out.
+ */
+async function whomToAskForHelp(
+  ctx: HandlerContext,
+  incident: Incident,
+  asker: string,
+  now: Date,
+): Promise<HelpAsk[]> {
+  try {
+    const [book, away, asked] = await Promise.all([
+      loadBook(ctx, now),
+      ctx.oncall.away(now),
+      ctx.oncall.askedSince(new Date(now.getTime() - ASKED_WINDOW_MS)),
+    ]);
+    const asks = whomToAsk(helpCandidates(ctx.settings, incident, asker, now, book, away), asked);
+    if (asks.length > 0)
+      await ctx.oncall.recordAsked(
+        asks.map((a) => a.personId),
+        now,
+      );
+    return asks;
+  } catch (err) {
+    ctx.logger.warn(
+      { incident: incident.id, err: String(err) },
+      "could not choose whom to ask for help by DM",
+    );
+    return [];
+  }
 }
 
 /** "I'll take it": the first taker gets the call and is added to the incident channel; a later one is told who has it. */

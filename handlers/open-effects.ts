@@ -3,6 +3,7 @@ import { incidentChannelName, withSuffix } from "../src/core/incident/channel-na
 import type { Incident } from "../src/core/incident/incident.js";
 import { isRequest, promotionOf } from "../src/core/incident/requests.js";
 import { type TimelineEventType, timelineEvent } from "../src/core/incident/timeline.js";
+import { coverageVars } from "../src/core/oncall/catalog.js";
 import type { ChatPlatform, OutboxItem } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
@@ -85,6 +86,8 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
     channel = created;
   }
   const vars = incidentVars(ctx, incident);
+  // The page says so when the fallback policy pages, not the service's own.
+  const pageVars = { ...vars, ...coverageVars(ctx.settings, incident.service) };
 
   // 2. The reporter and the commander join it.
   await once("invited", async () => {
@@ -105,7 +108,7 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   // page by DM, the announcement, and the reporter's answer.
   const items: OutboxItem[] = [];
   const commander = incident.commander?.platformUserId;
-  if (commander) items.push(...channelPost(incident, pageKey(incident), ctx.render("page", vars)));
+  if (commander) items.push(...channelPost(incident, pageKey(incident), ctx.render("page", pageVars)));
   items.push(...channelPost(incident, kickoffKey(incident), ctx.render("kickoff", cardVars(ctx, incident))));
   items.push(
     incidentItem(incident, incidentKey(incident, "kickoff-pin"), {
@@ -116,7 +119,7 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
   );
   if (commander) {
     items.push(
-      directItem(incident, incidentKey(incident, "page-dm"), commander, ctx.render("page-dm", vars)),
+      directItem(incident, incidentKey(incident, "page-dm"), commander, ctx.render("page-dm", pageVars)),
     );
   }
   const announcementKey = incidentKey(incident, "announcement");

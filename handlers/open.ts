@@ -15,6 +15,7 @@ import { personByPlatformId } from "../src/core/oncall/people.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { Settings } from "../src/core/settings.js";
 import type { HandlerContext } from "./context.js";
+import { loadBook } from "./oncall-state.js";
 import { requestThread } from "./request-card.js";
 import { recordRequest } from "./request-open.js";
 
@@ -95,7 +96,8 @@ export async function openIncident(
     await recordRequest(ctx, requested, opened);
     return requested;
   }
-  const lookup = findCommander(ctx.settings, request.service, inbound.platform, now);
+  const book = await loadBook(ctx, now);
+  const lookup = findCommander(ctx.settings, request.service, inbound.platform, now, book);
   const incident: Incident = {
     ...common,
     commander: lookup.found ? lookup.commander : undefined,

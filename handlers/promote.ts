@@ -10,6 +10,7 @@ import { channelRef } from "../src/core/markup.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
+import { loadBook } from "./oncall-state.js";
 import { reply } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
@@ -23,12 +24,14 @@ import { updateIncident } from "./timers.js";
 export async function promoteRequest(ctx: HandlerContext, inbound: Inbound, id?: string): Promise<void> {
   const target = id ?? (await requestIdInConversation(ctx, inbound));
   const now = ctx.clock.now();
+  // Overrides are read before the write: the write's change must stay pure (it may run again on a conflict).
+  const book = await loadBook(ctx, now);
   let promoted: Incident;
   try {
     ({ incident: promoted } = await updateIncident(ctx, target, (current) => {
       const refused = requestRefusal(current);
       if (refused) throw promoteRefusal(current, refused);
-      return promoteToIncident(ctx.settings, current, inbound.actor, now);
+      return promoteToIncident(ctx.settings, current, inbound.actor, now, book);
     }));
   } catch (err) {
     if (err instanceof NotFoundError) {

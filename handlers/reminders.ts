@@ -23,12 +23,16 @@ export async function listReminders(ctx: HandlerContext, inbound: Inbound): Prom
   let escalation: Record<string, unknown> | undefined;
   if (esc?.dueAt && policy) {
     const next = nextEscalation(policy, esc);
+    // Steps are counted within the policy they belong to (a backup policy's steps start again from 1), and the
+    // first policy's repeats before a backup are repeats, though the escalation runs them as steps.
+    const step = policy.steps[next.step];
+    const repeat = next.kind === "repeat" ? { n: next.repeat, of: next.of } : step?.repeat;
     escalation = {
       at: esc.dueAt,
       in: inMs(esc.dueAt),
-      step: next.step + 1,
-      steps: policy.steps.length,
-      ...(next.kind === "repeat" && { repeat: next.repeat, of: next.of }),
+      step: (step?.index ?? next.step) + 1,
+      steps: step?.count ?? policy.steps.length,
+      ...(repeat && { repeat: repeat.n, of: repeat.of }),
       exhausts: next.kind === "exhausted",
       queued: queued("escalation", esc.gen),
     };

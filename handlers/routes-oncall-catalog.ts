@@ -1,4 +1,9 @@
-/** On-call routes of this part: commands, buttons and forms (see routes.ts). */
+/** On-call routes of this part: the service catalog (see routes.ts). */
 import type { RouteTable } from "./routes.js";
+import { listServices } from "./services.js";
 
-export const oncallCatalogRoutes: RouteTable = {};
+export const oncallCatalogRoutes: RouteTable = {
+  commands: {
+    services: (ctx, inbound) => listServices(ctx, inbound),
+  },
+};

@@ -3,12 +3,14 @@ import { type Incident, type Severity, severityLabel } from "../src/core/inciden
 import { type TimelineEvent, timelineEvent } from "../src/core/incident/timeline.js";
 import { pagedTargets, timersForSeverity } from "../src/core/incident/timers.js";
 import { policyForService, resolveStep } from "../src/core/oncall/commander.js";
+import type { OverrideBook } from "../src/core/oncall/override-index.js";
 import type { Inbound, OutboxItem } from "../src/core/ports.js";
 import type { Settings } from "../src/core/settings.js";
 import type { HandlerContext } from "./context.js";
 import { incidentIdInConversation, requireOngoing } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { inviteQuietly } from "./invite.js";
+import { loadBook } from "./oncall-state.js";
 import { channelPost, directItem, incidentKey, incidentNews, newsKeys } from "./outbox-items.js";
 import { requireAllowed } from "./permission.js";
 import { updateIncident } from "./timers.js";
@@ -33,6 +35,8 @@ export async function changeSeverity(
 ): Promise<void> {
   const id = await incidentIdInConversation(ctx, inbound, "sev");
   const now = ctx.clock.now();
+  // Read before the write, whose change must stay pure: a SEV1 page reaches whoever is on duty, overrides applied.
+  const book = await loadBook(ctx, now);
   const {
     incident: updated,
     before,
@@ -48,7 +52,7 @@ export async function changeSeverity(
     }
     const labels = { from: severityLabel(current.severity), to: severityLabel(severity) };
     const recorded = [timelineEvent("severity_changed", now, labels, inbound.actor)];
-    const page = severity === "sev1" ? raisePage(ctx.settings, current, inbound.actor, now) : null;
+    const page = severity === "sev1" ? raisePage(ctx.settings, current, inbound.actor, now, book) : null;
     if (page) recorded.push(timelineEvent("escalated", now, { ...page, ...labels }, inbound.actor));
     return {
       incident: {
@@ -90,10 +94,11 @@ function raisePage(
   incident: Incident,
   actor: string,
   now: Date,
+  book: OverrideBook,
 ): Record<string, string> | null {
   const { policy } = policyForService(settings, incident.service);
   if (!policy) return null;
-  const { people, skipped } = resolveStep(settings, policy.steps[0], incident.platform, now);
+  const { people, skipped } = resolveStep(settings, policy.steps[0], incident.platform, now, book);
   const targets = people.map((p) => p.platformUserId).filter((u) => u !== actor);
   if (targets.length === 0 && skipped.length === 0) return null;
   return {

@@ -5,16 +5,20 @@ import {
   exhaustedAfter,
   fireTimerChange,
   overdueMisses,
+  pagedPolicy,
   pagedTargets,
   pageStep,
   recordedBy,
   scheduledTimers,
 } from "../src/core/incident/timers.js";
+import { coverageVars } from "../src/core/oncall/catalog.js";
+import { NO_OVERRIDES } from "../src/core/oncall/override-index.js";
 import type { IncidentChange, OutboxItem, TimerRef } from "../src/core/ports.js";
 import { TIMER_KINDS } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
 import { inviteQuietly } from "./invite.js";
+import { loadBook } from "./oncall-state.js";
 import { announceItems, channelPost, directItem, incidentKey } from "./outbox-items.js";
 import { PLAIN_TIMER_EFFECTS } from "./timer-effects.js";
 
@@ -115,10 +119,13 @@ async function cancelQuietly(ctx: HandlerContext, timer: Omit<TimerRef, "dueAt">
 /** Runs one timer job (called by the worker when the job is due). */
 export async function fireTimer(ctx: HandlerContext, timer: TimerRef): Promise<void> {
   const now = ctx.clock.now();
+  // Pages reach whoever is on duty now, overrides applied; they are read before the write, which stays pure.
+  const pages = timer.kind === "escalation" || timer.kind === "update";
+  const book = pages ? await loadBook(ctx, now) : NO_OVERRIDES;
   let result: IncidentWrite;
   try {
     result = await writeIncident(ctx, timer.incidentId, (current) =>
-      fireTimerChange(ctx.settings, current, timer, now),
+      fireTimerChange(ctx.settings, current, timer, now, book),
     );
   } catch (err) {
     if (err instanceof NotFoundError) {
@@ -190,7 +197,7 @@ export async function reconcileTimers(ctx: HandlerContext): Promise<void> {
 
 /** The chat side of what one timer firing recorded: nudges, pages, DMs, invitations, the exhaustion notice. */
 async function timerEffects(ctx: HandlerContext, incident: Incident, events: TimelineEvent[]): Promise<void> {
-  const vars = incidentVars(ctx, incident);
+  const vars = { ...incidentVars(ctx, incident), ...coverageVars(ctx.settings, incident.service) };
   const items: OutboxItem[] = [];
   const invite: string[] = [];
   const escalating = events.some((e) => e.type === "escalated" || e.type === "page_repeated");
@@ -237,6 +244,8 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
         const at = pageStep(e);
         const step = { ...at, step: at.step + 1 }; // people count steps from 1
         const due = e.data.timer === "escalation" ? incident.timers?.escalation?.dueAt : undefined;
+        const { policy, backupOf } = pagedPolicy(e);
+        const backup = policy && backupOf ? { policy, primary: backupOf } : undefined;
         items.push(
           ...channelPost(
             incident,
@@ -248,6 +257,7 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
               skipped: e.data.skipped || undefined,
               overdue,
               misses,
+              backup,
               ...(due && { ackWithin: Math.max(0, Date.parse(due) - Date.parse(e.at)) }),
             }),
           ),
@@ -258,7 +268,7 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
               incident,
               incidentKey(incident, `${base}-page-dm-${target}`),
               target,
-              ctx.render("escalation-page-dm", { ...vars, ...step, overdue, misses }),
+              ctx.render("escalation-page-dm", { ...vars, ...step, overdue, misses, backup }),
             ),
           );
         }

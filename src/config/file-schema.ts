@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseDuration } from "../core/duration.js";
 import { DEFAULT_REPEAT_LAST } from "../core/incident/escalation.js";
 import { SEVERITIES, type Severity } from "../core/incident/incident.js";
+import { WEEKDAYS, type Weekday } from "../core/oncall/types.js";
 
 /**
  * The YAML config file (DESIGN.md §9) as written by operators: snake_case keys, durations as text. Cross-field
@@ -70,14 +71,139 @@ const person = z.strictObject({
   timezone: timezone.optional(),
 });
 
-const rotation = z.strictObject({
-  id,
-  members: z.array(id).min(1, "a rotation needs at least one member"),
+/** "HH:mm" in 24-hour time, as restrictions write their windows. */
+const wallTime = z
+  .string()
+  .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a wall-clock time in 24-hour form, for example "09:00" or "17:30"')
+  .transform((v) => v.padStart(5, "0"));
+
+const WEEKDAY_WORDS: Record<string, Weekday> = Object.fromEntries(
+  WEEKDAYS.flatMap((d, i) => [
+    [d.toLowerCase(), d],
+    [["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][i] as string, d],
+  ]),
+);
+
+/**
+ * The days a restriction window starts on: a list of weekday names (`[Mon, Tue]`, any case, "Monday" too), a
+ * range (`Mon-Fri`, also inside the list), or one day. A range wraps past Sunday (`Fri-Mon`): people say so.
+ */
+export function parseDays(value: string | string[]): Weekday[] | string {
+  const out = new Set<Weekday>();
+  for (const part of Array.isArray(value) ? value : [value]) {
+    const ends = String(part)
+      .split("-")
+      .map((w) => WEEKDAY_WORDS[w.trim().toLowerCase()]);
+    if (ends.length > 2 || ends.some((d) => d === undefined)) {
+      return `"${part}" is not a weekday or a range of them; write days like [Mon, Tue] or Mon-Fri (${WEEKDAYS.join(", ")})`;
+    }
+    const [first, last = first] = ends as Weekday[];
+    for (let i = WEEKDAYS.indexOf(first as Weekday); ; i = (i + 1) % 7) {
+      out.add(WEEKDAYS[i] as Weekday);
+      if (WEEKDAYS[i] === last) break;
+    }
+  }
+  return WEEKDAYS.filter((d) => out.has(d));
+}
+
+const days = z
+  .union([z.string(), z.array(z.string()).min(1, "name at least one day, for example Mon-Fri")], {
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required; name the days the window starts on, for example Mon-Fri"
+        : "write days as a list such as [Mon, Tue] or a range such as Mon-Fri",
+  })
+  .transform((v, ctx) => {
+    const parsed = parseDays(v);
+    if (typeof parsed === "string") {
+      ctx.addIssue({ code: "custom", message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** A window the layer is on duty in, e.g. working hours; `to` at or before `from` runs past midnight. */
+const restriction = z.strictObject({ days, from: wallTime, to: wallTime });
+
+/** How long before a shift its person hears of it: a duration, or 0 for no DM at all. */
+const notifyBefore = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  if (v === 0 || /^0+\s*[smhdw]?$/i.test(String(v).trim())) return 0;
+  const ms = typeof v === "string" ? parseDuration(v) : null;
+  if (ms === null) {
+    ctx.addIssue({ code: "custom", message: "not a duration; write it like 30m, 1h or 1d, or 0 for no DM" });
+    return z.NEVER;
+  }
+  if (ms > 7 * 86_400_000) {
+    ctx.addIssue({
+      code: "custom",
+      message: "at most 7d; a reminder a week ahead is forgotten by the shift",
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** The fields of one layer: a cycle of members, as rotation.ts reads it, optionally restricted to windows. */
+const layerFields = {
+  members: z.array(id).min(1, "a layer needs at least one member"),
   shift: z.string(),
   handoff: z.string(),
   timezone: timezone.optional(),
   start: z.string(),
+  restrict: z.array(restriction).min(1, "list at least one window, or leave restrict out").optional(),
+};
+
+const layer = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/, "a short name such as business-hours or nights"),
+  ...layerFields,
 });
+
+/** The fields a rotation written as one inline layer has; with `layers` they belong inside each layer. */
+const INLINE_LAYER_KEYS = ["members", "shift", "handoff", "start", "restrict"] as const;
+
+/**
+ * A rotation: one layer written inline (members, shift, handoff, start, optional restrict), or `layers`,
+ * highest precedence first. `timezone` is the inline layer's zone, or the default of every layer.
+ */
+const rotation = z
+  .strictObject({
+    id,
+    name: z.string().min(1).optional(),
+    members: layerFields.members.optional(),
+    shift: layerFields.shift.optional(),
+    handoff: layerFields.handoff.optional(),
+    timezone: timezone.optional(),
+    start: layerFields.start.optional(),
+    restrict: layerFields.restrict,
+    layers: z.array(layer).min(1, "list at least one layer, or drop layers and write one inline").optional(),
+    /** Where each handoff is posted; the announcement channel when absent. */
+    channel: slackChannelName.optional(),
+    notify_before: notifyBefore.default(3_600_000),
+  })
+  .superRefine((r, ctx) => {
+    const inline = INLINE_LAYER_KEYS.filter((k) => r[k] !== undefined);
+    if (r.layers) {
+      for (const key of inline) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `"${key}" belongs inside each of layers; write the rotation either as one inline layer or as layers, not both`,
+        });
+      }
+      return;
+    }
+    for (const key of ["members", "shift", "handoff", "start"] as const) {
+      if (r[key] === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is required (members, shift, handoff and start make one layer), or list layers: [...] instead`,
+        });
+      }
+    }
+  });
 
 const target = z
   .string()
@@ -107,6 +233,8 @@ const service = z.strictObject({
   name: z.string().min(1).optional(),
   owner: z.string().min(1).optional(),
   policy: id.optional(),
+  /** For volunteer-run services: the policy paged once nobody acknowledged on the first one. */
+  backup_policy: id.optional(),
 });
 
 const severity = z.strictObject({ update_every: duration, ack_within: duration });

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../core/errors.js";
 import { SEVERITIES } from "../core/incident/incident.js";
-import { parseRotation } from "../core/oncall/rotation.js";
 import type { EscalationTarget } from "../core/oncall/types.js";
 import type { Settings } from "../core/settings.js";
 import { type ConfigFile, configFileSchema } from "./file-schema.js";
+import { buildRotations } from "./rotations.js";
 
 type PathKey = string | number;
 interface Problem {
@@ -106,16 +106,7 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
   const rotations = new Set(file.rotations.map((r) => r.id));
   const policies = new Set(file.escalation_policies.map((p) => p.id));
 
-  const rotationList = file.rotations.flatMap((raw, i) => {
-    mustBePeople(raw.members, people, ["rotations", i, "members"], problems);
-    const result = parseRotation({ ...raw, timezone: raw.timezone ?? file.timezone });
-    if (!result.ok) {
-      problems.push({ path: ["rotations", i], message: result.error });
-      return [];
-    }
-    // TEMPORARY: one layer per rotation until layers, restrictions and notices are read from the file.
-    return [{ id: raw.id, layers: [{ ...result.rotation, name: "base" }], notifyBeforeMs: 3_600_000 }];
-  });
+  const rotationList = buildRotations(file, people, (path, message) => problems.push({ path, message }));
 
   const policyList = file.escalation_policies.map((raw, i) => ({
     id: raw.id,
@@ -138,13 +129,27 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
 
   file.services.forEach((s, i) => {
     if (s.policy && !policies.has(s.policy)) {
-      problems.push({ path: ["services", i, "policy"], message: `unknown escalation policy "${s.policy}"` });
+      problems.push({
+        path: ["services", i, "policy"],
+        message: `unknown escalation policy "${s.policy}"; define it under escalation_policies`,
+      });
+    }
+    if (s.backup_policy && !policies.has(s.backup_policy)) {
+      problems.push({
+        path: ["services", i, "backup_policy"],
+        message: `unknown escalation policy "${s.backup_policy}"; define it under escalation_policies`,
+      });
+    } else if (s.backup_policy && s.backup_policy === (s.policy ?? file.fallback_policy)) {
+      problems.push({
+        path: ["services", i, "backup_policy"],
+        message: `"${s.backup_policy}" is already the policy paged first; name another policy as the backup, or remove backup_policy`,
+      });
     }
   });
   if (file.fallback_policy && !policies.has(file.fallback_policy)) {
     problems.push({
       path: ["fallback_policy"],
-      message: `unknown escalation policy "${file.fallback_policy}"`,
+      message: `unknown escalation policy "${file.fallback_policy}"; define it under escalation_policies`,
     });
   }
 
@@ -159,7 +164,11 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
     people: file.people.map((p) => ({ ...p, timezone: p.timezone ?? file.timezone })),
     rotations: rotationList,
     policies: policyList,
-    services: file.services,
+    // `backupPolicy` rides along on the service until the Service type names it (see catalog.ts).
+    services: file.services.map(({ backup_policy, ...s }) => ({
+      ...s,
+      ...(backup_policy && { backupPolicy: backup_policy }),
+    })),
     fallbackPolicy: file.fallback_policy,
     reminders: {
       dmAfterMisses: file.reminders.dm_after_misses,

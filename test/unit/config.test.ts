@@ -219,3 +219,216 @@ describe("roles and lifecycle", () => {
     expect(configError(`${base}${line}\n`)).toMatch(message);
   });
 });
+
+describe("rotations with layers, shift notices and backup policies", () => {
+  /** A minimal file around the given rotations and services blocks, so line numbers are easy to find. */
+  const file = (rotations: string, services = "  - { id: search, policy: default }\n") =>
+    [
+      "timezone: Europe/Berlin",
+      "announce_channel: incidents",
+      "people:",
+      "  - { id: alice, timezone: Europe/Berlin }",
+      "  - { id: bob, timezone: America/New_York }",
+      "rotations:",
+      rotations.trimEnd(),
+      "escalation_policies:",
+      "  - { id: default, steps: [{ notify: [rotation:r] }] }",
+      "  - { id: backup, steps: [{ notify: [person:bob] }] }",
+      "services:",
+      services.trimEnd(),
+      "fallback_policy: default",
+      "severities:",
+      "  sev1: { update_every: 30m, ack_within: 5m }",
+      "  sev2: { update_every: 1h, ack_within: 15m }",
+      "  sev3: { update_every: 4h, ack_within: 30m }",
+      "  sev4: { update_every: 1d, ack_within: 1h }",
+      "",
+    ].join("\n");
+  const lineOf = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+  const LAYERED = `
+  - id: r
+    name: Search on-call
+    timezone: Europe/Berlin
+    channel: search-oncall
+    notify_before: 30m
+    layers:
+      - name: office-hours
+        members: [alice]
+        shift: 1d
+        handoff: "09:00"
+        start: 2026-11-02
+        restrict:
+          - { days: Mon-Fri, from: "09:00", to: "17:00" }
+          - { days: [sat, Sunday], from: "22:00", to: "06:00" }
+      - name: nights
+        members: [bob, alice]
+        shift: 1w
+        handoff: "Mon 09:00"
+        timezone: America/New_York
+        start: 2026-11-02
+`;
+
+  it("loads a layered rotation: precedence in file order, zones defaulted, restrictions and notices read", () => {
+    const settings = parseConfigText(file(LAYERED), "firebreak.yml");
+    const r = settings.rotations[0];
+    expect(r).toMatchObject({
+      id: "r",
+      name: "Search on-call",
+      channel: "search-oncall",
+      notifyBeforeMs: 30 * 60_000,
+    });
+    expect(r?.layers.map((l) => [l.name, l.timezone, l.members])).toEqual([
+      ["office-hours", "Europe/Berlin", ["alice"]],
+      ["nights", "America/New_York", ["bob", "alice"]],
+    ]);
+    expect(r?.layers[0]?.restrict).toEqual([
+      { days: ["Mon", "Tue", "Wed", "Thu", "Fri"], from: "09:00", to: "17:00" },
+      { days: ["Sat", "Sun"], from: "22:00", to: "06:00" },
+    ]);
+    expect(r?.layers[1]?.restrict).toBeUndefined();
+    expect(r?.layers[1]?.handoffWeekday).toBe("Mon");
+  });
+
+  it("reads an inline rotation as one layer named base, with a 1h notice and the announcement channel", () => {
+    const text = file(
+      '  - { id: r, members: [alice], shift: 1d, handoff: "09:00", start: 2026-11-02, restrict: [{ days: Fri-Mon, from: "8:00", to: "18:00" }] }',
+    );
+    const r = parseConfigText(text, "firebreak.yml").rotations[0];
+    expect(r?.layers.map((l) => l.name)).toEqual(["base"]);
+    expect(r?.layers[0]?.timezone).toBe("Europe/Berlin");
+    expect(r?.layers[0]?.restrict).toEqual([
+      { days: ["Mon", "Fri", "Sat", "Sun"], from: "08:00", to: "18:00" },
+    ]);
+    expect(r?.notifyBeforeMs).toBe(3_600_000);
+    expect(r?.channel).toBeUndefined();
+  });
+
+  it("reads notify_before 0 as no DM", () => {
+    const text = file(LAYERED.replace("notify_before: 30m", "notify_before: 0"));
+    expect(parseConfigText(text, "firebreak.yml").rotations[0]?.notifyBeforeMs).toBe(0);
+  });
+
+  it("reads a service's backup policy", () => {
+    const text = file(LAYERED, "  - { id: wiki, policy: default, backup_policy: backup }\n");
+    expect(parseConfigText(text, "firebreak.yml").services[0]).toMatchObject({
+      id: "wiki",
+      backupPolicy: "backup",
+    });
+  });
+
+  it.each([
+    [
+      "layers and inline members at once",
+      LAYERED.replace("    channel: search-oncall", "    members: [alice]\n    channel: search-oncall"),
+      "members: [alice]",
+      /rotations\[0\]\.members: "members" belongs inside each of layers; .*not both/,
+    ],
+    [
+      "an inline rotation without a shift",
+      '  - { id: r, members: [alice], handoff: "09:00", start: 2026-11-02 }',
+      "id: r,",
+      /rotations\[0\]\.shift: is required .*or list layers/,
+    ],
+    [
+      "an empty list of layers",
+      "  - { id: r, layers: [] }",
+      "id: r,",
+      /rotations\[0\]\.layers: list at least one layer/,
+    ],
+    [
+      "a layer without a name",
+      LAYERED.replace("      - name: nights\n", "      - members_: x\n").replace(
+        "      - members_: x\n        members",
+        "      - members",
+      ),
+      "members: [bob, alice]",
+      /rotations\[0\]\.layers\[1\]\.name: is required/,
+    ],
+    [
+      "two layers with one name",
+      LAYERED.replace("name: nights", "name: office-hours # again"),
+      "# again",
+      /rotations\[0\]\.layers\[1\]\.name: duplicate layer name "office-hours"/,
+    ],
+    [
+      "a layer member who is not a person",
+      LAYERED.replace("members: [bob, alice]", "members: [bob, zoe]"),
+      "members: [bob, zoe]",
+      /rotations\[0\]\.layers\[1\]\.members\[1\]: "zoe" is not in people; add them there first/,
+    ],
+    [
+      "a layer's bad handoff",
+      LAYERED.replace('handoff: "Mon 09:00"', 'handoff: "Mon 9am"'),
+      "- name: nights",
+      /rotations\[0\]\.layers\[1\]: rotation "r": handoff "Mon 9am"/,
+    ],
+    [
+      "a layer's unknown zone",
+      LAYERED.replace("timezone: America/New_York", "timezone: America/New_Yrok"),
+      "America/New_Yrok",
+      /rotations\[0\]\.layers\[1\]\.timezone: unknown time zone; use an IANA name/,
+    ],
+    [
+      "an unknown weekday in a restriction",
+      LAYERED.replace("days: Mon-Fri", "days: Mon-Fry"),
+      "Mon-Fry",
+      /restrict\[0\]\.days: "Mon-Fry" is not a weekday or a range of them; write days like \[Mon, Tue\] or Mon-Fri/,
+    ],
+    [
+      "a restriction time that is not HH:mm",
+      LAYERED.replace('to: "17:00"', 'to: "5pm"'),
+      '"5pm"',
+      /restrict\[0\]\.to: a wall-clock time in 24-hour form, for example "09:00"/,
+    ],
+    [
+      "a restriction without days",
+      LAYERED.replace("{ days: Mon-Fri, ", "{ "),
+      'from: "09:00", to: "17:00"',
+      /restrict\[0\]\.days: is required; name the days the window starts on/,
+    ],
+    [
+      "notify_before that is not a duration",
+      LAYERED.replace("notify_before: 30m", "notify_before: soon"),
+      "notify_before",
+      /rotations\[0\]\.notify_before: not a duration; write it like 30m, 1h or 1d, or 0 for no DM/,
+    ],
+    [
+      "a handoff channel that is not a channel name",
+      LAYERED.replace("channel: search-oncall", "channel: Search On-call"),
+      "channel: Search",
+      /rotations\[0\]\.channel: channel names use lowercase/,
+    ],
+  ])("refuses %s, at its line", (_what, rotations, needle, message) => {
+    const text = file(rotations);
+    const error = configError(text);
+    expect(error).toMatch(message);
+    expect(error).toContain(`firebreak.yml:${lineOf(text, needle)}: `);
+  });
+
+  it.each([
+    [
+      "  - { id: wiki, policy: default, backup_policy: nobody }",
+      /services\[0\]\.backup_policy: unknown escalation policy "nobody"; define it under escalation_policies/,
+    ],
+    [
+      "  - { id: wiki, policy: backup, backup_policy: backup }",
+      /services\[0\]\.backup_policy: "backup" is already the policy paged first; name another policy/,
+    ],
+    [
+      "  - { id: wiki, backup_policy: default }",
+      /services\[0\]\.backup_policy: "default" is already the policy paged first/,
+    ],
+  ])("refuses the backup policy of %s, at its line", (services, message) => {
+    const text = file(LAYERED, services);
+    const error = configError(text);
+    expect(error).toMatch(message);
+    expect(error).toContain(`firebreak.yml:${lineOf(text, "backup_policy")}: `);
+  });
+
+  it("loads the demo's layered rotation and the wiki's backup policy", () => {
+    const settings = loadConfigFile(DEMO_CONFIG);
+    const wiki = settings.rotations.find((r) => r.id === "wiki-volunteers");
+    expect(wiki?.layers.map((l) => l.name)).toEqual(["office-hours", "around-the-clock"]);
+    expect(settings.services.find((s) => s.id === "wiki")).toMatchObject({ backupPolicy: "default" });
+  });
+});

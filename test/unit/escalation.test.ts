@@ -19,6 +19,7 @@ import {
   stopEscalation,
   timersForSeverity,
 } from "../../src/core/incident/timers.js";
+import { indexOverrides, NO_OVERRIDES, type OverrideBook } from "../../src/core/oncall/override-index.js";
 import type { EscalationPolicy } from "../../src/core/oncall/types.js";
 import type { TimerRef } from "../../src/core/ports.js";
 
@@ -265,5 +266,115 @@ describe("timers on the incident", () => {
   it("resolving stops every timer with a new generation", () => {
     const timers = stopAllTimers(newIncident());
     expect(timers).toEqual({ escalation: { gen: 2, step: 0, repeats: 0 }, update: { gen: 2, misses: 0 } });
+  });
+});
+
+// ---- a volunteer-run service's backup policy ---------------------------------------------------------------
+
+describe("escalation to a backup policy", () => {
+  const withBackup = parseConfigText(
+    `
+timezone: Europe/Berlin
+announce_channel: incidents
+people:
+  - { id: vera, slack: U0VERA, timezone: Europe/Berlin }
+  - { id: dana, slack: U0DANA, timezone: Europe/Berlin }
+  - { id: alice, slack: U0ALICE, timezone: Europe/Berlin }
+rotations:
+  - { id: volunteers, members: [vera], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
+  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
+escalation_policies:
+  - id: volunteers
+    repeat_last: 1
+    steps:
+      - { notify: [rotation:volunteers] }
+  - id: default
+    repeat_last: 1
+    steps:
+      - { notify: [rotation:primary] }
+      - { notify: [person:alice], after: 2m }
+services:
+  - { id: wiki, name: Community wiki, policy: volunteers, backup_policy: default }
+fallback_policy: default
+severities:
+  sev1: { update_every: 30m, ack_within: 5m }
+  sev2: { update_every: 1h, ack_within: 15m }
+  sev3: { update_every: 4h, ack_within: 30m }
+  sev4: { update_every: 1d, ack_within: 1h }
+`,
+    "backup.yml",
+  );
+
+  it("pages the first policy and its repeats, then the backup's steps and repeats, then gives up", () => {
+    let i: Incident = {
+      ...newIncident(),
+      service: "wiki",
+      commander: { platformUserId: "U0VERA", personId: "vera" },
+      timers: initialTimers(withBackup, { severity: "sev1", service: "wiki" }, T0),
+    };
+    // One step with one repeat on the first policy: it escalates (the repeat) after ack_within.
+    expect(i.timers?.escalation?.dueAt).toBe(at(5 * MIN).toISOString());
+    const seen: string[][] = [];
+    for (let n = 0; n < 6; n++) {
+      const t = i.timers?.escalation;
+      if (!t?.dueAt) break;
+      const now = new Date(t.dueAt);
+      const ref: TimerRef = { incidentId: i.id, kind: "escalation", gen: t.gen, dueAt: t.dueAt };
+      const fired = fireTimerChange(withBackup, i, ref, now);
+      const e = fired?.events[0];
+      seen.push([
+        String((now.getTime() - T0.getTime()) / MIN),
+        e?.type ?? "",
+        e?.data.policy ?? "",
+        e?.data.backupOf ?? "",
+        `${e?.data.step}/${e?.data.steps}`,
+        e?.data.repeat ? `${e.data.repeat}/${e.data.of}` : "",
+        e?.data.targets ?? "",
+      ]);
+      i = fired?.incident as Incident;
+    }
+    expect(seen).toEqual([
+      ["5", "page_repeated", "volunteers", "", "0/1", "1/1", "U0VERA"],
+      ["10", "escalated", "default", "volunteers", "0/2", "", "U0DANA"],
+      ["12", "escalated", "default", "volunteers", "1/2", "", "U0ALICE"],
+      ["14", "page_repeated", "default", "volunteers", "1/2", "1/1", "U0ALICE"],
+      ["16", "escalation_exhausted", "", "", "3/3", "", ""],
+    ]);
+    expect(i.timers?.escalation?.dueAt).toBeUndefined();
+  });
+
+  it("pages the backup's people as they are on duty, overrides applied", () => {
+    const i: Incident = {
+      ...newIncident(),
+      service: "wiki",
+      timers: { ...initialTimers(withBackup, { severity: "sev1", service: "wiki" }, T0) },
+    };
+    const escalation = { gen: 5, step: 1, repeats: 0, dueAt: at(10 * MIN).toISOString() };
+    const ref: TimerRef = { incidentId: i.id, kind: "escalation", gen: 5, dueAt: escalation.dueAt };
+    const aliceCovers = indexOverrides([
+      {
+        id: "o1",
+        rotation: "primary",
+        personId: "alice",
+        from: T0.toISOString(),
+        to: at(60 * MIN).toISOString(),
+        kind: "override",
+        by: "dana",
+        at: T0.toISOString(),
+      },
+    ]);
+    const book: OverrideBook = (id) => (id === "primary" ? aliceCovers : NO_OVERRIDES(id));
+    const fired = fireTimerChange(
+      withBackup,
+      { ...i, timers: { ...i.timers, escalation } },
+      ref,
+      at(10 * MIN),
+      book,
+    );
+    expect(fired?.events[0]?.data).toMatchObject({
+      policy: "default",
+      backupOf: "volunteers",
+      targets: "U0ALICE",
+    });
   });
 });

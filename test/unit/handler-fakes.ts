@@ -196,10 +196,22 @@ export async function fakeContext(
       send: async (...items) => void fake.sent.push(...items),
       delivered: async () => null,
     },
-    oncall: new Proxy({} as HandlerContext["oncall"], {
-      get: (_t, name) => () =>
-        Promise.reject(new Error(`the on-call store (${String(name)}) is not faked here`)),
-    }),
+    // Incident commands read overrides before they page; these tests have none. Changing on-call state is
+    // tested against the real store (test/integration/oncall-*.test.ts).
+    oncall: new Proxy(
+      {
+        overrides: async () => [],
+        away: async () => [],
+        askedSince: async () => ({}),
+        recordAsked: async () => {},
+      } as Record<string, unknown>,
+      {
+        get: (known, name) =>
+          typeof name === "string" && name in known
+            ? known[name]
+            : () => Promise.reject(new Error(`the on-call store (${String(name)}) is not faked here`)),
+      },
+    ) as unknown as HandlerContext["oncall"],
     publicUrl: "http://firebreak.test",
     platform: () => platform,
     render: (name, vars) => {

@@ -230,7 +230,7 @@ describe("template validation", () => {
       'text: "x"\nblocks:\n  - section: "y"\n    when: "!comander"\n  - divider: true\n    when: "a b"',
     );
     expect((await problems()).map((p) => `${p.line}: ${p.message}`)).toEqual([
-      '4: unknown variable "comander" in when: (did you mean "commander"?) — known: incident.id, incident.title, incident.severity, incident.state, incident.service, incident.serviceName, incident.description, incident.createdAt, severity, commander, ackWithin, acknowledgedBy',
+      '4: unknown variable "comander" in when: (did you mean "commander"?) — known: incident.id, incident.title, incident.severity, incident.state, incident.service, incident.serviceName, incident.description, incident.createdAt, severity, commander, ackWithin, acknowledgedBy, fallback.policy, fallback.noService, fallback.unowned, fallback.owner',
       '6: when: "a b" is not a variable path — write when: "incident.service" or "!commander"',
     ]);
   });

@@ -7,6 +7,7 @@
  * Pure: the handlers run these inside the incident's write and turn a refusal into a message.
  */
 import { findCommander } from "../oncall/commander.js";
+import { NO_OVERRIDES, type OverrideBook } from "../oncall/override-index.js";
 import { platformIdsOf } from "../oncall/people.js";
 import type { Settings } from "../settings.js";
 import { type Incident, type IncidentKind, severityLabel } from "./incident.js";
@@ -94,15 +95,17 @@ export function closeAsDone(
 /**
  * A request becomes an incident: the commander found as a new incident's is (the first step of the service's
  * policy), its timers started from now, and the `promoted` event saying from what and who commands it. The
- * chat side (channel, page, kickoff, announcement) is the open effects job's, as for a new incident.
+ * chat side (channel, page, kickoff, announcement) is the open effects job's, as for a new incident. `book`
+ * holds the overrides in force (the handler loads it); without it, the base schedule alone decides.
  */
 export function promoteToIncident(
   settings: Settings,
   incident: Incident,
   actor: string,
   now: Date,
+  book: OverrideBook = NO_OVERRIDES,
 ): { incident: Incident; events: TimelineEvent[] } {
-  const lookup = findCommander(settings, incident.service, incident.platform, now);
+  const lookup = findCommander(settings, incident.service, incident.platform, now, book);
   const promoted: Incident = {
     ...incident,
     kind: "incident",

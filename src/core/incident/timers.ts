@@ -9,8 +9,14 @@
  * Every event a firing records carries `timer` and `gen`, so a re-run after a crash between the write and the
  * effects finds exactly what to redo in the timeline.
  */
-import { policyForService, resolveStep } from "../oncall/commander.js";
-import type { EscalationPolicy } from "../oncall/types.js";
+import {
+  distinctSteps,
+  type EffectivePolicy,
+  type PolicyStep,
+  policyForService,
+  resolveStep,
+} from "../oncall/commander.js";
+import { NO_OVERRIDES, type OverrideBook } from "../oncall/override-index.js";
 import { TIMER_KINDS, type TimerKind, type TimerRef } from "../ports.js";
 import type { Settings } from "../settings.js";
 import {
@@ -41,10 +47,11 @@ export function isFinished(incident: Incident): boolean {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The escalation an incident runs: its service's policy (or the fallback), then its backup policy if any. */
 export function policyOf(
   settings: Settings,
   incident: Pick<Incident, "service">,
-): EscalationPolicy | undefined {
+): EffectivePolicy | undefined {
   return policyForService(settings, incident.service).policy;
 }
 
@@ -196,18 +203,26 @@ export function timersForSeverity(
   return timers;
 }
 
-/** Who a step pages now, as the flat strings a timeline event keeps. */
+/**
+ * Who a step pages now (overrides applied), as the flat strings a timeline event keeps. `step` and `steps` are
+ * the step's place in its own policy, as people count them in that policy; `policy` names it, and `backupOf`
+ * the policy nobody acknowledged on when it is the backup's.
+ */
 function pageData(
   settings: Settings,
   incident: Incident,
-  policy: EscalationPolicy,
+  policy: EffectivePolicy,
   step: number,
   now: Date,
+  book: OverrideBook,
 ): Record<string, string> {
-  const { people, skipped } = resolveStep(settings, policy.steps[step], incident.platform, now);
+  const at = policy.steps[step] as PolicyStep;
+  const { people, skipped } = resolveStep(settings, at, incident.platform, now, book);
   return {
-    step: String(step),
-    steps: String(policy.steps.length),
+    step: String(at.index),
+    steps: String(at.count),
+    policy: at.policy,
+    ...(at.backup && { backupOf: policy.primary }),
     targets: people.map((p) => p.platformUserId).join(","),
     skipped: skipped.join("; "),
   };
@@ -248,6 +263,17 @@ export function overdueMisses(event: TimelineEvent): number {
   return count(event.data.misses);
 }
 
+/**
+ * The policy a page (`escalated`, `page_repeated`) paged, and the one nobody acknowledged on before it when it
+ * was a backup policy's page (absent otherwise).
+ */
+export function pagedPolicy(event: TimelineEvent): { policy?: string; backupOf?: string } {
+  return {
+    ...(event.data.policy && { policy: event.data.policy }),
+    ...(event.data.backupOf && { backupOf: event.data.backupOf }),
+  };
+}
+
 /** What an `escalation_exhausted` event says was tried: every step, and the last one `repeats` times more. */
 export function exhaustedAfter(event: TimelineEvent): { steps: number; repeats: number } {
   return { steps: count(event.data.steps), repeats: count(event.data.repeats) };
@@ -256,13 +282,15 @@ export function exhaustedAfter(event: TimelineEvent): { steps: number; repeats: 
 /**
  * One firing of a timer, fenced: null when the job is stale (another generation is recorded, or nothing is
  * due). A current job whose incident no longer calls for it (acknowledged, resolved) stops the timer without
- * any event, so it is neither redone nor rescheduled.
+ * any event, so it is neither redone nor rescheduled. `book` holds the overrides in force, so a page reaches
+ * whoever is on duty now (the handlers load it; without it, the base schedule alone).
  */
 export function fireTimerChange(
   settings: Settings,
   incident: Incident,
   ref: TimerRef,
   now: Date,
+  book: OverrideBook = NO_OVERRIDES,
 ): { incident: Incident; events: TimelineEvent[] } | null {
   const bump = { gen: ref.gen + 1, firedGen: ref.gen };
   const tag = { timer: ref.kind, gen: String(ref.gen) };
@@ -293,16 +321,26 @@ export function fireTimerChange(
     };
     let event: TimelineEvent;
     switch (action.kind) {
-      case "page":
-        event = timelineEvent("escalated", now, {
-          ...tag,
-          ...pageData(settings, incident, policy, action.step, now),
-        });
+      case "page": {
+        // A repeat of the first policy's last step, spelled out as a step because a backup follows it.
+        const repeat = policy.steps[action.step]?.repeat;
+        event = repeat
+          ? timelineEvent("page_repeated", now, {
+              ...tag,
+              ...pageData(settings, incident, policy, action.step, now, book),
+              repeat: String(repeat.n),
+              of: String(repeat.of),
+            })
+          : timelineEvent("escalated", now, {
+              ...tag,
+              ...pageData(settings, incident, policy, action.step, now, book),
+            });
         break;
+      }
       case "repeat":
         event = timelineEvent("page_repeated", now, {
           ...tag,
-          ...pageData(settings, incident, policy, action.step, now),
+          ...pageData(settings, incident, policy, action.step, now, book),
           repeat: String(action.repeat),
           of: String(action.of),
         });
@@ -311,7 +349,7 @@ export function fireTimerChange(
         event = timelineEvent("escalation_exhausted", now, {
           ...tag,
           step: String(action.step),
-          steps: String(policy.steps.length),
+          steps: String(distinctSteps(policy)),
           repeats: String(policy.repeatLast),
         });
         break;
@@ -349,7 +387,7 @@ export function fireTimerChange(
       timelineEvent("escalated", now, {
         ...tag,
         reason: "update_overdue",
-        ...pageData(settings, incident, policy, step, now),
+        ...pageData(settings, incident, policy, step, now, book),
       }),
     );
   }

@@ -75,6 +75,8 @@ export interface Service {
   name?: string;
   owner?: string;
   policy?: string;
+  /** Paged when nobody acknowledges on `policy` (or the fallback): for volunteer-run services. */
+  backupPolicy?: string;
 }
 
 export interface SeverityPolicy {

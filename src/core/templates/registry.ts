@@ -6,7 +6,14 @@
  */
 
 import { LIFECYCLE_VARIABLES, type LifecycleVarsMap } from "./registry-lifecycle.js";
-import { ONCALL_CATALOG_VARIABLES, type OncallCatalogVarsMap } from "./registry-oncall-catalog.js";
+import {
+  BACKUP,
+  type BackupVars,
+  FALLBACK,
+  type FallbackVars,
+  ONCALL_CATALOG_VARIABLES,
+  type OncallCatalogVarsMap,
+} from "./registry-oncall-catalog.js";
 import { ONCALL_CHANGES_VARIABLES, type OncallChangesVarsMap } from "./registry-oncall-changes.js";
 import { ONCALL_DUTY_VARIABLES, type OncallDutyVarsMap } from "./registry-oncall-duty.js";
 import { ONCALL_NOTICES_VARIABLES, type OncallNoticesVarsMap } from "./registry-oncall-notices.js";
@@ -70,8 +77,16 @@ export interface BaseVarsMap {
     ackWithin: number;
     /** Who acknowledged, once someone did (the page is then edited in place). */
     acknowledgedBy?: string;
+    /** Set when fallback_policy pages, not the service's own. */
+    fallback?: FallbackVars;
   };
-  "page-dm": { incident: IncidentVars; severity: string; channel: string; ackWithin: number };
+  "page-dm": {
+    incident: IncidentVars;
+    severity: string;
+    channel: string;
+    ackWithin: number;
+    fallback?: FallbackVars;
+  };
   announcement: {
     incident: IncidentVars;
     severity: string;
@@ -128,6 +143,9 @@ export interface BaseVarsMap {
     misses?: number;
     /** Until the next escalation, when one will follow. */
     ackWithin?: number;
+    fallback?: FallbackVars;
+    /** Set when the service's backup policy pages: `step` and `steps` are then the backup's. */
+    backup?: BackupVars;
   };
   "escalation-page-dm": EscalationStepVars & {
     incident: IncidentVars;
@@ -135,6 +153,8 @@ export interface BaseVarsMap {
     channel?: string;
     overdue?: boolean;
     misses?: number;
+    fallback?: FallbackVars;
+    backup?: BackupVars;
   };
   "escalation-exhausted": {
     incident: IncidentVars;
@@ -246,8 +266,8 @@ const BASE_VARIABLES = {
     "mergedFrom[].id",
   ],
   "subscription-footer": [...INCIDENT, "severity", "channel"],
-  page: [...INCIDENT, "severity", "commander", "ackWithin", "acknowledgedBy"],
-  "page-dm": [...INCIDENT, "severity", "channel", "ackWithin"],
+  page: [...INCIDENT, "severity", "commander", "ackWithin", "acknowledgedBy", ...FALLBACK],
+  "page-dm": [...INCIDENT, "severity", "channel", "ackWithin", ...FALLBACK],
   announcement: [...INCIDENT, "severity", "channel", "reporter", "commander", "commanderMissingReason"],
   "opened-reply": [...INCIDENT, "channel"],
   "opening-reply": ["incident.title", "severity"],
@@ -279,8 +299,19 @@ const BASE_VARIABLES = {
     "overdue",
     "misses",
     "ackWithin",
+    ...FALLBACK,
+    ...BACKUP,
   ],
-  "escalation-page-dm": [...INCIDENT, ...STEP, "severity", "channel", "overdue", "misses"],
+  "escalation-page-dm": [
+    ...INCIDENT,
+    ...STEP,
+    "severity",
+    "channel",
+    "overdue",
+    "misses",
+    ...FALLBACK,
+    ...BACKUP,
+  ],
   "escalation-exhausted": [...INCIDENT, "severity", "channel", "steps", "repeats"],
   "status-update": [...INCIDENT, "severity", "author", "text", "nextUpdateDue", "updateEvery", "timezone"],
   "status-update-announcement": [...INCIDENT, "severity", "author", "text", "channel"],
