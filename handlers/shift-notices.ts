@@ -19,7 +19,7 @@
  * shift starts while they are already on.
  */
 import { createHash } from "node:crypto";
-import { dutyBetween } from "../src/core/oncall/duty.js";
+import { dutyBetween, joinByPerson } from "../src/core/oncall/duty.js";
 import { clipSegments, shiftMoves } from "../src/core/oncall/moves.js";
 import { NO_OVERRIDES } from "../src/core/oncall/override-index.js";
 import { personById } from "../src/core/oncall/people.js";
@@ -163,17 +163,6 @@ function sourceVars(
     return { layer: rotation.layers[source.layer]?.name ?? String(source.layer + 1) };
   }
   return {};
-}
-
-/** Consecutive segments of the same person (null counts as one) joined; each keeps its first piece's source. */
-function joinByPerson(segments: readonly DutySegment[]): DutySegment[] {
-  const out: DutySegment[] = [];
-  for (const s of segments) {
-    const last = out[out.length - 1];
-    if (last && last.personId === s.personId) last.to = s.to;
-    else out.push({ ...s });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -271,7 +271,7 @@ export function dutyBetween(
 }
 
 /** Consecutive segments of the same person (null counts as one) joined; each keeps its first piece's source. */
-function byPerson(segments: readonly DutySegment[]): DutySegment[] {
+export function joinByPerson(segments: readonly DutySegment[]): DutySegment[] {
   const out: DutySegment[] = [];
   for (const s of segments) {
     const last = out[out.length - 1];
@@ -333,7 +333,7 @@ export function nowAndNext(
 ): { current: DutySegment; next: DutySegment[] } {
   const t = instantOf(now, "now");
   const end = t + Math.max(1, horizonMs);
-  const ahead = byPerson(dutyBetween(rotation, overrides, now, new Date(end)));
+  const ahead = joinByPerson(dutyBetween(rotation, overrides, now, new Date(end)));
   const first = ahead[0] as DutySegment;
   const at = onCallAt(rotation, overrides, now);
   const current: DutySegment = {
