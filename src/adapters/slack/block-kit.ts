@@ -26,6 +26,27 @@ function mrkdwn(text: string, max = LIMITS.sectionText) {
   return { type: "mrkdwn", text: clip(toMrkdwn(text), max) };
 }
 
+/**
+ * A section's text, in as many sections as Slack's 3000-character limit needs. The neutral renderer already
+ * split long sections, but escaping (`<` → `&lt;`) can push a piece over the limit again: it is split at line
+ * breaks rather than cut, so the end of a long list (the help text) is not lost.
+ */
+function sectionTexts(text: string): string[] {
+  const full = toMrkdwn(text);
+  if (full.length <= LIMITS.sectionText) return [full];
+  const pieces: string[] = [];
+  let current = "";
+  for (const line of full.split("\n")) {
+    const clipped = clip(line, LIMITS.sectionText);
+    if (current && current.length + 1 + clipped.length > LIMITS.sectionText) {
+      pieces.push(current);
+      current = clipped;
+    } else current = current ? `${current}\n${clipped}` : clipped;
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
 function renderBlock(block: Block, index: number): SlackBlock[] {
   switch (block.type) {
     case "header":
@@ -37,7 +58,7 @@ function renderBlock(block: Block, index: number): SlackBlock[] {
         },
       ];
     case "section":
-      return [{ type: "section", text: mrkdwn(block.text) }];
+      return sectionTexts(block.text).map((text) => ({ type: "section", text: { type: "mrkdwn", text } }));
     case "context":
       return [{ type: "context", elements: [mrkdwn(block.text)] }];
     case "divider":
