@@ -8,7 +8,7 @@
  *    or before now and less than HANDOFF_FRESH_MS ago: a worker that was down for an hour does not post an
  *    hour of stale handoffs when it returns, and a handoff is seen by about ten scans, of which the first posts
  *    and the rest find its key taken.
- * 3. Config changes: the rotation's base schedule (layers only) for the next 14 days is kept as a snapshot;
+ * 3. Config changes: the rotation's base schedule (layers only) for the next 8 weeks is kept as a snapshot;
  *    when the config file changed it, the people whose time moved are told (tellMoved) and the snapshot saved.
  *
  * "Once" rests on the outbox: a key stays taken for 90 days after delivery (outbox-store.ts), far longer than
@@ -38,6 +38,11 @@ const DAY_MS = 86_400_000;
 export const HANDOFF_FRESH_MS = 10 * MINUTE_MS;
 /** How far ahead a shift's end is looked for, and how far the base-schedule snapshot reaches. */
 export const LOOKAHEAD_MS = 14 * DAY_MS;
+/**
+ * How far ahead a config change is looked for: eight weeks, so a reordered rotation of 2- or 4-week shifts
+ * tells the people whose turns moved a month out, not only those within the next fortnight.
+ */
+export const SNAPSHOT_MS = 8 * 7 * DAY_MS;
 
 /** One pass: DMs before shifts, handoff posts, and people told when the config moved their shifts. */
 export async function scanShifts(ctx: HandlerContext): Promise<void> {
@@ -178,13 +183,13 @@ interface BaseSnapshot {
 }
 
 /**
- * The base schedule from the start of the current hour for LOOKAHEAD_MS. Starting on the hour keeps the
+ * The base schedule from the start of the current hour for SNAPSHOT_MS. Starting on the hour keeps the
  * snapshot, and so the key of the messages it causes, the same for every scan within that hour: a scan that
  * fails between telling people and saving is retried a minute later with the same key and sends nothing twice.
  */
 function baseSnapshot(rotation: OncallRotation, now: number): BaseSnapshot {
   const from = Math.floor(now / HOUR_MS) * HOUR_MS;
-  const to = from + LOOKAHEAD_MS;
+  const to = from + SNAPSHOT_MS;
   const segments = joinByPerson(
     dutyBetween(rotation, NO_OVERRIDES(rotation.id), new Date(from), new Date(to)),
   );

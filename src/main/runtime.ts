@@ -97,6 +97,12 @@ export async function startRuntime(
 
   const requests = role === "worker" ? undefined : await side("request");
   const jobs = role === "web" ? undefined : await side("worker");
+  if (env.slack && !env.publicUrl) {
+    logger.warn(
+      {},
+      "PUBLIC_URL is not set: calendar-feed links will point at localhost, which nobody else can open; set it to the address people reach this server at",
+    );
+  }
   const safety = await checkRedisSafety((requests ?? jobs)?.redis as Redis);
   for (const warning of safety.warnings) logger.warn({ redis: safety.version }, warning);
 

@@ -24,6 +24,11 @@ export interface JobRunner {
 /** How often the safety nets run: timers recorded without a job, outbox items stored without a job. */
 const RECONCILE_EVERY_MS = 30_000;
 const SWEEP_EVERY_MS = 5_000;
+/**
+ * The periodic jobs run thousands of times a day in a Redis that must never evict: keep only the last few
+ * finished ones (for a look in a queue dashboard), and failures a little longer.
+ */
+const SCHEDULED_JOB_RETENTION = { removeOnComplete: 10, removeOnFail: 100 };
 /** Shift notices are looked for once a minute: a DM "your shift starts in 1h" may come up to a minute late. */
 const SHIFT_SCAN_EVERY_MS = 60_000;
 /** An outbox item this old without `markQueued` lost its producer between the two writes. */
@@ -149,14 +154,21 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
   await queues.timers.upsertJobScheduler(
     "timers-reconcile",
     { every: RECONCILE_EVERY_MS },
-    { name: "reconcile" },
+    { name: "reconcile", opts: SCHEDULED_JOB_RETENTION },
   );
   await queues.timers.upsertJobScheduler(
     "oncall-scan",
     { every: SHIFT_SCAN_EVERY_MS },
-    { name: "oncall-scan" },
+    { name: "oncall-scan", opts: SCHEDULED_JOB_RETENTION },
   );
-  await queues.outbox.upsertJobScheduler("outbox-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
+  await queues.outbox.upsertJobScheduler(
+    "outbox-sweep",
+    { every: SWEEP_EVERY_MS },
+    {
+      name: "sweep",
+      opts: SCHEDULED_JOB_RETENTION,
+    },
+  );
 
   return {
     async close() {
