@@ -2,11 +2,11 @@
  * What the schedule-changing commands (override, swap, away, cover) share: ids derived from the delivery, typed
  * times read in the asker's zone, people as messages name them, and the write that tells whoever's shifts moved.
  */
-import { UsageError } from "../src/core/errors.js";
+import { TemplatedRefusal, UsageError } from "../src/core/errors.js";
 import { dutyBetween } from "../src/core/oncall/duty.js";
 import { shiftMoves } from "../src/core/oncall/moves.js";
 import { indexOverrides } from "../src/core/oncall/override-index.js";
-import { NOTHING_CHANGED } from "../src/core/oncall/overrides.js";
+import { NOTHING_CHANGED, rotationMembers } from "../src/core/oncall/overrides.js";
 import { personById, platformUserId } from "../src/core/oncall/people.js";
 import { resolveTypedTime } from "../src/core/oncall/typed-time.js";
 import type { OncallRotation, Override, OverrideKind } from "../src/core/oncall/types.js";
@@ -15,6 +15,7 @@ import type { Inbound, ListChange } from "../src/core/ports.js";
 import type { OncallPersonVars } from "../src/core/templates/registry-oncall-changes.js";
 import type { HandlerContext } from "./context.js";
 import { tellMoved } from "./oncall-moves.js";
+import { actorLabel } from "./oncall-state.js";
 
 /**
  * A change's id, from the delivery that asked for it: unique, and the same if the delivery is retried, so the
@@ -22,6 +23,31 @@ import { tellMoved } from "./oncall-moves.js";
  */
 export function changeId(inbound: Inbound): string {
   return `${inbound.platform}-${inbound.deliveryId}`.replace(/[^A-Za-z0-9.-]/g, "").slice(-100);
+}
+
+/**
+ * Who may change a rotation's schedule (override, swap, take over or cover, apply or discard a plan): its
+ * members (any layer), the managers and the admins. Anyone else is refused, naming who may, so a stranger
+ * cannot put someone on call for 90 days or trade two other people's weeks. Returns how the change records
+ * who made it (`actorLabel`). `doing` completes "can …" ("apply this plan", "swap shifts in it").
+ */
+export function requireAllowed(
+  ctx: HandlerContext,
+  inbound: Inbound,
+  rotation: OncallRotation,
+  doing: string,
+): string {
+  const who = actorLabel(ctx, inbound);
+  const members = rotationMembers(rotation);
+  const managers = [...new Set([...ctx.settings.roles.managers, ...ctx.settings.roles.admins])];
+  if (members.includes(who) || managers.includes(who)) return who;
+  const people = (ids: readonly string[]) => ids.map((id) => personVars(ctx, inbound.platform, id));
+  throw new TemplatedRefusal(
+    "oncall-change-refused",
+    { rotation: rotation.name ?? rotation.id, doing, members: people(members), managers: people(managers) },
+    `Only the members of ${rotation.id} (${members.join(", ")})${managers.length ? ` or a manager or admin (${managers.join(", ")})` : ""} can ${doing}. ${NOTHING_CHANGED}`,
+    "not_allowed",
+  );
 }
 
 /** A time the grammar accepted, read in `zone`; a time that does not exist there is refused. */

@@ -3,11 +3,14 @@
  *
  * - The asker is on call now (in the rotation named, or the one they are on in): a call for cover. It is posted
  *   in the rotation's channel with an "I'll cover" button and sent by DM to the two other members asked least
- *   recently (the shared asked-recently record, so the same people are not asked every time). The first to
- *   click takes it (the draft is taken atomically: exactly one click wins) and gets an override of kind "cover"
- *   from the click to the end, replacing the asker; a later click hears who took it, one after the end hears it
- *   expired.
+ *   recently (the shared asked-recently record, so the same people are not asked every time), leaving out
+ *   anyone who declared themselves away during the call. The first to click takes it (the draft is taken
+ *   atomically: exactly one click wins) and gets an override of kind "cover" from the click to the end,
+ *   replacing the asker; a later click hears who took it, one after the end hears it expired. A click whose
+ *   write fails puts the call back; one refused because the asker is no longer on duty closes the post.
  * - The asker is not on call: they take over from whoever is, from now for the duration, and that person is told.
+ *
+ * Only the rotation's members, the managers and the admins may take over or take a call.
  */
 import type { CommandOf } from "../src/core/commands/schema.js";
 import { formatDuration } from "../src/core/duration.js";
@@ -25,15 +28,17 @@ import {
   showTime,
 } from "../src/core/oncall/overrides.js";
 import { personById } from "../src/core/oncall/people.js";
-import type { OncallRotation, Person } from "../src/core/oncall/types.js";
+import type { Away, OncallRotation, Person } from "../src/core/oncall/types.js";
 import type { Platform } from "../src/core/platform.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import {
   changeId,
   personVars,
+  requireAllowed,
   rotationChannel,
   tellMovedPeople,
+  type WrittenOverrides,
   writeOverrides,
   zoneOfPerson,
 } from "./oncall-changes-shared.js";
@@ -166,8 +171,12 @@ async function callForCover(
     });
   }
 
-  // The two other members asked least often lately (then longest ago), so the same people are not always asked.
-  const others = rotationMembers(rotation).filter((m) => m !== asker.id && personById(ctx.settings, m));
+  // The two other members asked least often lately (then longest ago), so the same people are not always asked;
+  // not those who said they are away during the call (as a call for help skips them): they cannot cover.
+  const away = awayDuring(await ctx.oncall.away(now), now, new Date(call.to));
+  const others = rotationMembers(rotation).filter(
+    (m) => m !== asker.id && personById(ctx.settings, m) && !away.has(m),
+  );
   const record = await ctx.oncall.askedSince(new Date(now.getTime() - ASKED_WINDOW_MS));
   const asked: string[] = [];
   for (const personId of leastAsked(others, record, ASK_BY_DM)) {
@@ -189,6 +198,14 @@ async function callForCover(
       asked: asked.map((p) => personVars(ctx, inbound.platform, p)),
     }),
   );
+}
+
+/** Who declared themselves away for some of [from, to). */
+function awayDuring(absences: readonly Away[], from: Date, to: Date): Set<string> {
+  const overlapping = absences.filter(
+    (a) => Date.parse(a.from) < to.getTime() && Date.parse(a.to) > from.getTime(),
+  );
+  return new Set(overlapping.map((a) => a.personId));
 }
 
 /** "I'll cover": the first click takes the call; the asker, the taker and the channel are told. */
@@ -218,6 +235,7 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
       "cover_own_call",
     );
   }
+  requireAllowed(ctx, inbound, rotation, "take a call for cover in it");
 
   const raw = await ctx.oncall.takeDraft("cover", ref.id);
   // The draft lives exactly as long as the time asked for, so before its end a missing draft means taken.
@@ -228,20 +246,26 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
   const zone = actorZone(ctx, inbound);
 
   let plan: CoverPlan | undefined;
-  const versions = await writeOverrides(ctx, rotation, now, (current) => {
-    plan = planCover(ctx.settings, rotation, current, {
-      id: coverOverrideId(call.id),
-      personId: taker.id,
-      replaces: call.asker,
-      from,
-      to,
-      kind: "cover",
-      by: taker.id,
-      at: now,
-      zone,
+  let versions: WrittenOverrides;
+  try {
+    versions = await writeOverrides(ctx, rotation, now, (current) => {
+      plan = planCover(ctx.settings, rotation, current, {
+        id: coverOverrideId(call.id),
+        personId: taker.id,
+        replaces: call.asker,
+        from,
+        to,
+        kind: "cover",
+        by: taker.id,
+        at: now,
+        zone,
+      });
+      return plan.change;
     });
-    return plan.change;
-  });
+  } catch (err) {
+    await untake(ctx, call, rotationName, err, now);
+    throw err;
+  }
   if (!plan) return;
 
   const windows = plan.windows.map((w) => ({ from: w.from.toISOString(), to: w.to.toISOString() }));
@@ -293,6 +317,41 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
 };
 
 /**
+ * A taken call whose taking failed: the click's draft was taken before the write, so without this the call
+ * would be lost for everyone. When the refusal says the asker is no longer on duty for the rest of the call
+ * (`cover_nothing`: an override or a config change took their shift), nobody can take it any more, so its
+ * post says so; otherwise (a store error, any other refusal) the draft goes back for the time that is left.
+ */
+async function untake(
+  ctx: HandlerContext,
+  call: CoverCall,
+  rotationName: string,
+  err: unknown,
+  now: Date,
+): Promise<void> {
+  if (err instanceof UsageError && err.code === "cover_nothing") {
+    if (!call.channelId) return;
+    const key = callKey(call);
+    await ctx.outbox.send({
+      key: `${key}-closed`,
+      platform: call.platform,
+      op: {
+        kind: "update",
+        channelId: call.channelId,
+        ref: key,
+        message: ctx.render("oncall-cover-closed", {
+          asker: personVars(ctx, call.platform, call.asker),
+          rotation: rotationName,
+        }),
+      },
+    });
+    return;
+  }
+  const left = Date.parse(call.to) - now.getTime();
+  if (left > 0) await ctx.oncall.putDraft("cover", call.id, JSON.stringify(call), left);
+}
+
+/**
  * Who took a call, from the override its taking wrote. The winner takes the draft a moment before that write
  * lands, so a click racing it looks a few times before saying only "someone".
  */
@@ -322,6 +381,7 @@ async function takeOver(
   now: Date,
   durationMs: number,
 ): Promise<void> {
+  requireAllowed(ctx, inbound, rotation, "take over in it");
   const id = changeId(inbound);
   const zone = actorZone(ctx, inbound);
   const to = new Date(now.getTime() + durationMs);

@@ -1,8 +1,9 @@
 /**
  * `/incident oncall override @user <from> <to> [rotation]`: puts someone on call over a window, whatever the
- * schedule says. Times without an offset are read in the asker's zone. Refused, changing nothing: a person not
- * in the people list, an unknown rotation, a time that does not exist, an end at or before the start, a window
- * already over or longer than 90 days, and a window overlapping an override already there.
+ * schedule says. Times without an offset are read in the asker's zone. Only the rotation's members, the managers
+ * and the admins may. Refused, changing nothing: an asker who may not, a person not in the people list, an
+ * unknown rotation, a time that does not exist, an end at or before the start, a window already over or longer
+ * than 90 days, and a window overlapping an override already there.
  */
 import type { CommandOf } from "../src/core/commands/schema.js";
 import { UsageError } from "../src/core/errors.js";
@@ -20,11 +21,12 @@ import type { HandlerContext } from "./context.js";
 import {
   changeId,
   personVars,
+  requireAllowed,
   tellMovedPeople,
   typedInstant,
   writeOverrides,
 } from "./oncall-changes-shared.js";
-import { actorLabel, actorPerson, actorZone } from "./oncall-state.js";
+import { actorPerson, actorZone } from "./oncall-state.js";
 import { reply } from "./outbox-items.js";
 
 export async function makeOverride(
@@ -45,13 +47,13 @@ export async function makeOverride(
     [person.id],
     `oncall override @${person.name ?? person.id} ${command.from} ${command.to}`,
   );
+  const by = requireAllowed(ctx, inbound, rotation, "override its schedule");
   const zone = actorZone(ctx, inbound);
   const from = typedInstant(command.from, zone);
   const to = typedInstant(command.to, zone);
   const now = ctx.clock.now();
   const window = checkWindow(from.at, to.at, now, zone);
   const id = changeId(inbound);
-  const by = actorLabel(ctx, inbound);
 
   let made: Override | undefined;
   const versions = await writeOverrides(ctx, rotation, now, (current) => {

@@ -1,8 +1,9 @@
 /**
  * `/incident oncall swap @a @b [rotation]`: the next shift of each goes to the other (two overrides of kind
  * "swap", written in one atomic change). Both must be config people and members of the rotation: the one
- * named, else the only rotation they share. Refused, changing nothing: a swap with oneself, an unknown person
- * or rotation, someone with no upcoming shift, a shift that already has an override.
+ * named, else the only rotation they share. Only the rotation's members, the managers and the admins may swap.
+ * Refused, changing nothing: an asker who may not, a swap with oneself, an unknown person or rotation, someone
+ * with no upcoming shift, a shift that already has an override.
  */
 import type { CommandOf } from "../src/core/commands/schema.js";
 import { UsageError } from "../src/core/errors.js";
@@ -18,8 +19,14 @@ import { personByPlatformId } from "../src/core/oncall/people.js";
 import type { Person } from "../src/core/oncall/types.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
-import { changeId, personVars, tellMovedPeople, writeOverrides } from "./oncall-changes-shared.js";
-import { actorLabel, actorPerson, actorZone } from "./oncall-state.js";
+import {
+  changeId,
+  personVars,
+  requireAllowed,
+  tellMovedPeople,
+  writeOverrides,
+} from "./oncall-changes-shared.js";
+import { actorPerson, actorZone } from "./oncall-state.js";
 import { reply } from "./outbox-items.js";
 
 function mentioned(ctx: HandlerContext, inbound: Inbound, userId: string, which: string): Person {
@@ -55,10 +62,10 @@ export async function swapShifts(
       "swap_not_member",
     );
   }
+  const by = requireAllowed(ctx, inbound, rotation, "swap shifts in it");
   const zone = actorZone(ctx, inbound);
   const now = ctx.clock.now();
   const id = changeId(inbound);
-  const by = actorLabel(ctx, inbound);
 
   let plan: SwapPlan | undefined;
   const versions = await writeOverrides(ctx, rotation, now, (current) => {

@@ -11,7 +11,8 @@ import { allText, type SlackWorld, slackWorld } from "../helpers/slack-world.js"
  * Changing the schedule from chat, end to end: the real dispatcher, store, queue and outbox on a real Redis,
  * Slack faked, and a clock the test holds. It is Tue 3 Nov 2026 13:00 in Berlin: in `primary` (weekly from Mon
  * 2 Nov 09:00 Berlin) Alice has this week, Bob the next, then Dana; in `secondary` Alice has this week too,
- * then Erin. `later` has not started yet. Zed has a Slack account but is not in the people list.
+ * then Erin. `later` has not started yet. Zed has a Slack account but is not in the people list. Finn is a
+ * manager in no rotation.
  */
 const CONFIG = `
 timezone: Europe/Berlin
@@ -21,6 +22,8 @@ people:
   - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
   - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
   - { id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }
+  - { id: finn, name: Finn, slack: U0FINN, timezone: Europe/Berlin }
+roles: { managers: [finn] }
 rotations:
   - id: primary
     members: [alice, bob, dana]
@@ -74,6 +77,7 @@ async function start(label: string) {
     channels: [{ name: "general" }, { name: "incidents" }, { name: "oncall" }],
     users: [
       { id: "U0ERIN", name: "erin" },
+      { id: "U0FINN", name: "finn" },
       { id: "U0ZED", name: "zed" },
     ],
   });
@@ -113,6 +117,57 @@ function buttonIn(channelId: string, actionId: string) {
 
 const COVER = "fbOncallCoverTake";
 const oncallChannel = () => fake.channel("oncall")?.id as string;
+
+describe("who may change a rotation's schedule", () => {
+  const MAY =
+    "Only the members of *primary* (<@U0ALICE>, <@U0BOB>, <@U0DANA>) or a manager or admin (<@U0FINN>)";
+
+  it.each([
+    {
+      what: "an override by someone not in the people list",
+      text: "oncall override @bob 2026-11-04 09:00 2026-11-04 17:00",
+      user: "U0ZED",
+      doing: "override its schedule",
+    },
+    {
+      what: "an override by a member of another rotation",
+      text: "oncall override @bob 2026-11-04 09:00 2026-11-04 17:00 primary",
+      user: "U0ERIN",
+      doing: "override its schedule",
+    },
+    {
+      what: "a swap of two other people's shifts by a non-member",
+      text: "oncall swap @alice @bob primary",
+      user: "U0ERIN",
+      doing: "swap shifts in it",
+    },
+    {
+      what: "taking over by a non-member",
+      text: "oncall cover 1h primary",
+      user: "U0ERIN",
+      doing: "take over in it",
+    },
+  ])("refuses $what, naming who may, storing nothing", async ({ text, user, doing }) => {
+    await start("not-allowed");
+    const answer = await ask(text, user);
+    expect(answer).toContain(MAY);
+    expect(answer).toContain(`can ${doing}. Nothing was changed.`);
+    expect(await overrides()).toEqual([]);
+  });
+
+  it("lets a manager who is in no rotation override and swap", async () => {
+    await start("manager");
+    expect(await ask("oncall override @bob 2026-11-04 09:00 2026-11-04 17:00 primary", "U0FINN")).toContain(
+      "Override made in primary",
+    );
+    expect(await ask("oncall swap @bob @dana primary", "U0FINN")).toContain("Swapped in primary");
+    expect((await overrides()).map((o) => [o.kind, o.by])).toEqual([
+      ["override", "finn"],
+      ["swap", "finn"],
+      ["swap", "finn"],
+    ]);
+  });
+});
 
 describe("oncall override", () => {
   it("puts someone on over a window, answers in the asker's zone, records who and when, and tells who moved", async () => {
@@ -261,11 +316,12 @@ describe("oncall swap", () => {
     {
       what: "no upcoming shift",
       text: "oncall swap @erin @alice later",
+      user: "U0ALICE",
       says: "Erin has no upcoming shift in later",
     },
-  ])("refuses $what, storing nothing", async ({ text, says }) => {
+  ])("refuses $what, storing nothing", async ({ text, user, says }) => {
     await start("swap-bad");
-    expect(await ask(text)).toContain(says);
+    expect(await ask(text, user)).toContain(says);
     expect(await overrides()).toEqual([]);
     expect(await overrides("later")).toEqual([]);
   });
@@ -273,9 +329,9 @@ describe("oncall swap", () => {
   it("refuses a shift that already has an override", async () => {
     await start("swap-overlap");
     await ask("oncall swap @alice @bob");
-    // Alice now works Bob's week (9–16 Nov) by override: swapping her next shift again would overlap it.
+    // Alice's next turn (23–30 Nov) is now Bob's by override: swapping it again would overlap that.
     const answer = await ask("oncall swap @alice @dana");
-    expect(answer).toContain("That overlaps an override already in primary: Alice is on instead of Bob");
+    expect(answer).toContain("That overlaps an override already in primary: Bob is on instead of Alice");
     expect(await overrides()).toHaveLength(2);
   });
 });
@@ -400,6 +456,54 @@ describe("oncall cover", () => {
       expect(world.inChannel("oncall")).toContain("Covered in primary");
     }, 10_000);
     fake.assertNoViolations();
+  });
+
+  it("a non-member's click is refused and leaves the call open for a member", async () => {
+    await start("cover-stranger");
+    await ask("oncall cover 2h primary", "U0ALICE");
+    const button = await eventually(() => buttonIn(oncallChannel(), COVER), 10_000);
+    await fake.sendBlockAction({ user: "U0ERIN", ...button });
+    await eventually(
+      () =>
+        expect(fake.ephemerals({ user: "U0ERIN" }).map(allText).join("\n")).toContain(
+          "can take a call for cover in it. Nothing was changed.",
+        ),
+      10_000,
+    );
+    expect(await overrides()).toEqual([]);
+    await fake.sendBlockAction({ user: "U0BOB", ...button });
+    await eventually(async () => expect((await overrides()).map((o) => o.personId)).toEqual(["bob"]), 10_000);
+  });
+
+  it("a click once the asker is no longer on duty is refused, and the post says the call is closed", async () => {
+    await start("cover-closed");
+    await ask("oncall cover 2h primary", "U0ALICE");
+    const button = await eventually(() => buttonIn(oncallChannel(), COVER), 10_000);
+    // Meanwhile Bob is put on for the whole time asked for: Alice has nothing left to be covered for.
+    expect(await ask("oncall override @bob 2026-11-03 13:00 2026-11-03 16:00 primary")).toContain(
+      "Override made in primary",
+    );
+    await fake.sendBlockAction({ user: "U0DANA", ...button });
+    await eventually(() => {
+      expect(fake.ephemerals({ user: "U0DANA" }).map(allText).join("\n")).toContain(
+        "Alice is not on duty in primary",
+      );
+      expect(world.inChannel("oncall")).toContain("Call for cover in primary closed");
+    }, 10_000);
+    expect((await overrides()).map((o) => [o.personId, o.kind])).toEqual([["bob", "override"]]);
+  });
+
+  it("does not ask by DM someone who said they are away during the call", async () => {
+    // Bob is away from an hour into the call (12:00–14:00Z) until the evening.
+    await start("cover-away");
+    expect(await ask("oncall away 2026-11-03T13:00Z 2026-11-03T20:00Z", "U0BOB")).toContain(
+      "Noted: you are away",
+    );
+    const answer = await ask("oncall cover 2h primary", "U0ALICE");
+    expect(answer).toContain("Your call for cover in primary is out");
+    await eventually(() => expect(dms("U0DANA")).toContain("Cover wanted in primary"), 10_000);
+    expect(dms("U0BOB")).not.toContain("Cover wanted");
+    expect(Object.keys(await oncall.askedSince(new Date(0)))).toEqual(["dana"]);
   });
 
   it("a click after the time asked for is told the call expired, and nothing is stored", async () => {

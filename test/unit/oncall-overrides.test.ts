@@ -262,16 +262,16 @@ describe("a swap", () => {
   it("trades each person's next upcoming shift, as two swap overrides", () => {
     const plan = planSwap(settings, primary, [], ["alice", "bob"], meta);
     // Alice is on now; her next shift is the one after Carol's. Bob's next is next week.
+    const week = (from: string, to: string) => ({
+      from: at(from),
+      to: at(to),
+      pieces: [{ from: at(from), to: at(to) }],
+    });
     expect(plan.first).toEqual({
       personId: "alice",
-      from: at("2026-11-23T08:00:00Z"),
-      to: at("2026-11-30T08:00:00Z"),
+      ...week("2026-11-23T08:00:00Z", "2026-11-30T08:00:00Z"),
     });
-    expect(plan.second).toEqual({
-      personId: "bob",
-      from: at("2026-11-09T08:00:00Z"),
-      to: at("2026-11-16T08:00:00Z"),
-    });
+    expect(plan.second).toEqual({ personId: "bob", ...week("2026-11-09T08:00:00Z", "2026-11-16T08:00:00Z") });
     expect(plan.change.add).toEqual([
       {
         id: "s.1",
@@ -300,6 +300,107 @@ describe("a swap", () => {
     expect(onCallAt(primary, after, at("2026-11-12T00:00:00Z")).personId).toBe("alice");
     expect(onCallAt(primary, after, at("2026-11-25T00:00:00Z")).personId).toBe("bob");
     expect(onCallAt(primary, after, at("2026-11-18T00:00:00Z")).personId).toBe("carol");
+  });
+
+  it("trades the next turns, not what is left of the current week after an override inside it", () => {
+    // Alice is on this week; Dana stands in for her for an hour this afternoon, and Bob for another hour. Alice's
+    // "next shift" is still her next turn (from 23 Nov), not the rest of this week after Dana's hour, and
+    // Bob's is his own week (from 9 Nov), not the hour he stands in today.
+    const inCurrentWeek = [
+      override({ id: "o1", personId: "dana", from: "2026-11-03T15:00:00Z", to: "2026-11-03T16:00:00Z" }),
+      override({ id: "o2", personId: "bob", from: "2026-11-03T17:00:00Z", to: "2026-11-03T18:00:00Z" }),
+    ];
+    const plan = planSwap(settings, primary, inCurrentWeek, ["alice", "bob"], meta);
+    expect([plan.first.from, plan.first.to]).toEqual([
+      at("2026-11-23T08:00:00Z"),
+      at("2026-11-30T08:00:00Z"),
+    ]);
+    expect([plan.second.from, plan.second.to]).toEqual([
+      at("2026-11-09T08:00:00Z"),
+      at("2026-11-16T08:00:00Z"),
+    ]);
+    const other = planSwap(settings, primary, inCurrentWeek, ["bob", "carol"], meta);
+    expect(other.first.from).toEqual(at("2026-11-09T08:00:00Z"));
+    expect(other.second.from).toEqual(at("2026-11-16T08:00:00Z"));
+    const after = indexOverrides(apply(inCurrentWeek, plan.change));
+    expect(onCallAt(primary, after, at("2026-11-03T15:30:00Z")).personId).toBe("dana");
+    expect(onCallAt(primary, after, at("2026-11-03T16:30:00Z")).personId).toBe("alice");
+    expect(onCallAt(primary, after, at("2026-11-10T12:00:00Z")).personId).toBe("alice");
+    expect(onCallAt(primary, after, at("2026-11-24T12:00:00Z")).personId).toBe("bob");
+  });
+
+  describe("in a layered rotation (office hours over a base week)", () => {
+    // Office: Carol, Dana, ... weekly, Mon–Fri 09:00–17:00 Berlin (08:00–16:00Z in November). Base, below it:
+    // Alice, Bob, ... weekly. Both hand off Mon 09:00 from 2 Nov. It is Tuesday 3 Nov 13:00 Berlin: Carol's
+    // office week and Alice's base week.
+    const layered = parseConfigText(
+      CONFIG.replace(
+        "rotations:\n",
+        `rotations:
+  - id: layered
+    timezone: Europe/Berlin
+    layers:
+      - { name: office, members: [carol, dana], shift: 1w, handoff: "Mon 09:00", start: 2026-11-02, restrict: [{ days: Mon-Fri, from: "09:00", to: "17:00" }] }
+      - { name: base, members: [alice, bob], shift: 1w, handoff: "Mon 09:00", start: 2026-11-02 }
+`,
+      ),
+      "layered.yml",
+    );
+    const rot = layered.rotations[0] as OncallRotation;
+    const day = (d: number) => String(d).padStart(2, "0");
+    const days = (date: number[], from: string, to: string) =>
+      date.map((d) => ({ from: at(`2026-11-${day(d)}T${from}:00Z`), to: at(`2026-11-${day(d)}T${to}:00Z`) }));
+
+    it("trades whole office-hours turns, one override per working day", () => {
+      const plan = planSwap(layered, rot, [], ["carol", "dana"], meta);
+      expect(plan.first.pieces).toEqual(days([16, 17, 18, 19, 20], "08:00", "16:00"));
+      expect(plan.second.pieces).toEqual(days([9, 10, 11, 12, 13], "08:00", "16:00"));
+      expect(plan.change.add?.map((o) => o.id)).toEqual([
+        "s.1",
+        "s.1.2",
+        "s.1.3",
+        "s.1.4",
+        "s.1.5",
+        "s.2",
+        "s.2.2",
+        "s.2.3",
+        "s.2.4",
+        "s.2.5",
+      ]);
+      const after = indexOverrides(plan.change.add ?? []);
+      expect(onCallAt(rot, after, at("2026-11-11T10:00:00Z")).personId).toBe("carol");
+      expect(onCallAt(rot, after, at("2026-11-18T10:00:00Z")).personId).toBe("dana");
+      // The nights and the weekend stay with the base layer.
+      expect(onCallAt(rot, after, at("2026-11-11T20:00:00Z")).personId).toBe("bob");
+      expect(onCallAt(rot, after, at("2026-11-14T12:00:00Z")).personId).toBe("bob");
+    });
+
+    it("trades whole base turns (their nights and weekend), not a fragment of the current week", () => {
+      const plan = planSwap(layered, rot, [], ["alice", "bob"], meta);
+      const nights = (week: number[]) => [
+        ...week.slice(0, 4).map((d) => ({
+          from: at(`2026-11-${day(d)}T16:00:00Z`),
+          to: at(`2026-11-${day(d + 1)}T08:00:00Z`),
+        })),
+        {
+          from: at(`2026-11-${day(week[4] as number)}T16:00:00Z`),
+          to: at(`2026-11-${day((week[4] as number) + 3)}T08:00:00Z`),
+        },
+      ];
+      expect(plan.first.pieces).toEqual(nights([16, 17, 18, 19, 20]));
+      expect([plan.first.from, plan.first.to]).toEqual([
+        at("2026-11-16T16:00:00Z"),
+        at("2026-11-23T08:00:00Z"),
+      ]);
+      expect(plan.second.pieces).toEqual(nights([9, 10, 11, 12, 13]));
+      const after = indexOverrides(plan.change.add ?? []);
+      expect(onCallAt(rot, after, at("2026-11-03T20:00:00Z")).personId).toBe("alice");
+      expect(onCallAt(rot, after, at("2026-11-10T20:00:00Z")).personId).toBe("alice");
+      expect(onCallAt(rot, after, at("2026-11-21T12:00:00Z")).personId).toBe("bob");
+      // Office hours are untouched.
+      expect(onCallAt(rot, after, at("2026-11-10T10:00:00Z")).personId).toBe("dana");
+      expect(onCallAt(rot, after, at("2026-11-17T10:00:00Z")).personId).toBe("carol");
+    });
   });
 
   it("keeps the shifts' own bounds across a daylight-saving change (a 167-hour week)", () => {

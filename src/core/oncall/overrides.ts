@@ -15,7 +15,8 @@ import { dutyBetween } from "./duty.js";
 import type { DutyWindow } from "./moves.js";
 import { indexOverrides } from "./override-index.js";
 import { personById } from "./people.js";
-import type { Away, DutySegment, OncallRotation, Override, OverrideKind } from "./types.js";
+import { onDutyAt, shiftByIndex } from "./rotation.js";
+import type { Away, DutySegment, OncallRotation, Override, OverrideKind, Shift } from "./types.js";
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -204,8 +205,11 @@ export function scheduledAt(rotation: OncallRotation, current: readonly Override
 /** One person's part of a swap: their next shift, which the other person takes. */
 export interface SwappedShift {
   personId: string;
+  /** From the start of the first piece to the end of the last. */
   from: Date;
   to: Date;
+  /** Where the shift's layer decides, in order (one piece unless a higher layer takes some of the shift). */
+  pieces: { from: Date; to: Date }[];
 }
 
 export interface SwapPlan {
@@ -215,34 +219,60 @@ export interface SwapPlan {
   second: SwappedShift;
 }
 
-/**
- * The next shift of `personId` starting after `now`: their first duty segment that starts later, stretched over
- * the rest of the same layer shift when only overrides interrupt it. An override inside a shift thus stays
- * inside what a swap would trade (and refuses it), instead of silently trading a fragment.
- */
-export function nextShift(
-  segments: readonly DutySegment[],
-  personId: string,
-  now: Date,
-): { from: Date; to: Date } | undefined {
-  const i = segments.findIndex((s) => s.personId === personId && s.from.getTime() > now.getTime());
-  const first = segments[i];
-  if (!first) return undefined;
-  let to = first.to;
-  if (first.source.kind === "layer") {
-    const { layer, shiftIndex } = first.source;
-    for (const s of segments.slice(i + 1)) {
-      if (s.source.kind === "override") continue;
-      if (s.source.kind !== "layer" || s.source.layer !== layer || s.source.shiftIndex !== shiftIndex) break;
-      to = s.to;
-    }
-  }
-  return { from: first.from, to };
+/** The parts of `shift` (of layer number `layer`) where that layer decides: not taken by a higher layer. */
+function decidingPieces(rotation: OncallRotation, layer: number, shift: Shift): { from: Date; to: Date }[] {
+  return dutyBetween(rotation, indexOverrides([]), shift.shiftStart, shift.shiftEnd)
+    .filter(
+      (s) =>
+        s.source.kind === "layer" && s.source.layer === layer && s.source.shiftIndex === shift.shiftIndex,
+    )
+    .map((s) => ({ from: s.from, to: s.to }));
 }
 
 /**
- * A swap of the next upcoming shift of `a` and of `b`: each goes to the other, as two overrides of kind "swap".
- * Refused when either has no upcoming shift within the horizon, or when either shift already has an override.
+ * The next shift of `personId`: their next turn in a layer that gives them duty, i.e. the first shift starting
+ * after `now` (before `until`) of a layer, where they are the member whose turn it is and which has parts where
+ * that layer decides; the earliest over all layers. A turn, not a duty segment: an override inside their
+ * current shift does not make "the rest of this week" their next shift, and a higher layer's hours do not cut
+ * a base-layer week into fragments. Overrides are not applied: a swap refuses to trade over one.
+ */
+export function nextShift(
+  rotation: OncallRotation,
+  personId: string,
+  now: Date,
+  until: Date,
+): SwappedShift | undefined {
+  let best: SwappedShift | undefined;
+  rotation.layers.forEach((layer, l) => {
+    const n = layer.members.length;
+    const turns = layer.members.flatMap((m, i) => (m === personId ? [i] : []));
+    if (turns.length === 0) return;
+    // Their next index at or after k: the nearest of their positions in the cycle.
+    const nextIndex = (k: number) => Math.min(...turns.map((p) => k + ((((p - k) % n) + n) % n)));
+    let k = nextIndex((onDutyAt(layer, now)?.shiftIndex ?? -1) + 1);
+    for (;;) {
+      const shift = shiftByIndex(layer, k);
+      const limit = best ? Math.min(best.from.getTime(), until.getTime()) : until.getTime();
+      if (shift.shiftStart.getTime() >= limit) return;
+      if (shift.shiftStart.getTime() > now.getTime()) {
+        const pieces = decidingPieces(rotation, l, shift);
+        const first = pieces[0];
+        const last = pieces[pieces.length - 1];
+        if (first && last) {
+          best = { personId, from: first.from, to: last.to, pieces };
+          return;
+        }
+      }
+      k = nextIndex(k + 1);
+    }
+  });
+  return best;
+}
+
+/**
+ * A swap of the next turn of `a` and of `b` (see `nextShift`): each goes to the other, as overrides of kind
+ * "swap", one per piece of the shift (where its layer decides), like a plan's overrides of a restricted layer.
+ * Refused when either has no upcoming turn within the horizon, or when either shift already has an override.
  */
 export function planSwap(
   settings: Settings,
@@ -259,36 +289,32 @@ export function planSwap(
     );
   }
   const now = meta.at;
-  const segments = dutyBetween(
-    rotation,
-    indexOverrides(current),
-    now,
-    new Date(now.getTime() + SWAP_HORIZON_MS),
-  );
+  const until = new Date(now.getTime() + SWAP_HORIZON_MS);
   const shiftOf = (p: string): SwappedShift => {
-    const s = nextShift(segments, p, now);
+    const s = nextShift(rotation, p, now, until);
     if (!s) {
       throw new UsageError(
         `${displayName(settings, p)} has no upcoming shift in ${rotation.id} within the next ${formatDuration(SWAP_HORIZON_MS)}, so there is nothing to swap. Use \`oncall override\` to put them on at a time of your choosing. ${NOTHING_CHANGED}`,
         "swap_no_shift",
       );
     }
-    return { personId: p, from: s.from, to: s.to };
+    return s;
   };
   const first = shiftOf(a);
   const second = shiftOf(b);
-  const make = (id: string, shift: SwappedShift, taker: string): Override => ({
-    id,
-    rotation: rotation.id,
-    personId: taker,
-    from: shift.from.toISOString(),
-    to: shift.to.toISOString(),
-    kind: "swap",
-    replaces: shift.personId,
-    by: meta.by,
-    at: now.toISOString(),
-  });
-  const added = [make(meta.ids[0], first, b), make(meta.ids[1], second, a)];
+  const make = (id: string, shift: SwappedShift, taker: string): Override[] =>
+    shift.pieces.map((piece, i) => ({
+      id: i === 0 ? id : `${id}.${i + 1}`,
+      rotation: rotation.id,
+      personId: taker,
+      from: piece.from.toISOString(),
+      to: piece.to.toISOString(),
+      kind: "swap",
+      replaces: shift.personId,
+      by: meta.by,
+      at: now.toISOString(),
+    }));
+  const added = [...make(meta.ids[0], first, b), ...make(meta.ids[1], second, a)];
   refuseOverlaps(settings, current, added, meta.zone);
   return { change: { add: added }, first, second };
 }

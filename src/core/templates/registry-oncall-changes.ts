@@ -104,6 +104,18 @@ export interface OncallChangesVarsMap {
     /** Who took it, when known. */
     taker?: OncallPersonVars;
   };
+  "oncall-cover-closed": {
+    asker: OncallPersonVars;
+    rotation: string;
+  };
+  "oncall-change-refused": {
+    rotation: string;
+    /** What was refused, completing "can …": "apply this plan", "swap shifts in it". */
+    doing: string;
+    members: readonly OncallPersonVars[];
+    /** The managers and admins; may be empty. */
+    managers: readonly OncallPersonVars[];
+  };
   "oncall-cover-made": {
     rotation: string;
     /** Who was on and is now covered; absent when nobody was. */
@@ -178,6 +190,8 @@ export const ONCALL_CHANGES_VARIABLES = {
   "oncall-cover-taken-reply": [...PERSON("asker"), "rotation", "windows[].from", "windows[].to", "timezone"],
   "oncall-cover-taken-dm": [...PERSON("taker"), "rotation", "windows[].from", "windows[].to", "timezone"],
   "oncall-cover-gone": ["rotation", ...PERSON("asker"), "taken", ...PERSON("taker")],
+  "oncall-cover-closed": [...PERSON("asker"), "rotation"],
+  "oncall-change-refused": ["rotation", "doing", ...PERSON("members[]"), ...PERSON("managers[]")],
   "oncall-cover-made": [...PERSON("replaces"), "rotation", "windows[].from", "windows[].to", "timezone"],
 } as const satisfies {
   [N in keyof OncallChangesVarsMap]: readonly VarPath<OncallChangesVarsMap[N]>[];

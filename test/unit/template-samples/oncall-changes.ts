@@ -62,5 +62,12 @@ export const ONCALL_CHANGES_SAMPLES: { [N in keyof OncallChangesVarsMap]: Oncall
   "oncall-cover-taken-reply": { asker: hostilePerson, rotation: "primary", windows, timezone: "UTC" },
   "oncall-cover-taken-dm": { taker: hostilePerson, rotation: "primary", windows, timezone: "UTC" },
   "oncall-cover-gone": { rotation: "primary", asker: alice, taken: true, taker: hostilePerson },
+  "oncall-cover-closed": { asker: hostilePerson, rotation: "primary" },
+  "oncall-change-refused": {
+    rotation: "primary",
+    doing: "swap shifts in it",
+    members: [alice, hostilePerson],
+    managers: [bob],
+  },
   "oncall-cover-made": { rotation: "primary", replaces: hostilePerson, windows, timezone: "Asia/Kolkata" },
 };
