@@ -6,15 +6,16 @@
  * told what became of it and by whom, from a small record of the outcome kept beside it. Applying writes, in
  * one atomic change, an override of kind "plan" for each shift that changes hands, and is refused, changing
  * nothing, when an override was made over one of the plan's shifts after it was drafted: the plan no longer
- * describes the schedule, so the clicker is asked to plan again.
+ * describes the schedule, so the clicker is asked to plan again. An apply that fails for any other reason puts
+ * the draft back (it stays open for the rest of its 24 hours) and the error reaches the clicker as any error does.
  */
 import type { CommandOf } from "../src/core/commands/schema.js";
-import { TemplatedRefusal, UsageError } from "../src/core/errors.js";
+import { UsageError } from "../src/core/errors.js";
 import type { Message } from "../src/core/message.js";
 import { ASKED_WINDOW_MS } from "../src/core/oncall/asked.js";
 import { dutyBetween } from "../src/core/oncall/duty.js";
 import { indexOverrides } from "../src/core/oncall/override-index.js";
-import { chooseRotation, NOTHING_CHANGED, rotationMembers } from "../src/core/oncall/overrides.js";
+import { chooseRotation, NOTHING_CHANGED } from "../src/core/oncall/overrides.js";
 import { personById } from "../src/core/oncall/people.js";
 import { PAST_LOAD_WEEKS, planFrame } from "../src/core/oncall/plan-slots.js";
 import { draftPlan, type Plan, type PlannedSlot } from "../src/core/oncall/planner.js";
@@ -24,7 +25,13 @@ import type { Inbound } from "../src/core/ports.js";
 import type { OncallPersonVars } from "../src/core/templates/registry-oncall-changes.js";
 import type { PlanOutcomeVars, PlanRowVars } from "../src/core/templates/registry-oncall-plan.js";
 import type { HandlerContext } from "./context.js";
-import { changeId, personVars, tellMovedPeople, writeOverrides } from "./oncall-changes-shared.js";
+import {
+  changeId,
+  personVars,
+  requireAllowed,
+  tellMovedPeople,
+  writeOverrides,
+} from "./oncall-changes-shared.js";
 import { actorLabel, actorZone, findRotation, loadOverrides } from "./oncall-state.js";
 import { reply } from "./outbox-items.js";
 import type { ActionRoute } from "./routes.js";
@@ -107,6 +114,7 @@ export async function planCommand(
     pastLoad: frame.pastLoad,
     asked,
     lastShiftEnd: frame.lastShiftEnd,
+    previous: frame.previous,
   });
 
   const id = changeId(inbound);
@@ -196,29 +204,6 @@ function outcomeVars(ctx: HandlerContext, platform: Platform, outcome: Outcome |
 }
 
 /**
- * The rotation's members (every layer), the managers and the admins may apply or discard a plan; anyone else
- * is refused with the names of who may.
- */
-function requireAllowed(
-  ctx: HandlerContext,
-  inbound: Inbound,
-  rotation: OncallRotation,
-  doing: string,
-): string {
-  const who = actorLabel(ctx, inbound);
-  const members = rotationMembers(rotation);
-  const managers = [...new Set([...ctx.settings.roles.managers, ...ctx.settings.roles.admins])];
-  if (members.includes(who) || managers.includes(who)) return who;
-  const people = (ids: readonly string[]) => ids.map((id) => personVars(ctx, inbound.platform, id));
-  throw new TemplatedRefusal(
-    "oncall-plan-refused",
-    { rotation: rotation.name ?? rotation.id, doing, members: people(members), managers: people(managers) },
-    `Only the members of ${rotation.id} (${members.join(", ")})${managers.length ? ` or a manager or admin (${managers.join(", ")})` : ""} can ${doing} this plan. ${NOTHING_CHANGED}`,
-    "not_allowed",
-  );
-}
-
-/**
  * What a click on Apply or Discard shares: the plan, if it is still open and the clicker may act on it; null
  * after telling the clicker what became of it (applied, discarded, out of date or expired).
  */
@@ -247,13 +232,26 @@ async function takePlan(
   const stored = JSON.parse(peeked) as StoredPlan;
   const rotation = findRotation(ctx.settings, stored.rotation);
   if (!rotation) return gone(null);
-  const by = requireAllowed(ctx, inbound, rotation, doing);
+  const by = requireAllowed(ctx, inbound, rotation, `${doing} this plan`);
   // Exactly one click gets it; a click that loses the race is told what the winner did.
   if ((await ctx.oncall.takeDraft("plan", planId)) === null) return gone(stored);
-  // Recorded at once, so a click that lost the race can say who won; a refused Apply overwrites it.
-  const kind = doing === "apply" ? "applied" : "discarded";
-  await noteOutcome(ctx, planId, { kind, by, at: ctx.clock.now().toISOString() });
+  // A discard is done once taken: recorded at once, so a click that lost the race can say who won. An apply
+  // is recorded only once its overrides are written (see applyPlanClick).
+  if (doing === "discard") {
+    await noteOutcome(ctx, planId, { kind: "discarded", by, at: ctx.clock.now().toISOString() });
+  }
   return { stored, rotation, by };
+}
+
+/**
+ * Puts a plan whose apply failed for a reason other than a refusal (Redis unavailable, a conflicting write)
+ * back, with the time it had left, and clears any outcome beside it: the plan is open again, and nothing
+ * should say it was applied. An expired one stays gone.
+ */
+async function reopenPlan(ctx: HandlerContext, stored: StoredPlan): Promise<void> {
+  const left = Date.parse(stored.at) + DRAFT_TTL_MS - ctx.clock.now().getTime();
+  await ctx.oncall.takeDraft("plan", outcomeId(stored.id));
+  if (left > 0) await ctx.oncall.putDraft("plan", stored.id, JSON.stringify(stored), Math.ceil(left));
 }
 
 async function noteOutcome(ctx: HandlerContext, planId: string, outcome: Outcome): Promise<void> {
@@ -353,10 +351,15 @@ export const applyPlanClick: ActionRoute = async (ctx, inbound, value) => {
       const stale: Outcome = { kind: "stale", by, at: now.toISOString() };
       await noteOutcome(ctx, stored.id, stale);
       await editPost(ctx, stored, rotation, stale);
+    } else {
+      await reopenPlan(ctx, stored);
     }
     throw err;
   }
-  await editPost(ctx, stored, rotation, { kind: "applied", by, at: now.toISOString() });
+  // Only now is it applied: the overrides are written.
+  const applied: Outcome = { kind: "applied", by, at: now.toISOString() };
+  await noteOutcome(ctx, stored.id, applied);
+  await editPost(ctx, stored, rotation, applied);
   const first = slots[0];
   const last = slots[slots.length - 1];
   if (first && last) {

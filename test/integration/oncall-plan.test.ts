@@ -102,6 +102,13 @@ async function button(actionId: string) {
   return { channel: general(), messageTs: m.ts, actionId: full };
 }
 
+/** The draft's id: the value of the plan's buttons. */
+function planIdOf(post: string): string {
+  const id = /"value":"([^"]+)"/.exec(post)?.[1];
+  if (!id) throw new Error("no plan id on the post");
+  return id;
+}
+
 /** The table line of the shift starting on `day` (e.g. "Mon 9 Nov"). */
 const line = (text: string, day: string) => text.split("\\n").find((l) => l.includes(`• ${day}`)) ?? "";
 
@@ -129,13 +136,15 @@ describe("oncall plan", () => {
     const post = allText(await planPost());
     expect(post).toContain("layer *base* (its first layer: the one with the highest precedence)");
     // Bob is away during the week of 9 Nov: Dana takes it, and Bob takes Dana's week instead.
-    expect(line(post, "Mon 9 Nov")).toContain("<@U0DANA> (was: <@U0BOB>)");
-    expect(line(post, "Mon 16 Nov")).toContain("<@U0BOB> (was: <@U0DANA>)");
-    expect(line(post, "Mon 23 Nov")).toContain("<@U0ERIN>");
+    expect(line(post, "Mon 9 Nov")).toContain("Dana (was: Bob)");
+    expect(line(post, "Mon 16 Nov")).toContain("Bob (was: Dana)");
+    expect(line(post, "Mon 23 Nov")).toContain("Erin");
     expect(line(post, "Mon 23 Nov")).not.toContain("was:");
-    expect(line(post, "Mon 30 Nov")).toContain("<@U0ALICE>");
+    expect(line(post, "Mon 30 Nov")).toContain("Alice");
     // Alice served this week already: 1 + 1 = 2, everyone else 0 + 1.
-    expect(post).toContain("<@U0ALICE>: 1 + 1 = 2");
+    expect(post).toContain("Alice: 1 + 1 = 2");
+    // A draft notifies nobody: people are named, not mentioned.
+    expect(post).not.toContain("<@");
     expect(post).toContain("2 shift(s) change hands");
 
     // Alice and Dana click at once: exactly one applies, the other is told who did.
@@ -157,6 +166,7 @@ describe("oncall plan", () => {
     expect(["alice", "dana"]).toContain(winner);
     const loser = winner === "alice" ? "U0DANA" : "U0ALICE";
     const winnerUser = winner === "alice" ? "U0ALICE" : "U0DANA";
+    const winnerName = winner === "alice" ? "Alice" : "Dana";
     await eventually(
       () => expect(told(winnerUser)).toContain("Plan applied to primary: 2 shift(s) changed hands"),
       10_000,
@@ -179,7 +189,8 @@ describe("oncall plan", () => {
     // The post now says who applied it, and its buttons are gone.
     await eventually(async () => {
       const edited = allText(await planPost());
-      expect(edited).toContain(`*Applied* by <@${winnerUser}>`);
+      expect(edited).toContain(`*Applied* by ${winnerName}`);
+      expect(edited).not.toContain("<@");
       expect(edited).not.toContain(APPLY);
     }, 10_000);
     // The people given shifts are in the asked-recently record.
@@ -196,10 +207,7 @@ describe("oncall plan", () => {
       () => expect(told("U0MONA")).toContain("You discarded the draft plan for primary"),
       10_000,
     );
-    await eventually(
-      async () => expect(allText(await planPost())).toContain("*Discarded* by <@U0MONA>"),
-      10_000,
-    );
+    await eventually(async () => expect(allText(await planPost())).toContain("*Discarded* by Mona"), 10_000);
     expect(await oncall.overrides("primary", new Date(0))).toEqual([]);
   });
 
@@ -235,11 +243,53 @@ describe("oncall plan", () => {
         },
       ],
     }));
+    const planId = planIdOf(allText(await planPost()));
     await fake.sendBlockAction({ user: "U0ALICE", ...(await button(APPLY)) });
     await eventually(() => expect(told("U0ALICE")).toContain("changed after this plan was drafted"), 10_000);
     expect(told("U0ALICE")).toContain("Nothing was changed.");
     expect((await oncall.overrides("primary", new Date(0))).map((o) => o.id)).toEqual(["late"]);
     await eventually(async () => expect(allText(await planPost())).toContain("*Not applied*"), 10_000);
+    // What a later click would be told (the edit took the buttons away): out of date, never applied.
+    const outcome = await oncall.peekDraft("plan", `${planId}.outcome`);
+    expect(JSON.parse(outcome ?? "{}")).toMatchObject({ kind: "stale", by: "alice" });
+  });
+
+  it("an Apply whose write fails (a conflicting override id) leaves the plan open, not reported as applied", async () => {
+    await start("failed");
+    await bobAway();
+    await ask("oncall plan primary 4");
+    const planId = planIdOf(allText(await planPost()));
+    // An override already holds the id the plan's first change (shift 1, the week of 9 Nov) would be written
+    // under; it lies in the past, so it clashes with none of the plan's shifts and the write itself refuses.
+    await oncall.changeOverrides("primary", new Date("2026-10-01T00:00:00Z"), () => ({
+      add: [
+        {
+          id: `plan-${planId}-1`,
+          rotation: "primary",
+          personId: "erin",
+          from: "2026-10-05T08:00:00Z",
+          to: "2026-10-06T08:00:00Z",
+          kind: "override",
+          by: "erin",
+          at: NOW,
+        },
+      ],
+    }));
+    await fake.sendBlockAction({ user: "U0ALICE", ...(await button(APPLY)) });
+    await eventually(() => expect(told("U0ALICE")).toContain("Something went wrong on our side"), 10_000);
+    // Nothing was written, the draft is back and no outcome claims it was applied.
+    expect((await oncall.overrides("primary", new Date(0))).map((o) => o.personId)).toEqual(["erin"]);
+    expect(await oncall.peekDraft("plan", planId)).not.toBeNull();
+    expect(await oncall.peekDraft("plan", `${planId}.outcome`)).toBeNull();
+    expect(allText(await planPost())).not.toContain("*Applied*");
+    // Open again: a second click is not told it was applied; a member can still discard it.
+    await fake.sendBlockAction({ user: "U0DANA", ...(await button(DISCARD)) });
+    await eventually(
+      () => expect(told("U0DANA")).toContain("You discarded the draft plan for primary"),
+      10_000,
+    );
+    expect(told("U0DANA")).not.toContain("already applied");
+    await eventually(async () => expect(allText(await planPost())).toContain("*Discarded* by Dana"), 10_000);
   });
 
   it("an unknown rotation is refused with the rotations there are; a one-member layer has nothing to plan", async () => {

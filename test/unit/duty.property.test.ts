@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dutyBetween, layerAt, nowAndNext, onCallAt } from "../../src/core/oncall/duty.js";
+import { dutyBetween, layerAt, MAX_LOOKBACK_MS, nowAndNext, onCallAt } from "../../src/core/oncall/duty.js";
 import { indexOverrides } from "../../src/core/oncall/override-index.js";
 import { onDutyAt, parseRotation } from "../../src/core/oncall/rotation.js";
 import {
@@ -277,7 +277,8 @@ describe("duty properties", () => {
           before = s;
         }
         // Just before the current stretch began, someone else (or nobody, when that was someone) was on.
-        if (current.from.getTime() > -8_640_000_000_000_000) {
+        // (Unless the lookback stopped at its cap: then the stretch began at least MAX_LOOKBACK_MS ago.)
+        if (current.from.getTime() > Math.max(-8_640_000_000_000_000, now.getTime() - MAX_LOOKBACK_MS)) {
           expect(onCallAt(rotation, index, new Date(current.from.getTime() - 1)).personId).not.toBe(
             current.personId,
           );

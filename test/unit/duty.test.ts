@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dutyBetween, layerAt, nowAndNext, onCallAt } from "../../src/core/oncall/duty.js";
+import { dutyBetween, layerAt, MAX_LOOKBACK_MS, nowAndNext, onCallAt } from "../../src/core/oncall/duty.js";
 import { indexOverrides, type OverrideIndex } from "../../src/core/oncall/override-index.js";
 import { parseRotation, type RotationInput } from "../../src/core/oncall/rotation.js";
 import type {
@@ -589,9 +589,39 @@ describe("nowAndNext", () => {
     const now = new Date("2027-03-27T12:00+01:00");
     const { current, next } = nowAndNext(alone, NONE, now, 3, WEEK);
     expect(current.personId).toBe("solo");
-    expect(current.from.toISOString()).toBe(iso("2020-01-06T09:00+01:00"));
+    // On since 2020: further back than the lookback, so "since at least" the lookback's start.
+    expect(current.from.getTime()).toBe(now.getTime() - MAX_LOOKBACK_MS);
     expect(current.to.getTime()).toBe(now.getTime() + WEEK);
     expect(next).toStrictEqual([]);
+  });
+
+  it("finds the real start of a stretch within the lookback, across its windows", () => {
+    const alone = rotationOf(layer({ members: ["solo"], shift: "1w", start: "2027-01-04" }));
+    const { current } = nowAndNext(alone, NONE, new Date("2027-03-27T12:00+01:00"), 1, WEEK);
+    expect(current.from.toISOString()).toBe(iso("2027-01-04T09:00+01:00"));
+  });
+
+  it("a lone member on 1h shifts since years ago: the start is capped, so the answer comes at once", () => {
+    // Without the cap this walked every hourly shift since 2020 (over half a second per call).
+    const hourly = rotationOf(
+      layer({ members: ["solo"], shift: "1h", handoff: "09:00", start: "2020-01-06" }),
+    );
+    const now = new Date("2027-03-27T12:30+01:00");
+    const { current, next } = nowAndNext(hourly, NONE, now, 3, WEEK);
+    expect(current.personId).toBe("solo");
+    expect(current.from.getTime()).toBe(now.getTime() - MAX_LOOKBACK_MS);
+    expect(current.to.getTime()).toBe(now.getTime() + WEEK);
+    expect(next).toStrictEqual([]);
+  });
+
+  it("nobody on since long before the lookback: capped too, unlike nobody since the dawn of time", () => {
+    // An override in 2020 makes someone on once; the layer starts only in 2030.
+    const later = rotationOf(layer({ members: ["a"], shift: "1w", start: "2030-01-07" }));
+    const once = indexOverrides([override("z", "2020-02-03T09:00+01:00", "2020-02-04T09:00+01:00")]);
+    const now = new Date("2027-03-27T12:00+01:00");
+    const { current } = nowAndNext(later, once, now, 1, WEEK);
+    expect(current.personId).toBeNull();
+    expect(current.from.getTime()).toBe(now.getTime() - MAX_LOOKBACK_MS);
   });
 
   it("shows at most `count` changes, within the horizon", () => {

@@ -75,6 +75,21 @@ describe("planFrame", () => {
     expect(frame.pastLoad).toEqual({ alice: 1 });
     expect(frame.lastShiftEnd).toEqual({ alice: at("2026-11-09T09:00+01:00") });
     expect(frame.layer.name).toBe("base");
+    // Alice holds the shift running now: the one right before the first slot.
+    expect(frame.previous).toBe("alice");
+  });
+
+  it("the shift running now is held by whoever has most of it, an override included; none before the start", () => {
+    const covered = planFrame(
+      rotation(layer()),
+      indexOverrides([override("erin", "2026-11-03T09:00+01:00", "2026-11-09T09:00+01:00")]),
+      NOW,
+      2,
+    );
+    expect(covered.previous).toBe("erin");
+    const notStarted = planFrame(rotation(layer({ start: "2026-12-07" })), indexOverrides([]), NOW, 6);
+    expect(notStarted.previous).toBeNull();
+    expect(notStarted.slots[0]?.current).toBe("alice");
   });
 
   it("counts 12 weeks back, overrides included, each shift for whoever held most of it", () => {
@@ -101,6 +116,7 @@ describe("planFrame", () => {
     expect(frame.pastLoad).toEqual({ erin: 4, alice: 2, bob: 3, dana: 3 });
     expect(frame.lastShiftEnd.erin).toBe(at("2026-10-26T09:00+01:00"));
     expect(frame.lastShiftEnd.dana).toBe(at("2026-11-09T09:00+01:00"));
+    expect(frame.previous).toBe("dana");
   });
 
   it("a planned shift an override touches is fixed, held by whoever has most of it", () => {

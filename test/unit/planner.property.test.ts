@@ -63,14 +63,16 @@ const inputArb: fc.Arbitrary<PlanInput> = fc
       fc.constantFrom(...PEOPLE),
       fc.integer({ min: T0 - 90 * 24 * HOUR, max: T0 }),
     ),
+    previous: fc.option(fc.constantFrom(...PEOPLE, "zoe"), { nil: null }),
   })
-  .map(({ members, slots, absences, past, asked, lastShiftEnd }) => ({
+  .map(({ members, slots, absences, past, asked, lastShiftEnd, previous }) => ({
     members,
     slots,
     absences,
     pastLoad: past,
     asked,
     lastShiftEnd,
+    previous,
   }));
 
 const overlaps = (a: PlanAbsence, s: PlanSlot) => a.from < s.to && a.to > s.from;
@@ -135,13 +137,16 @@ describe("draftPlan properties", () => {
         membersArb.filter((m) => m.length >= 2),
         slotsArb(fc.constant(null)),
         fc.integer({ min: 0, max: 10 }),
-        (members, slots, past) => {
+        fc.nat(),
+        (members, slots, past, holder) => {
           const plan = draftPlan({
             members,
             slots,
             absences: [],
             pastLoad: Object.fromEntries(members.map((m) => [m, past])),
             asked: {},
+            // Whoever holds the running shift: slot 0 must not go to them either.
+            previous: members[holder % members.length] ?? null,
           });
           expect(plan.spread).toBeLessThanOrEqual(1);
           expect(plan.backToBack).toBe(0);
@@ -166,6 +171,18 @@ describe("draftPlan properties", () => {
           expect(plan.spread).toBeLessThanOrEqual(1);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("backToBack counts every pair of neighbouring slots held by one person, the running shift included", () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const plan = draftPlan(input);
+        const who = [input.previous ?? null, ...plan.slots.map((s) => s.personId)];
+        const pairs = who.slice(1).filter((m, i) => m !== null && m === who[i]).length;
+        expect(plan.backToBack).toBe(pairs);
+      }),
       { numRuns: 300 },
     );
   });

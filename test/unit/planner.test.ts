@@ -122,6 +122,56 @@ describe("draftPlan", () => {
     expect(people(plan)).toEqual(["ben", "ana"]);
   });
 
+  describe("the shift running now (previous)", () => {
+    const three = { members: ["ana", "ben", "cai"], slots: weeks(3), pastLoad: { ana: 1, ben: 1, cai: 1 } };
+
+    it("keeps whoever holds the running shift off slot 0 when someone else can take it", () => {
+      // Without it Ana, first in member order, would get slot 0 right after her own shift.
+      expect(people(draftPlan(input(three)))).toEqual(["ana", "ben", "cai"]);
+      const plan = draftPlan(input({ ...three, previous: "ana" }));
+      // Slot 1 is next to Ben only, so Ana (first in member order) may have it.
+      expect(people(plan)).toEqual(["ben", "ana", "cai"]);
+      expect(plan.backToBack).toBe(0);
+      expect(plan.spread).toBe(0);
+    });
+
+    it("counts a run with the running shift when it cannot be avoided", () => {
+      const plan = draftPlan(
+        input({
+          ...three,
+          previous: "ana",
+          absences: [
+            { personId: "ben", from: T0, to: T0 + WEEK },
+            { personId: "cai", from: T0, to: T0 + WEEK },
+          ],
+        }),
+      );
+      expect(people(plan)).toEqual(["ana", "ben", "cai"]);
+      expect(plan.backToBack).toBe(1);
+    });
+
+    it("the repair pass breaks a run with the running shift that evenness made the greedy pass start", () => {
+      // Ana served one shift fewer (the running one aside), so greedy gives her slot 0; swapping it with Ben's
+      // slot 1 keeps every count and breaks the run.
+      const plan = draftPlan(
+        input({
+          members: ["ana", "ben", "cai"],
+          slots: weeks(4),
+          pastLoad: { ben: 1, cai: 1 },
+          previous: "ana",
+        }),
+      );
+      expect(people(plan)).toEqual(["ben", "ana", "cai", "ana"]);
+      expect(plan.backToBack).toBe(0);
+      expect(plan.counts.map((c) => c.total)).toEqual([2, 2, 2]);
+    });
+
+    it("someone outside the members holding the running shift changes nothing", () => {
+      expect(people(draftPlan(input({ ...three, previous: "zoe" })))).toEqual(["ana", "ben", "cai"]);
+      expect(draftPlan(input({ ...three, previous: null })).backToBack).toBe(0);
+    });
+  });
+
   it("repairs back-to-back runs the greedy pass leaves, without changing anyone's count", () => {
     // Ben is away for weeks 0 and 1, so greedy gives Ana both; a swap with a later week breaks the run.
     const plan = draftPlan(

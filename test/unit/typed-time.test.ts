@@ -29,6 +29,10 @@ describe("resolveTypedTime", () => {
     ["2026-11-21T09:00+05:30", "2026-11-21T03:30:00.000Z"],
     ["2026-11-21T09:00-03:30", "2026-11-21T12:30:00.000Z"],
     ["2027-03-28T02:30+01:00", "2027-03-28T01:30:00.000Z"],
+    // The widest real offsets, at the edge of what is accepted.
+    ["2026-11-21T09:00+14:00", "2026-11-20T19:00:00.000Z"],
+    ["2026-11-21T09:00-14:00", "2026-11-21T23:00:00.000Z"],
+    ["2026-11-21T09:00+05:45", "2026-11-21T03:15:00.000Z"],
   ];
   it.each(offsets)("%s is %s in any zone", (typed, want) => {
     expect(instant(resolveTypedTime(typed, "Europe/Berlin"))).toBe(want);
@@ -98,6 +102,18 @@ describe("resolveTypedTime", () => {
     ["2027-02-29T09:00", "Europe/Berlin", '"2027-02-29T09:00" is not a real date and time.'],
     ["2026-11-21T24:00", "Europe/Berlin", "is not a real date and time"],
     ["2026-11-21T09:00", "Mars/Olympus_Mons", '"Mars/Olympus_Mons" is not a time zone I know'],
+    [
+      "2026-11-21T09:00+99:99",
+      "Europe/Berlin",
+      '"2026-11-21T09:00+99:99" has the offset +99:99, which is not',
+    ],
+    [
+      "2026-11-21T09:00+01:60",
+      "Europe/Berlin",
+      "offsets run from -14:00 to +14:00, with minutes from 00 to 59",
+    ],
+    ["2026-11-21T09:00-14:01", "Europe/Berlin", "has the offset -14:01, which is not a real UTC offset"],
+    ["2026-11-21T09:00+15:00", "Europe/Berlin", "has the offset +15:00"],
   ];
   it.each(refused)("%s in %s is refused", (typed, zone, fragment) => {
     const r = resolveTypedTime(typed, zone);

@@ -46,6 +46,12 @@ const DAY_MS = 86_400_000;
 const BEGINNING_OF_TIME = -8_640_000_000_000_000;
 /** How far `nowAndNext` first looks back for the start of the current stretch; doubled until found. */
 const FIRST_LOOKBACK_MS = DAY_MS;
+/**
+ * How far back a current stretch's start is looked for; one that began earlier is said to begin then ("since
+ * at least"). A quarter says plenty about how long someone has been on, and bounds the walk to about 2,200
+ * shifts even for a lone member on 1h shifts (a few milliseconds).
+ */
+export const MAX_LOOKBACK_MS = 92 * DAY_MS;
 
 interface Interval {
   from: number;
@@ -291,9 +297,12 @@ function dawnOf(rotation: OncallRotation, overrides: OverrideIndex): number {
 }
 
 /**
- * When the stretch of `personId` (null: nobody) that reaches up to `now` began. Looks back a day, then two,
- * four, ... until the stretch starts inside the window, or the window reaches back past the rotation's dawn
- * (then a nobody stretch has always been: BEGINNING_OF_TIME).
+ * When the stretch of `personId` (null: nobody) that reaches up to `now` began. Walks back in windows of a
+ * day, then two, four, ... (each window only once, ending where the later one began) until the stretch starts
+ * inside one, or the walk reaches back past the rotation's dawn (then a nobody stretch has always been:
+ * BEGINNING_OF_TIME), or back MAX_LOOKBACK_MS: then the stretch began at least that long ago and that is the
+ * answer ("since at least"). Without the cap a single member with 1h shifts since years ago costs a walk over
+ * every shift since, over half a second per question; with it the cost is bounded.
  */
 function stretchStart(
   rotation: OncallRotation,
@@ -303,13 +312,17 @@ function stretchStart(
 ): number {
   const dawn = dawnOf(rotation, overrides);
   if (now <= dawn) return BEGINNING_OF_TIME;
-  for (let back = FIRST_LOOKBACK_MS; ; back *= 2) {
-    const windowStart = Math.max(now - back, dawn - 1);
-    const before = dutyBetween(rotation, overrides, new Date(windowStart), new Date(now));
+  const floor = Math.max(dawn - 1, now - MAX_LOOKBACK_MS);
+  let windowEnd = now;
+  for (let size = FIRST_LOOKBACK_MS; ; size *= 2) {
+    const windowStart = Math.max(windowEnd - size, floor);
+    const before = dutyBetween(rotation, overrides, new Date(windowStart), new Date(windowEnd));
     let i = before.length - 1;
     while (i >= 0 && (before[i] as DutySegment).personId === personId) i--;
     if (i >= 0) return (before[i] as DutySegment).to.getTime();
     if (windowStart <= dawn - 1) return personId === null ? BEGINNING_OF_TIME : windowStart;
+    if (windowStart <= floor) return windowStart;
+    windowEnd = windowStart;
   }
 }
 
@@ -322,7 +335,8 @@ function stretchStart(
  * (their shift running into an override of theirs), keeping the source of the piece at `now` for `current`
  * and of the first piece for each of `next`. `current.to` is capped at `now + horizonMs`: when it equals that,
  * the stretch lasts at least that long. A nobody stretch that began before anyone was ever on starts at the
- * earliest Date (-8.64e15 ms).
+ * earliest Date (-8.64e15 ms). `current.from` is likewise capped at `now − MAX_LOOKBACK_MS`: when it equals
+ * that, the stretch began at least that long ago.
  */
 export function nowAndNext(
   rotation: OncallRotation,

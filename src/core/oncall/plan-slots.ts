@@ -24,6 +24,11 @@ export interface PlanFrame {
   pastLoad: Record<string, number>;
   /** When each person's last such shift ended (epoch ms). */
   lastShiftEnd: Record<string, number>;
+  /**
+   * Who holds the shift just before the first slot (the one running now, overrides included), or null: the
+   * planner keeps them off slot 0 where it can, so nobody gets the next shift straight after this one.
+   */
+  previous: string | null;
 }
 
 /**
@@ -70,7 +75,9 @@ export function planFrame(
       fixed,
     };
   });
-  return { layer, slots, pastLoad, lastShiftEnd };
+  // Shifts are back to back, so the last past one (the one running now) is the one right before slot 0.
+  const previous = past.length > 0 ? (holders[past.length - 1] ?? null) : null;
+  return { layer, slots, pastLoad, lastShiftEnd, previous };
 }
 
 /**

@@ -14,6 +14,9 @@
  *  4. Ties: fewer recent asks, then longest since their last shift, then member order, so the result is the
  *     same for the same input.
  *
+ * The shift running now (`previous`) counts as the slot before slot 0 for rule 3 and for `backToBack`: whoever
+ * is on duty now is not handed the next shift straight after when someone else can take it.
+ *
  * Fixed slots (an override already covers them) are kept as they are and count toward their person's load
  * from the start, so someone covering a later week is not also handed the weeks before it.
  */
@@ -50,6 +53,11 @@ export interface PlanInput {
   asked: Readonly<Record<string, readonly number[]>>;
   /** When each person's last shift before the plan ended (epoch ms), for ties; absent: long ago. */
   lastShiftEnd?: Readonly<Record<string, number>>;
+  /**
+   * Who holds the shift just before the first slot (the one running now), if anyone: slot 0 is next to it, so
+   * giving them slot 0 is a back-to-back run like any other.
+   */
+  previous?: string | null;
 }
 
 export type UnfilledReason = "everyone_away";
@@ -87,6 +95,7 @@ export interface Plan {
 export function draftPlan(input: PlanInput): Plan {
   const members = [...new Set(input.members)];
   const slots = [...input.slots].sort((a, b) => a.from - b.from);
+  const previous = input.previous ?? null;
   const awayIn = awayBySlot(slots, input.absences);
   const isAway: IsAway = (personId, i) => awayIn[i]?.has(personId) ?? false;
 
@@ -112,7 +121,7 @@ export function draftPlan(input: PlanInput): Plan {
       reasons[i] = "everyone_away";
       return;
     }
-    const before = i > 0 ? who[i - 1] : null;
+    const before = i > 0 ? who[i - 1] : previous;
     // A later slot is known only when it is fixed; planned ones are not decided yet.
     const after = i + 1 < slots.length && slots[i + 1]?.fixed ? who[i + 1] : null;
     const key = (m: string) => [
@@ -128,8 +137,8 @@ export function draftPlan(input: PlanInput): Plan {
     lastEnd.set(chosen, slot.to);
   });
 
-  balance(slots, who, members, load, isAway);
-  repairBackToBack(slots, who, members, isAway);
+  balance(slots, who, previous, members, load, isAway);
+  repairBackToBack(slots, who, previous, members, isAway);
 
   const planned = new Map(members.map((m) => [m, 0]));
   who.forEach((m) => {
@@ -149,7 +158,7 @@ export function draftPlan(input: PlanInput): Plan {
     counts,
     spread: spreadOf(counts.map((c) => c.total)),
     plannedSpread: spreadOf(counts.map((c) => c.planned)),
-    backToBack: countBackToBack(who),
+    backToBack: countBackToBack(who, previous),
     unfilled: reasons.filter(Boolean).length,
   };
 }
@@ -186,9 +195,14 @@ function spreadOf(values: readonly number[]): number {
   return values.length === 0 ? 0 : Math.max(...values) - Math.min(...values);
 }
 
-function countBackToBack(who: readonly (string | null)[]): number {
+/** Who holds slot `i`, where slot -1 is the shift running before the plan. */
+function holderAt(who: readonly (string | null)[], previous: string | null, i: number): string | null {
+  return i < 0 ? previous : (who[i] ?? null);
+}
+
+function countBackToBack(who: readonly (string | null)[], previous: string | null): number {
   let n = 0;
-  for (let i = 1; i < who.length; i++) if (who[i] !== null && who[i] === who[i - 1]) n++;
+  for (let i = 0; i < who.length; i++) if (who[i] !== null && who[i] === holderAt(who, previous, i - 1)) n++;
   return n;
 }
 
@@ -201,11 +215,12 @@ function countBackToBack(who: readonly (string | null)[]): number {
 function balance(
   slots: readonly PlanSlot[],
   who: (string | null)[],
+  previous: string | null,
   members: readonly string[],
   load: Map<string, number>,
   isAway: IsAway,
 ): void {
-  const runWith = (i: number, m: string) => who[i - 1] === m || who[i + 1] === m;
+  const runWith = (i: number, m: string) => holderAt(who, previous, i - 1) === m || who[i + 1] === m;
   for (;;) {
     const byLoad = [...members].sort((a, b) => (load.get(b) ?? 0) - (load.get(a) ?? 0));
     let moved = false;
@@ -243,6 +258,7 @@ function balance(
 function repairBackToBack(
   slots: readonly PlanSlot[],
   who: (string | null)[],
+  previous: string | null,
   members: readonly string[],
   isAway: IsAway,
 ): void {
@@ -259,10 +275,10 @@ function repairBackToBack(
       if (j === k || !movable(j)) continue;
       const q = who[j] as string;
       if (q === p || isAway(q, k)) continue;
-      const before = pairsNear(who, k, j);
+      const before = pairsNear(who, previous, k, j);
       who[k] = q;
       who[j] = p;
-      if (pairsNear(who, k, j) < before) return true;
+      if (pairsNear(who, previous, k, j) < before) return true;
       who[k] = p;
       who[j] = q;
     }
@@ -271,22 +287,26 @@ function repairBackToBack(
   // Every swap lowers the number of pairs, so at most that many swaps happen; passes end when one finds none.
   for (let changed = true; changed; ) {
     changed = false;
-    for (let i = 1; i < slots.length; i++) {
-      if (who[i] === null || who[i] !== who[i - 1]) continue;
+    // From slot 0: a run with the shift running now can only be broken by moving slot 0.
+    for (let i = 0; i < slots.length; i++) {
+      if (who[i] === null || who[i] !== holderAt(who, previous, i - 1)) continue;
       // The later one first, so earlier slots settle as the pass goes on.
-      if ((movable(i) && swapAway(i)) || (movable(i - 1) && swapAway(i - 1))) changed = true;
+      if ((movable(i) && swapAway(i)) || (i > 0 && movable(i - 1) && swapAway(i - 1))) changed = true;
     }
   }
 }
 
-/** Back-to-back pairs among the pairs touching slots k and j, each pair counted once. */
-function pairsNear(who: readonly (string | null)[], k: number, j: number): number {
+/**
+ * Back-to-back pairs among the pairs touching slots k and j, each pair counted once. Pair p is slots p and
+ * p + 1; pair -1 is the shift running now and slot 0.
+ */
+function pairsNear(who: readonly (string | null)[], previous: string | null, k: number, j: number): number {
   const pairs = new Set<number>();
   for (const s of [k, j]) {
-    if (s > 0) pairs.add(s - 1);
+    pairs.add(s - 1);
     if (s + 1 < who.length) pairs.add(s);
   }
   let n = 0;
-  for (const p of pairs) if (who[p] !== null && who[p] === who[p + 1]) n++;
+  for (const p of pairs) if (who[p + 1] !== null && who[p + 1] === holderAt(who, previous, p)) n++;
   return n;
 }

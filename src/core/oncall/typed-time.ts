@@ -23,6 +23,8 @@ const TYPED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const HOW = "Write times as 2026-11-21T09:00 or 2026-11-21 09:00.";
+/** The widest offset any zone uses (Kiribati, +14:00; the most negative is -12:00, ±14:00 is the ISO limit). */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 /** Date.UTC without its quirk of reading years 0–99 as 1900–1999. */
 function utcFields(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
@@ -77,7 +79,15 @@ export function resolveTypedTime(text: string, zone: string): TypedInstant {
   if (offset) {
     if (offset === "Z") return { ok: true, at: new Date(wall) };
     const sign = offset.startsWith("-") ? -1 : 1;
-    const minutes = Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6));
+    const offsetMinutes = Number(offset.slice(4, 6));
+    const minutes = Number(offset.slice(1, 3)) * 60 + offsetMinutes;
+    // The pattern takes any two digits; "+99:99" would otherwise silently shift the time by four days.
+    if (offsetMinutes > 59 || minutes > MAX_OFFSET_MINUTES) {
+      return {
+        ok: false,
+        message: `"${text}" has the offset ${offset}, which is not a real UTC offset: offsets run from -14:00 to +14:00, with minutes from 00 to 59 (such as +05:30). ${HOW}`,
+      };
+    }
     return { ok: true, at: new Date(wall - sign * minutes * MINUTE_MS) };
   }
 

@@ -72,14 +72,6 @@ export interface OncallPlanVarsMap {
   "oncall-plan-discarded": { rotation: string };
   /** A click on a plan that is no longer open. */
   "oncall-plan-gone": { rotation?: string; outcome: PlanOutcomeVars };
-  /** Someone not allowed clicked Apply or Discard. */
-  "oncall-plan-refused": {
-    rotation: string;
-    /** "apply" or "discard". */
-    doing: string;
-    members: readonly OncallPersonVars[];
-    managers: readonly OncallPersonVars[];
-  };
 }
 
 const PERSON = <N extends string>(name: N) => [`${name}.name`, `${name}.user`] as const;
@@ -128,7 +120,6 @@ export const ONCALL_PLAN_VARIABLES = {
   "oncall-plan-applied": ["rotation", "changes", "overrides"],
   "oncall-plan-discarded": ["rotation"],
   "oncall-plan-gone": ["rotation", ...OUTCOME],
-  "oncall-plan-refused": ["rotation", "doing", ...PERSON("members[]"), ...PERSON("managers[]")],
 } as const satisfies {
   [N in keyof OncallPlanVarsMap]: readonly VarPath<OncallPlanVarsMap[N]>[];
 };

@@ -43,10 +43,4 @@ export const ONCALL_PLAN_SAMPLES: { [N in keyof OncallPlanVarsMap]: OncallPlanVa
   "oncall-plan-applied": { rotation: HOSTILE, changes: 3, overrides: 4 },
   "oncall-plan-discarded": { rotation: HOSTILE },
   "oncall-plan-gone": { rotation: HOSTILE, outcome: { discarded: true, by: hostilePerson } },
-  "oncall-plan-refused": {
-    rotation: HOSTILE,
-    doing: "apply",
-    members: [alice, hostilePerson],
-    managers: [bob, hostilePerson],
-  },
 };
