@@ -103,7 +103,9 @@ export async function openIncident(
     commander: lookup.found ? lookup.commander : undefined,
     commanderMissingReason: lookup.found ? undefined : lookup.reason,
     // Escalation (when the policy has somewhere to escalate to) and the first status-update reminder.
-    timers: initialTimers(ctx.settings, { severity, service: request.service }, now),
+    timers: initialTimers(ctx.settings, { severity, service: request.service }, now, {
+      reachedNobody: !lookup.found,
+    }),
   };
   const opened = timelineEvent(
     "incident_opened",

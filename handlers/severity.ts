@@ -2,6 +2,7 @@ import { UsageError } from "../src/core/errors.js";
 import { type Incident, type Severity, severityLabel } from "../src/core/incident/incident.js";
 import { type TimelineEvent, timelineEvent } from "../src/core/incident/timeline.js";
 import { pagedTargets, timersForSeverity } from "../src/core/incident/timers.js";
+import { coverageVars } from "../src/core/oncall/catalog.js";
 import { policyForService, resolveStep } from "../src/core/oncall/commander.js";
 import type { OverrideBook } from "../src/core/oncall/override-index.js";
 import type { Inbound, OutboxItem } from "../src/core/ports.js";
@@ -103,6 +104,7 @@ function raisePage(
   if (targets.length === 0 && skipped.length === 0) return null;
   return {
     reason: SEVERITY_RAISED,
+    policy: policy.primary,
     step: "0",
     steps: String(policy.steps.length),
     targets: targets.join(","),
@@ -120,6 +122,8 @@ function pageItems(
 ): OutboxItem[] {
   const vars = {
     ...incidentVars(ctx, incident),
+    // The page says so when the fallback policy pages, not the service's own (as the page at open does).
+    ...coverageVars(ctx.settings, incident.service),
     from: paged.data.from,
     actor,
     triggered: incident.state === "triggered",

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../src/core/errors.js";
+import { NotFoundError, NotReadyError } from "../src/core/errors.js";
 import type { Incident } from "../src/core/incident/incident.js";
 import type { TimelineEvent } from "../src/core/incident/timeline.js";
 import {
@@ -6,6 +6,7 @@ import {
   fireTimerChange,
   overdueMisses,
   pagedPolicy,
+  pagedSomeoneOn,
   pagedTargets,
   pageStep,
   recordedBy,
@@ -116,9 +117,24 @@ async function cancelQuietly(ctx: HandlerContext, timer: Omit<TimerRef, "dueAt">
   }
 }
 
+/**
+ * How long an escalation that fell due before the incident's channel exists waits for it: since an opening
+ * that paged nobody escalates at once, its first page can come while the channel is still being created, and a
+ * page posted to no channel would be lost. After this, it fires anyway (the DMs still go).
+ */
+const CHANNEL_WAIT_MS = 2 * 60_000;
+const CHANNEL_RETRY_MS = 1_000;
+
 /** Runs one timer job (called by the worker when the job is due). */
 export async function fireTimer(ctx: HandlerContext, timer: TimerRef): Promise<void> {
   const now = ctx.clock.now();
+  if (timer.kind === "escalation") {
+    const current = await ctx.store.get(timer.incidentId);
+    const young = current && now.getTime() - Date.parse(current.createdAt) < CHANNEL_WAIT_MS;
+    if (current && !current.channel && current.kind === "incident" && young) {
+      throw new NotReadyError(`${current.id} has no channel yet`, CHANNEL_RETRY_MS);
+    }
+  }
   // Pages reach whoever is on duty now, overrides applied; they are read before the write, which stays pure.
   const pages = timer.kind === "escalation" || timer.kind === "update";
   const book = pages ? await loadBook(ctx, now) : NO_OVERRIDES;
@@ -202,6 +218,7 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
   const invite: string[] = [];
   const escalating = events.some((e) => e.type === "escalated" || e.type === "page_repeated");
   let misses: number | undefined;
+  let timeline: TimelineEvent[] | undefined;
   for (const e of events) {
     const base = `${e.data.timer}-g${e.data.gen}`;
     switch (e.type) {
@@ -245,7 +262,16 @@ async function timerEffects(ctx: HandlerContext, incident: Incident, events: Tim
         const step = { ...at, step: at.step + 1 }; // people count steps from 1
         const due = e.data.timer === "escalation" ? incident.timers?.escalation?.dueAt : undefined;
         const { policy, backupOf } = pagedPolicy(e);
-        const backup = policy && backupOf ? { policy, primary: backupOf } : undefined;
+        // The backup's page says whether anyone on the first policy was paged at all, or nobody could be.
+        timeline ??= backupOf ? await ctx.store.timeline(incident.id) : undefined;
+        const backup =
+          policy && backupOf
+            ? {
+                policy,
+                primary: backupOf,
+                ...(timeline && !pagedSomeoneOn(timeline, backupOf, e) && { nobodyPaged: true }),
+              }
+            : undefined;
         items.push(
           ...channelPost(
             incident,

@@ -76,3 +76,16 @@ export class UnavailableError extends FirebreakError {
     super("unavailable", message);
   }
 }
+
+/**
+ * A job came too early for what it needs (an escalation due before the incident's channel exists): run it
+ * again in `retryInMs` without counting a failed attempt.
+ */
+export class NotReadyError extends FirebreakError {
+  constructor(
+    message: string,
+    readonly retryInMs: number,
+  ) {
+    super("not_ready", message);
+  }
+}

@@ -24,6 +24,8 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary, person:alice] }
       - { notify: [person:erin], after: 1h }
+services:
+  - { id: blog, name: Team blog }
 fallback_policy: default
 severities:
   sev1: { update_every: 1h, ack_within: 1h }
@@ -161,6 +163,10 @@ describe("changing the severity", () => {
       const page = fake.messages(channel).find((m) => allText(m).includes("is now SEV1"));
       expect(page && allText(page)).toContain("<@U0ALICE>");
       expect(page && allText(page)).toContain("fbAcknowledge");
+      // No service named: the fallback policy pages, and the page says so as the page at open does.
+      expect(page && allText(page)).toContain(
+        "No service was named, so the fallback policy *default* pages for it.",
+      );
     }, 10_000);
     await eventually(() => expect(fake.channel(channel)?.members.has("U0ALICE")).toBe(true), 10_000);
     await eventually(() => {
@@ -172,6 +178,32 @@ describe("changing the severity", () => {
     // Alice was not the commander; the page makes her one of the people who may acknowledge.
     await say(channel, "ack", "U0ALICE");
     await eventually(async () => expect((await store().get("INC-1"))?.state).toBe("acknowledged"), 10_000);
+    fake.assertNoViolations();
+  });
+
+  it("the SEV1 page says when the fallback policy pages because nobody owns the service", async () => {
+    await start("raise-fallback");
+    const channel = await open("Blog is down service:blog sev3", "inc-1-blog-is-down");
+    await say(channel, "sev 1", "U0ERIN");
+    const escalated = await eventually(async () => {
+      const e = (await store().timeline("INC-1")).find((x) => x.type === "escalated");
+      if (!e) throw new Error("not paged yet");
+      return e;
+    }, 10_000);
+    expect(escalated.data).toMatchObject({ reason: "severity_raised", policy: "default" });
+    await eventually(() => {
+      const page = fake.messages(channel).find((m) => allText(m).includes("is now SEV1"));
+      expect(page && allText(page)).toContain(
+        "Nobody owns *Team blog*, so the fallback policy *default* pages for it.",
+      );
+    }, 10_000);
+    await eventually(
+      () =>
+        expect(dmsTo("U0ALICE")).toContain(
+          "Nobody owns *Team blog*, so the fallback policy *default* pages you.",
+        ),
+      10_000,
+    );
     fake.assertNoViolations();
   });
 

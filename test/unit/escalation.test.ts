@@ -1,24 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/file.js";
 import {
+  afterPage,
   delayAfter,
   initialEscalationDelay,
   nextEscalation,
   nudgeReach,
+  pastRepeats,
   positionAfter,
   stepDelayMs,
   updateEscalationStep,
 } from "../../src/core/incident/escalation.js";
 import type { Incident } from "../../src/core/incident/incident.js";
+import { type TimelineEvent, timelineEvent } from "../../src/core/incident/timeline.js";
 import {
   fireTimerChange,
   initialTimers,
+  pagedSomeoneOn,
   restartUpdateTimer,
   snoozeUpdateTimer,
   stopAllTimers,
   stopEscalation,
   timersForSeverity,
 } from "../../src/core/incident/timers.js";
+import { policyForService } from "../../src/core/oncall/commander.js";
 import { indexOverrides, NO_OVERRIDES, type OverrideBook } from "../../src/core/oncall/override-index.js";
 import type { EscalationPolicy } from "../../src/core/oncall/types.js";
 import type { TimerRef } from "../../src/core/ports.js";
@@ -376,5 +381,226 @@ severities:
       backupOf: "volunteers",
       targets: "U0ALICE",
     });
+  });
+});
+
+// ---- pages that reached nobody do not wait ------------------------------------------------------------------
+
+describe("a page that reached nobody: the next step at once, past its repeats", () => {
+  it.each([
+    // [steps' afters, repeatLast, where the page stood, where the escalation stands after it]
+    [
+      "the only step, with repeats: straight to exhaustion",
+      [0],
+      2,
+      { step: 0, repeats: 0 },
+      { step: 0, repeats: 2 },
+    ],
+    ["a middle step: the next step", [0, 0, 0], 2, { step: 1, repeats: 0 }, { step: 1, repeats: 0 }],
+    ["the last step: its repeats skipped", [0, 0], 2, { step: 1, repeats: 0 }, { step: 1, repeats: 2 }],
+    [
+      "a repeat of the last step: the rest skipped",
+      [0, 0],
+      3,
+      { step: 1, repeats: 1 },
+      { step: 1, repeats: 3 },
+    ],
+    ["no repeats: unchanged", [0, 0], 0, { step: 1, repeats: 0 }, { step: 1, repeats: 0 }],
+  ])("%s", (_name, afters, repeatLast, at, want) => {
+    const p = policy(afters as number[], repeatLast as number);
+    expect(pastRepeats(p, at)).toEqual(want);
+    expect(afterPage(p, at, 5 * MIN, true)).toEqual({ position: want, delayMs: 0 });
+  });
+
+  it("a page that reached someone keeps its position and the next step's delay", () => {
+    const p = policy([0, 2 * MIN], 2);
+    expect(afterPage(p, { step: 0, repeats: 0 }, 5 * MIN, false)).toEqual({
+      position: { step: 0, repeats: 0 },
+      delayMs: 2 * MIN,
+    });
+  });
+
+  const nightly = parseConfigText(
+    `
+timezone: Europe/Berlin
+announce_channel: incidents
+people:
+  - { id: vera, slack: U0VERA, timezone: Europe/Berlin }
+  - { id: dana, slack: U0DANA, timezone: Europe/Berlin }
+  - { id: alice, slack: U0ALICE, timezone: Europe/Berlin }
+  - { id: erin, timezone: Europe/Berlin }
+rotations:
+  - id: volunteers
+    members: [vera]
+    shift: 1w
+    handoff: "Mon 09:00"
+    timezone: Europe/Berlin
+    start: 2020-01-06
+    restrict: [{ days: Mon-Fri, from: "09:00", to: "17:00" }]
+  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
+escalation_policies:
+  - id: volunteers
+    repeat_last: 2
+    steps:
+      - { notify: [rotation:volunteers] }
+  - id: default
+    repeat_last: 1
+    steps:
+      - { notify: [rotation:primary] }
+      - { notify: [person:alice], after: 2m }
+  - id: nobody
+    repeat_last: 2
+    steps:
+      - { notify: [rotation:volunteers] }
+      - { notify: [person:erin], after: 2m }
+  - id: late-nobody
+    repeat_last: 1
+    steps:
+      - { notify: [rotation:primary] }
+      - { notify: [person:erin], after: 2m }
+services:
+  - { id: wiki, name: Community wiki, policy: volunteers, backup_policy: default }
+  - { id: ghost, name: Ghost, policy: nobody }
+  - { id: late, name: Late, policy: late-nobody }
+fallback_policy: default
+severities:
+  sev1: { update_every: 30m, ack_within: 5m }
+  sev2: { update_every: 1h, ack_within: 15m }
+  sev3: { update_every: 4h, ack_within: 30m }
+  sev4: { update_every: 1d, ack_within: 1h }
+`,
+    "nightly.yml",
+  );
+
+  /** Fires the escalation until nothing is due (at most `limit` times): each firing's minute, event and page. */
+  function run(i: Incident, limit = 10): { seen: string[][]; last: Incident } {
+    const seen: string[][] = [];
+    for (let n = 0; n < limit; n++) {
+      const t = i.timers?.escalation;
+      if (!t?.dueAt) break;
+      const now = new Date(t.dueAt);
+      const ref: TimerRef = { incidentId: i.id, kind: "escalation", gen: t.gen, dueAt: t.dueAt };
+      const fired = fireTimerChange(nightly, i, ref, now);
+      const e = fired?.events[0];
+      seen.push([
+        String((now.getTime() - T0.getTime()) / MIN),
+        e?.type ?? "",
+        e?.data.policy ?? "",
+        `${e?.data.step}/${e?.data.steps}`,
+        e?.data.repeat ? `${e.data.repeat}/${e.data.of}` : "",
+        e?.data.targets ?? "",
+      ]);
+      i = fired?.incident as Incident;
+    }
+    return { seen, last: i };
+  }
+
+  // Friday 23:00 in Berlin: the volunteers' layer is restricted to working hours, so it has nobody.
+  const night = (service: string, reachedNobody: boolean): Incident => ({
+    ...newIncident(),
+    service,
+    commander: undefined,
+    timers: initialTimers(nightly, { severity: "sev1", service }, T0, { reachedNobody }),
+  });
+
+  it("a first policy that reached nobody at open: the backup is paged at once, not after 3 × ack_within", () => {
+    const i = night("wiki", true);
+    // Past the volunteers' two repeats (spelled out as steps 1 and 2 before the backup), due now.
+    expect(i.timers?.escalation).toEqual({ gen: 1, step: 2, repeats: 0, dueAt: T0.toISOString() });
+    const { seen, last } = run(i);
+    expect(seen).toEqual([
+      ["0", "escalated", "default", "0/2", "", "U0DANA"],
+      ["2", "escalated", "default", "1/2", "", "U0ALICE"],
+      ["4", "page_repeated", "default", "1/2", "1/1", "U0ALICE"],
+      ["6", "escalation_exhausted", "", "4/3", "", ""],
+    ]);
+    expect(last.timers?.escalation?.dueAt).toBeUndefined();
+  });
+
+  it("without the open's word, the first firing finds nobody and the backup follows at once", () => {
+    const { seen } = run(night("wiki", false));
+    expect(seen.slice(0, 2)).toEqual([
+      ["5", "page_repeated", "volunteers", "0/1", "1/2", ""],
+      ["5", "escalated", "default", "0/2", "", "U0DANA"],
+    ]);
+  });
+
+  it("a policy where every step reaches nobody ends in the exhaustion notice, one firing per step", () => {
+    const { seen, last } = run(night("ghost", true), 20);
+    expect(seen).toEqual([
+      ["0", "escalated", "nobody", "1/2", "", ""],
+      ["0", "escalation_exhausted", "", "1/2", "", ""],
+    ]);
+    expect(last.timers?.escalation).toMatchObject({ step: 1, repeats: 2 });
+    expect(last.timers?.escalation?.dueAt).toBeUndefined();
+  });
+
+  it("a last step that reaches nobody is not repeated: exhaustion at once", () => {
+    const i: Incident = { ...newIncident(), service: "late" };
+    i.timers = initialTimers(nightly, { severity: "sev1", service: "late" }, T0);
+    const { seen } = run(i);
+    expect(seen).toEqual([
+      ["2", "escalated", "late-nobody", "1/2", "", ""],
+      ["2", "escalation_exhausted", "", "1/2", "", ""],
+    ]);
+  });
+
+  it("the page at open that found a commander waits as before", () => {
+    const i = initialTimers(nightly, { severity: "sev1", service: "late" }, T0, { reachedNobody: false });
+    expect(i.escalation).toEqual({ gen: 1, step: 0, repeats: 0, dueAt: at(2 * MIN).toISOString() });
+  });
+
+  it("knows whether anyone on the first policy was paged before the backup's page", () => {
+    const ev = (type: TimelineEvent["type"], min: number, data: Record<string, string>) =>
+      timelineEvent(type, at(min * MIN), data);
+    const backupPage = ev("escalated", 10, { policy: "default", backupOf: "volunteers", targets: "U0DANA" });
+    const cases: Array<[string, TimelineEvent[], boolean]> = [
+      [
+        "opened with no commander, repeats to nobody",
+        [
+          ev("incident_opened", 0, { policy: "volunteers", commander: "" }),
+          ev("page_repeated", 5, { policy: "volunteers", targets: "" }),
+        ],
+        false,
+      ],
+      [
+        "opened with a commander",
+        [ev("incident_opened", 0, { policy: "volunteers", commander: "U0VERA" })],
+        true,
+      ],
+      ["promoted with a commander", [ev("promoted", 0, { policy: "volunteers", commander: "U0VERA" })], true],
+      [
+        "a repeat reached someone",
+        [ev("page_repeated", 5, { policy: "volunteers", targets: "U0VERA" })],
+        true,
+      ],
+      [
+        "a SEV1 raise paged someone",
+        [ev("escalated", 3, { policy: "volunteers", reason: "severity_raised", targets: "U0VERA" })],
+        true,
+      ],
+      [
+        "only another policy reached someone",
+        [ev("escalated", 3, { policy: "default", targets: "U0DANA" })],
+        false,
+      ],
+      [
+        "someone was paged only after the backup's page",
+        [ev("page_repeated", 11, { policy: "volunteers", targets: "U0VERA" })],
+        false,
+      ],
+    ];
+    for (const [name, timeline, want] of cases) {
+      expect([name, pagedSomeoneOn([...timeline, backupPage], "volunteers", backupPage)]).toEqual([
+        name,
+        want,
+      ]);
+    }
+  });
+
+  it("spells out the first policy's repeats as steps the skip passes over", () => {
+    const wiki = policyForService(nightly, "wiki").policy;
+    expect(wiki && pastRepeats(wiki, { step: 0, repeats: 0 })).toEqual({ step: 2, repeats: 0 });
+    expect(wiki && nextEscalation(wiki, { step: 2, repeats: 0 })).toEqual({ kind: "page", step: 3 });
   });
 });

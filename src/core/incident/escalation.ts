@@ -14,6 +14,16 @@
  * same delay as the last step ("paging again, 1 of 2"). One more delay after the last repeat, the escalation
  * is exhausted: that is said in the incident channel and the announcement channel, and nothing more is sent.
  * A policy with one step and `repeat_last: 0` has no escalation at all.
+ *
+ * A page that reached nobody does not wait. When a step's targets all resolve to nobody (a rotation with
+ * nobody on duty, a restricted layer outside its hours, a person without an account on the platform), waiting
+ * its delay gives nobody time to answer, so the next step is due at once (the worker fires it right away,
+ * fenced by its generation like any firing; the page's `escalated`/`page_repeated` event keeps the skipped
+ * reasons). The same holds for the page at open when it found no commander. Paging the same step again finds
+ * the same nobody, so the repeats of a step that reached nobody are skipped (`pastRepeats`): the escalation
+ * goes straight to the next policy's step (a backup) or to the exhaustion notice. Every firing moves the
+ * escalation forward, so a policy where every step reaches nobody ends in the exhaustion notice after at most
+ * one firing per step, without spinning.
  */
 import type { EscalationPolicy } from "../oncall/types.js";
 
@@ -82,6 +92,43 @@ export function delayAfter(policy: EscalationPolicy, at: EscalationPosition, ack
 export function initialEscalationDelay(policy: EscalationPolicy, ackWithinMs: number): number | null {
   if (policy.steps.length <= 1 && policy.repeatLast <= 0) return null;
   return delayAfter(policy, { step: 0, repeats: 0 }, ackWithinMs);
+}
+
+/**
+ * Whether step `index` pages the step before it again: a first policy's repeats are spelled out as steps when
+ * a backup policy follows (see `EffectivePolicy` in oncall/commander.ts), each marked with `repeat`.
+ */
+function repeatsPrevious(policy: EscalationPolicy, index: number): boolean {
+  return Boolean((policy.steps[index] as { repeat?: unknown } | undefined)?.repeat);
+}
+
+/**
+ * Where the escalation stands after a page at `at` that reached nobody: past every repeat of that same step,
+ * whether `repeat_last` repeats or a first policy's repeats spelled out before its backup. The next firing
+ * then pages the next different step, or sends the exhaustion notice.
+ */
+export function pastRepeats(policy: EscalationPolicy, at: EscalationPosition): EscalationPosition {
+  let position = at;
+  for (;;) {
+    const next = nextEscalation(policy, position);
+    if (next.kind === "repeat") return { step: next.step, repeats: policy.repeatLast };
+    if (next.kind !== "page" || !repeatsPrevious(policy, next.step)) return position;
+    position = positionAfter(next, position);
+  }
+}
+
+/**
+ * Where the escalation stands after a page at `at`, and how long until its timer fires next: the next step's
+ * delay, or at once, past the page's repeats, when the page reached nobody.
+ */
+export function afterPage(
+  policy: EscalationPolicy,
+  at: EscalationPosition,
+  ackWithinMs: number,
+  reachedNobody: boolean,
+): { position: EscalationPosition; delayMs: number } {
+  if (reachedNobody) return { position: pastRepeats(policy, at), delayMs: 0 };
+  return { position: at, delayMs: delayAfter(policy, at, ackWithinMs) };
 }
 
 /**

@@ -111,7 +111,7 @@ export function promoteToIncident(
     kind: "incident",
     commander: lookup.found ? lookup.commander : undefined,
     commanderMissingReason: lookup.found ? undefined : lookup.reason,
-    timers: initialTimers(settings, incident, now),
+    timers: initialTimers(settings, incident, now, { reachedNobody: !lookup.found }),
     // The page goes out now: time to acknowledge counts from here, not from when the request was asked.
     milestones: { ...incident.milestones, triggered: now.toISOString() },
     updatedAt: now.toISOString(),

@@ -20,6 +20,7 @@ import { NO_OVERRIDES, type OverrideBook } from "../oncall/override-index.js";
 import { TIMER_KINDS, type TimerKind, type TimerRef } from "../ports.js";
 import type { Settings } from "../settings.js";
 import {
+  afterPage,
   delayAfter,
   initialEscalationDelay,
   nextEscalation,
@@ -55,19 +56,31 @@ export function policyOf(
   return policyForService(settings, incident.service).policy;
 }
 
-/** The timers a new incident starts with: the escalation (when its policy escalates) and the update reminder. */
+/**
+ * The timers a new incident starts with: the escalation (when its policy escalates) and the update reminder.
+ * `firstPage.reachedNobody` says the page at open found no commander (`findCommander` found nobody on the
+ * first step): the escalation's first firing is then due at once, past the first step's repeats, instead of
+ * after a delay nobody can use (see escalation.ts).
+ */
 export function initialTimers(
   settings: Settings,
   incident: Pick<Incident, "severity" | "service">,
   now: Date,
+  firstPage: { reachedNobody?: boolean } = {},
 ): Timers {
   const cadence = settings.severities[incident.severity];
   const policy = policyOf(settings, incident);
-  const delay = policy ? initialEscalationDelay(policy, cadence.ackWithinMs) : null;
   const timers: Timers = {
     update: { gen: 1, misses: 0, dueAt: iso(now.getTime() + cadence.updateEveryMs) },
   };
-  if (delay !== null) timers.escalation = { gen: 1, step: 0, repeats: 0, dueAt: iso(now.getTime() + delay) };
+  if (!policy || initialEscalationDelay(policy, cadence.ackWithinMs) === null) return timers;
+  const next = afterPage(
+    policy,
+    { step: 0, repeats: 0 },
+    cadence.ackWithinMs,
+    firstPage.reachedNobody === true,
+  );
+  timers.escalation = { gen: 1, ...next.position, dueAt: iso(now.getTime() + next.delayMs) };
   return timers;
 }
 
@@ -274,6 +287,26 @@ export function pagedPolicy(event: TimelineEvent): { policy?: string; backupOf?:
   };
 }
 
+/**
+ * Whether any page of `policy` reached someone up to `page`'s instant: a commander found at open (or at
+ * promotion) on its first step, or an escalation, repeat or SEV1 page of it naming targets. A backup policy's
+ * page uses it to say "nobody acknowledged on X" only when someone on X was paged, and "nobody could be paged
+ * on X" otherwise (each of X's pages recorded why in its `skipped`).
+ */
+export function pagedSomeoneOn(
+  timeline: readonly TimelineEvent[],
+  policy: string,
+  page: Pick<TimelineEvent, "at">,
+): boolean {
+  const until = Date.parse(page.at);
+  return timeline.some((e) => {
+    if (Date.parse(e.at) > until || e.data.policy !== policy) return false;
+    if (e.type === "incident_opened" || e.type === "promoted") return Boolean(e.data.commander);
+    const isPage = e.type === "escalated" || e.type === "page_repeated";
+    return isPage && !e.data.backupOf && pagedTargets(e).length > 0;
+  });
+}
+
 /** What an `escalation_exhausted` event says was tried: every step, and the last one `repeats` times more. */
 export function exhaustedAfter(event: TimelineEvent): { steps: number; repeats: number } {
   return { steps: count(event.data.steps), repeats: count(event.data.repeats) };
@@ -311,49 +344,32 @@ export function fireTimerChange(
     }
     const ackWithin = settings.severities[incident.severity].ackWithinMs;
     const action = nextEscalation(policy, esc);
-    const position = positionAfter(action, esc);
-    // Once the exhaustion notice is out, nothing more is timed.
-    const delay = action.kind === "exhausted" ? null : delayAfter(policy, position, ackWithin);
-    const timer: EscalationTimer = {
-      ...bump,
-      ...position,
-      ...(delay === null ? {} : { dueAt: iso(now.getTime() + delay) }),
-    };
-    let event: TimelineEvent;
-    switch (action.kind) {
-      case "page": {
-        // A repeat of the first policy's last step, spelled out as a step because a backup follows it.
-        const repeat = policy.steps[action.step]?.repeat;
-        event = repeat
-          ? timelineEvent("page_repeated", now, {
-              ...tag,
-              ...pageData(settings, incident, policy, action.step, now, book),
-              repeat: String(repeat.n),
-              of: String(repeat.of),
-            })
-          : timelineEvent("escalated", now, {
-              ...tag,
-              ...pageData(settings, incident, policy, action.step, now, book),
-            });
-        break;
-      }
-      case "repeat":
-        event = timelineEvent("page_repeated", now, {
-          ...tag,
-          ...pageData(settings, incident, policy, action.step, now, book),
-          repeat: String(action.repeat),
-          of: String(action.of),
-        });
-        break;
-      case "exhausted":
-        event = timelineEvent("escalation_exhausted", now, {
-          ...tag,
-          step: String(action.step),
-          steps: String(distinctSteps(policy)),
-          repeats: String(policy.repeatLast),
-        });
-        break;
+    if (action.kind === "exhausted") {
+      // Once the exhaustion notice is out, nothing more is timed.
+      const timer: EscalationTimer = { ...bump, ...positionAfter(action, esc) };
+      const event = timelineEvent("escalation_exhausted", now, {
+        ...tag,
+        step: String(action.step),
+        steps: String(distinctSteps(policy)),
+        repeats: String(policy.repeatLast),
+      });
+      return { incident: withTimer(incident, "escalation", timer, now), events: [event] };
     }
+    const paged = pageData(settings, incident, policy, action.step, now, book);
+    // A page that reached nobody does not wait: the next step (past this one's repeats) is due at once.
+    const next = afterPage(policy, positionAfter(action, esc), ackWithin, paged.targets === "");
+    const timer: EscalationTimer = { ...bump, ...next.position, dueAt: iso(now.getTime() + next.delayMs) };
+    // A repeat of the last step, or of the first policy's last step spelled out as a step before its backup.
+    const repeat =
+      action.kind === "repeat" ? { n: action.repeat, of: action.of } : policy.steps[action.step]?.repeat;
+    const event = repeat
+      ? timelineEvent("page_repeated", now, {
+          ...tag,
+          ...paged,
+          repeat: String(repeat.n),
+          of: String(repeat.of),
+        })
+      : timelineEvent("escalated", now, { ...tag, ...paged });
     return { incident: withTimer(incident, "escalation", timer, now), events: [event] };
   }
 

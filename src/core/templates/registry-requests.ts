@@ -1,4 +1,5 @@
 /** The templates of change and guidance requests, promotion, the severity matrix: their variables (see registry.ts for the rules). */
+import { FALLBACK, type FallbackVars } from "./registry-oncall-catalog.js";
 import { INCIDENT, type IncidentVars, type VarPath } from "./registry-shared.js";
 
 /** Which kind of request a template speaks of: exactly one is true. */
@@ -42,6 +43,8 @@ export interface RequestsVarsMap {
     skipped?: string;
     triggered: boolean;
     ackWithin: number;
+    /** Set when fallback_policy pages because the service has no policy of its own. */
+    fallback?: FallbackVars;
   };
   "severity-page-dm": {
     incident: IncidentVars;
@@ -51,6 +54,8 @@ export interface RequestsVarsMap {
     channel?: string;
     triggered: boolean;
     ackWithin: number;
+    /** Set when fallback_policy pages because the service has no policy of its own. */
+    fallback?: FallbackVars;
   };
 }
 
@@ -83,8 +88,18 @@ export const REQUESTS_VARIABLES = {
     "skipped",
     "triggered",
     "ackWithin",
+    ...FALLBACK,
   ],
-  "severity-page-dm": [...INCIDENT, "severity", "from", "actor", "channel", "triggered", "ackWithin"],
+  "severity-page-dm": [
+    ...INCIDENT,
+    "severity",
+    "from",
+    "actor",
+    "channel",
+    "triggered",
+    "ackWithin",
+    ...FALLBACK,
+  ],
 } as const satisfies {
   [N in keyof RequestsVarsMap]: readonly VarPath<RequestsVarsMap[N]>[];
 };

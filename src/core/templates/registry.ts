@@ -34,6 +34,12 @@ import {
 export type { EscalationStepVars, HelpCommandVars, IncidentVars, LastUpdateVars } from "./registry-shared.js";
 
 /**
+ * A backup policy's page: `nobodyPaged` when no page of the first policy reached anyone (so it says "nobody
+ * could be paged on" it rather than "nobody acknowledged on" it).
+ */
+type BackupPageVars = BackupVars & { nobodyPaged?: boolean };
+
+/**
  * What the code passes to each template. Ids (`reporter`, `commander`, `channel`) are platform ids meant for
  * the `user` and `channel` helpers; durations are milliseconds for the `duration` helper.
  */
@@ -145,7 +151,7 @@ export interface BaseVarsMap {
     ackWithin?: number;
     fallback?: FallbackVars;
     /** Set when the service's backup policy pages: `step` and `steps` are then the backup's. */
-    backup?: BackupVars;
+    backup?: BackupPageVars;
   };
   "escalation-page-dm": EscalationStepVars & {
     incident: IncidentVars;
@@ -154,7 +160,7 @@ export interface BaseVarsMap {
     overdue?: boolean;
     misses?: number;
     fallback?: FallbackVars;
-    backup?: BackupVars;
+    backup?: BackupPageVars;
   };
   "escalation-exhausted": {
     incident: IncidentVars;
@@ -301,6 +307,7 @@ const BASE_VARIABLES = {
     "ackWithin",
     ...FALLBACK,
     ...BACKUP,
+    "backup.nobodyPaged",
   ],
   "escalation-page-dm": [
     ...INCIDENT,
@@ -311,6 +318,7 @@ const BASE_VARIABLES = {
     "misses",
     ...FALLBACK,
     ...BACKUP,
+    "backup.nobodyPaged",
   ],
   "escalation-exhausted": [...INCIDENT, "severity", "channel", "steps", "repeats"],
   "status-update": [...INCIDENT, "severity", "author", "text", "nextUpdateDue", "updateEvery", "timezone"],

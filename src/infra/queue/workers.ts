@@ -1,6 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { PlatformError } from "../../core/errors.js";
+import { NotReadyError, PlatformError } from "../../core/errors.js";
 import type { Platform } from "../../core/platform.js";
 import type { ChatPlatform, Logger, TimerRef } from "../../core/ports.js";
 import { createRedis } from "../redis/connection.js";
@@ -71,7 +71,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
 
   const timers = new Worker(
     QUEUE_NAMES.timers,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       if (job.name === "reconcile") {
         await deps.runner.reconcileTimers();
         return;
@@ -83,7 +83,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<{ close(): Promise
       const timer = job.data as TimerRef;
       const lateMs = now() - Date.parse(timer.dueAt);
       logger.info({ incident: timer.incidentId, timer: timer.kind, gen: timer.gen, lateMs }, "timer fired");
-      await deps.runner.fireTimer(timer);
+      try {
+        await deps.runner.fireTimer(timer);
+      } catch (err) {
+        if (!(err instanceof NotReadyError)) throw err;
+        // Too early for what it needs: wait without using up an attempt.
+        await job.moveToDelayed(now() + err.retryInMs, token);
+        throw new DelayedError();
+      }
       await queues.redis.zrem(keys.incidentTimers(timer.incidentId), timerJobId(timer));
     },
     { ...common, connection: connect(), concurrency: 8 },

@@ -53,6 +53,7 @@ export const REQUESTS_SAMPLES: { [N in keyof RequestsVarsMap]: RequestsVarsMap[N
     skipped: HOSTILE,
     triggered: true,
     ackWithin: 300_000,
+    fallback: { policy: HOSTILE, owner: HOSTILE },
   },
   "severity-page-dm": {
     incident: incident({ title: HOSTILE }),
@@ -62,5 +63,6 @@ export const REQUESTS_SAMPLES: { [N in keyof RequestsVarsMap]: RequestsVarsMap[N
     channel: "C1",
     triggered: true,
     ackWithin: 300_000,
+    fallback: { policy: HOSTILE, unowned: true },
   },
 };
