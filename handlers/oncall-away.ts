@@ -13,8 +13,8 @@ import type { Away } from "../src/core/oncall/types.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { changeId, typedInstant } from "./oncall-changes-shared.js";
-import { actorLabel, actorPerson, actorZone, loadOverrides } from "./oncall-state.js";
-import { reply } from "./outbox-items.js";
+import { actorLabel, actorPerson, loadOverrides } from "./oncall-state.js";
+import { reply, zoneOf } from "./outbox-items.js";
 
 /** How many shifts the answer lists; the rest are counted. */
 const SHIFTS_SHOWN = 10;
@@ -31,7 +31,7 @@ export async function declareAway(
       "unknown_person",
     );
   }
-  const zone = actorZone(ctx, inbound);
+  const zone = zoneOf(ctx, inbound);
   const from = typedInstant(command.from, zone);
   const to = typedInstant(command.to, zone);
   const now = ctx.clock.now();

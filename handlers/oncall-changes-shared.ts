@@ -7,14 +7,12 @@ import { dutyBetween } from "../src/core/oncall/duty.js";
 import { shiftMoves } from "../src/core/oncall/moves.js";
 import { indexOverrides } from "../src/core/oncall/override-index.js";
 import { NOTHING_CHANGED, rotationMembers } from "../src/core/oncall/overrides.js";
-import { personById, platformUserId } from "../src/core/oncall/people.js";
 import { resolveTypedTime } from "../src/core/oncall/typed-time.js";
 import type { OncallRotation, Override, OverrideKind } from "../src/core/oncall/types.js";
-import type { Platform } from "../src/core/platform.js";
 import type { Inbound, ListChange } from "../src/core/ports.js";
-import type { OncallPersonVars } from "../src/core/templates/registry-oncall-changes.js";
 import type { HandlerContext } from "./context.js";
-import { tellMoved } from "./oncall-moves.js";
+import { type Told, tellMoved } from "./oncall-moves.js";
+import { personVars } from "./oncall-people.js";
 import { actorLabel } from "./oncall-state.js";
 
 /**
@@ -62,34 +60,7 @@ export function typedInstant(text: string, zone: string): { at: Date; note?: str
   return r.note ? { at: r.at, note: r.note } : { at: r.at };
 }
 
-/** A person as a message on `platform` names them: a mention when they have an account there. */
-export function personVars(ctx: HandlerContext, platform: Platform, personId: string): OncallPersonVars {
-  const person = personById(ctx.settings, personId);
-  const user = person ? platformUserId(person, platform) : undefined;
-  return { name: person?.name ?? personId, ...(user && { user }) };
-}
-
-/** The zone a person reads times in: their own, else the config's. */
-export function zoneOfPerson(ctx: HandlerContext, personId: string): string {
-  return personById(ctx.settings, personId)?.timezone ?? ctx.settings.timezone;
-}
-
-/** The channel a rotation's news goes to (its own, else the announcement channel), as a channel id. */
-export async function rotationChannel(
-  ctx: HandlerContext,
-  platform: Platform,
-  rotation: OncallRotation,
-): Promise<string | null> {
-  const name = rotation.channel ?? ctx.settings.announceChannel;
-  const id = await ctx.platform(platform).resolveChannel(name);
-  if (!id) {
-    ctx.logger.warn(
-      { rotation: rotation.id, channel: name },
-      "the rotation's channel does not exist; create it or fix `channel` / `announce_channel` in the config",
-    );
-  }
-  return id;
-}
+/** How messages name people now lives in oncall-people.ts; kept here for the handlers that import it from here. */
 
 /** The overrides a write was based on (the last run of `change`) and those stored after it. */
 export interface WrittenOverrides {
@@ -117,20 +88,22 @@ export async function writeOverrides(
 
 /**
  * Tells the people whose duty in [from, to) differs between the two versions, but those in `except` (who made
- * the change, and anyone told by a message of its own). `key` makes the messages idempotent.
+ * the change, and anyone told by a message of its own). `key` makes the messages idempotent. Returns who was
+ * told and who could not be (no account where this process serves), for the answer to name them: call it
+ * before rendering that answer and pass `toldVars(ctx, inbound.platform, told)` as its `told`.
  */
 export async function tellMovedPeople(
   ctx: HandlerContext,
   rotation: OncallRotation,
   versions: WrittenOverrides,
   window: { from: Date; to: Date },
-  why: { kind: OverrideKind; by: string },
+  why: { kind: OverrideKind | "removed"; by: string },
   key: string,
   except: readonly (string | undefined)[] = [],
-): Promise<void> {
+): Promise<Told> {
   const before = dutyBetween(rotation, indexOverrides(versions.seen), window.from, window.to);
   const after = dutyBetween(rotation, indexOverrides(versions.written), window.from, window.to);
   const moves = shiftMoves(before, after).filter((m) => !except.includes(m.personId));
-  if (moves.length === 0) return;
-  await tellMoved(ctx, rotation, moves, why, key);
+  if (moves.length === 0) return { told: [], unreachable: [] };
+  return tellMoved(ctx, rotation, moves, why, key);
 }

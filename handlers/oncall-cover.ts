@@ -7,7 +7,8 @@
  *   anyone who declared themselves away during the call. The first to click takes it (the draft is taken
  *   atomically: exactly one click wins) and gets an override of kind "cover" from the click to the end,
  *   replacing the asker; a later click hears who took it, one after the end hears it expired. A click whose
- *   write fails puts the call back; one refused because the asker is no longer on duty closes the post.
+ *   write fails puts the call back; one refused because the asker is no longer on duty closes the post, and
+ *   later clicks are told it was closed.
  * - The asker is not on call: they take over from whoever is, from now for the duration, and that person is told.
  *
  * Only the rotation's members, the managers and the admins may take over or take a call.
@@ -34,17 +35,16 @@ import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import {
   changeId,
-  personVars,
   requireAllowed,
-  rotationChannel,
   tellMovedPeople,
   type WrittenOverrides,
   writeOverrides,
-  zoneOfPerson,
 } from "./oncall-changes-shared.js";
+import { toldVars } from "./oncall-moves.js";
+import { personVars, zoneOfPerson } from "./oncall-people.js";
 import { directToPerson } from "./oncall-reach.js";
-import { actorPerson, actorZone, findRotation, loadOverrides } from "./oncall-state.js";
-import { reply } from "./outbox-items.js";
+import { actorPerson, findRotation, loadOverrides, rotationChannel } from "./oncall-state.js";
+import { reply, zoneOf } from "./outbox-items.js";
 import type { ActionRoute } from "./routes.js";
 
 /** How many members a call for cover asks by DM, beside the channel post. */
@@ -70,6 +70,11 @@ interface CoverCall {
 const callKey = (call: Pick<CoverCall, "rotation" | "id">) => `oncall/${call.rotation}/cover-${call.id}`;
 /** Ids of the override(s) a taken call becomes: `cover-<call id>`, then `.2`, `.3` for later pieces. */
 const coverOverrideId = (callId: string) => `cover-${callId}`;
+/**
+ * Where a closed call records that it was closed (a draft beside the call's, kept until the call's end), so a
+ * later click is told it was closed rather than, after looking for a taker in vain, that someone took it.
+ */
+const closedId = (callId: string) => `${callId}.closed`;
 
 /**
  * The button carries what a click needs when the draft is already gone (taken, or expired in Redis): the
@@ -193,7 +198,7 @@ async function callForCover(
       from: call.from,
       to: call.to,
       duration: durationMs,
-      timezone: actorZone(ctx, inbound),
+      timezone: zoneOf(ctx, inbound),
       ...(channelId && { channel: channelId }),
       asked: asked.map((p) => personVars(ctx, inbound.platform, p)),
     }),
@@ -215,7 +220,7 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
   const now = ctx.clock.now();
   const rotation = findRotation(ctx.settings, ref.rotation);
   const rotationName = rotation?.name ?? ref.rotation;
-  const gone = (taken: boolean, taker?: string) =>
+  const gone = (taken: boolean, taker?: string, closed = false) =>
     reply(
       ctx,
       inbound,
@@ -223,6 +228,7 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
         rotation: rotationName,
         ...(personById(ctx.settings, ref.asker) && { asker: personVars(ctx, inbound.platform, ref.asker) }),
         taken,
+        ...(closed && { closed }),
         ...(taker && { taker: personVars(ctx, inbound.platform, taker) }),
       }),
     );
@@ -231,19 +237,23 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
   if (!taker) throw notAPerson(inbound);
   if (taker.id === ref.asker) {
     throw new UsageError(
-      `That is your own call for cover: someone else has to take it. It stays open until ${showTime(new Date(ref.to), actorZone(ctx, inbound))}. ${NOTHING_CHANGED}`,
+      `That is your own call for cover: someone else has to take it. It stays open until ${showTime(new Date(ref.to), zoneOf(ctx, inbound))}. ${NOTHING_CHANGED}`,
       "cover_own_call",
     );
   }
   requireAllowed(ctx, inbound, rotation, "take a call for cover in it");
 
   const raw = await ctx.oncall.takeDraft("cover", ref.id);
-  // The draft lives exactly as long as the time asked for, so before its end a missing draft means taken.
-  if (raw === null) return gone(true, await takerOf(ctx, rotation.id, ref.id, now));
+  // The draft lives exactly as long as the time asked for, so before its end a missing draft means taken, or
+  // closed (its record says so).
+  if (raw === null) {
+    const outcome = await outcomeOf(ctx, rotation.id, ref.id, now);
+    return "closed" in outcome ? gone(false, undefined, true) : gone(true, outcome.taker);
+  }
   const call = JSON.parse(raw) as CoverCall;
   const from = new Date(Math.max(now.getTime(), Date.parse(call.from)));
   const to = new Date(call.to);
-  const zone = actorZone(ctx, inbound);
+  const zone = zoneOf(ctx, inbound);
 
   let plan: CoverPlan | undefined;
   let versions: WrittenOverrides;
@@ -319,8 +329,9 @@ export const takeCoverClick: ActionRoute = async (ctx, inbound, value) => {
 /**
  * A taken call whose taking failed: the click's draft was taken before the write, so without this the call
  * would be lost for everyone. When the refusal says the asker is no longer on duty for the rest of the call
- * (`cover_nothing`: an override or a config change took their shift), nobody can take it any more, so its
- * post says so; otherwise (a store error, any other refusal) the draft goes back for the time that is left.
+ * (`cover_nothing`: an override or a config change took their shift), nobody can take it any more, so it is
+ * recorded as closed (for later clicks) and its post says so; otherwise (a store error, any other refusal) the
+ * draft goes back for the time that is left.
  */
 async function untake(
   ctx: HandlerContext,
@@ -330,6 +341,13 @@ async function untake(
   now: Date,
 ): Promise<void> {
   if (err instanceof UsageError && err.code === "cover_nothing") {
+    const left = Math.max(1, Date.parse(call.to) - now.getTime());
+    await ctx.oncall.putDraft(
+      "cover",
+      closedId(call.id),
+      JSON.stringify({ closed: now.toISOString() }),
+      left,
+    );
     if (!call.channelId) return;
     const key = callKey(call);
     await ctx.outbox.send({
@@ -352,24 +370,26 @@ async function untake(
 }
 
 /**
- * Who took a call, from the override its taking wrote. The winner takes the draft a moment before that write
- * lands, so a click racing it looks a few times before saying only "someone".
+ * What became of a call whose draft is gone before its end: "closed", or who took it (from the override its
+ * taking wrote). The winner takes the draft a moment before that write (or the closed record) lands, so a
+ * click racing it looks a few times before saying only "someone" took it.
  */
-async function takerOf(
+async function outcomeOf(
   ctx: HandlerContext,
   rotation: string,
   callId: string,
   now: Date,
-): Promise<string | undefined> {
+): Promise<{ closed: true } | { taker?: string }> {
   const id = coverOverrideId(callId);
   for (let attempt = 0; attempt < TAKER_LOOKS; attempt++) {
+    if ((await ctx.oncall.peekDraft("cover", closedId(callId))) !== null) return { closed: true };
     const found = (await ctx.oncall.overrides(rotation, now)).find(
       (o) => o.id === id || o.id.startsWith(`${id}.`),
     );
-    if (found) return found.personId;
+    if (found) return { taker: found.personId };
     await new Promise((resolve) => setTimeout(resolve, TAKER_LOOK_EVERY_MS));
   }
-  return undefined;
+  return {};
 }
 
 /** The asker is not on call: they take over from whoever is, from now for the duration. */
@@ -383,7 +403,7 @@ async function takeOver(
 ): Promise<void> {
   requireAllowed(ctx, inbound, rotation, "take over in it");
   const id = changeId(inbound);
-  const zone = actorZone(ctx, inbound);
+  const zone = zoneOf(ctx, inbound);
   const to = new Date(now.getTime() + durationMs);
   let plan: CoverPlan | undefined;
   let replaced: string | null = null;
@@ -404,6 +424,16 @@ async function takeOver(
   });
   if (!plan) return;
   const on: string | null = replaced;
+  // Told first, so the answer names who was told and who could not be.
+  const told = await tellMovedPeople(
+    ctx,
+    rotation,
+    versions,
+    { from: now, to },
+    { kind: "cover", by: person.id },
+    `oncall/${rotation.id}/cover-${id}`,
+    [person.id],
+  );
   await reply(
     ctx,
     inbound,
@@ -412,15 +442,7 @@ async function takeOver(
       ...(on !== null && { replaces: personVars(ctx, inbound.platform, on) }),
       windows: plan.windows.map((w) => ({ from: w.from.toISOString(), to: w.to.toISOString() })),
       timezone: zone,
+      told: toldVars(ctx, inbound.platform, told),
     }),
-  );
-  await tellMovedPeople(
-    ctx,
-    rotation,
-    versions,
-    { from: now, to },
-    { kind: "cover", by: person.id },
-    `oncall/${rotation.id}/cover-${id}`,
-    [person.id],
   );
 }

@@ -20,14 +20,15 @@ import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import {
   changeId,
-  personVars,
   requireAllowed,
   tellMovedPeople,
   typedInstant,
   writeOverrides,
 } from "./oncall-changes-shared.js";
-import { actorPerson, actorZone } from "./oncall-state.js";
-import { reply } from "./outbox-items.js";
+import { toldVars } from "./oncall-moves.js";
+import { personVars } from "./oncall-people.js";
+import { actorPerson } from "./oncall-state.js";
+import { reply, zoneOf } from "./outbox-items.js";
 
 export async function makeOverride(
   ctx: HandlerContext,
@@ -48,7 +49,7 @@ export async function makeOverride(
     `oncall override @${person.name ?? person.id} ${command.from} ${command.to}`,
   );
   const by = requireAllowed(ctx, inbound, rotation, "override its schedule");
-  const zone = actorZone(ctx, inbound);
+  const zone = zoneOf(ctx, inbound);
   const from = typedInstant(command.from, zone);
   const to = typedInstant(command.to, zone);
   const now = ctx.clock.now();
@@ -73,6 +74,16 @@ export async function makeOverride(
   });
   if (!made) return;
 
+  // Told first, so the answer names who was told and who could not be.
+  const told = await tellMovedPeople(
+    ctx,
+    rotation,
+    versions,
+    window,
+    { kind: "override", by },
+    `oncall/${rotation.id}/${id}`,
+    [actorPerson(ctx, inbound)?.id],
+  );
   const notes = [from.note, to.note].flatMap((text) => (text ? [{ text }] : []));
   await reply(
     ctx,
@@ -86,15 +97,7 @@ export async function makeOverride(
       timezone: zone,
       startedNow: window.startedNow,
       ...(notes.length && { notes }),
+      told: toldVars(ctx, inbound.platform, told),
     }),
-  );
-  await tellMovedPeople(
-    ctx,
-    rotation,
-    versions,
-    window,
-    { kind: "override", by },
-    `oncall/${rotation.id}/${id}`,
-    [actorPerson(ctx, inbound)?.id],
   );
 }

@@ -16,24 +16,18 @@ import { ASKED_WINDOW_MS } from "../src/core/oncall/asked.js";
 import { dutyBetween } from "../src/core/oncall/duty.js";
 import { indexOverrides } from "../src/core/oncall/override-index.js";
 import { chooseRotation, NOTHING_CHANGED } from "../src/core/oncall/overrides.js";
-import { personById } from "../src/core/oncall/people.js";
 import { PAST_LOAD_WEEKS, planFrame } from "../src/core/oncall/plan-slots.js";
 import { draftPlan, type Plan, type PlannedSlot } from "../src/core/oncall/planner.js";
 import type { Layer, OncallRotation, Override } from "../src/core/oncall/types.js";
 import type { Platform } from "../src/core/platform.js";
 import type { Inbound } from "../src/core/ports.js";
-import type { OncallPersonVars } from "../src/core/templates/registry-oncall-changes.js";
 import type { PlanOutcomeVars, PlanRowVars } from "../src/core/templates/registry-oncall-plan.js";
 import type { HandlerContext } from "./context.js";
-import {
-  changeId,
-  personVars,
-  requireAllowed,
-  tellMovedPeople,
-  writeOverrides,
-} from "./oncall-changes-shared.js";
-import { actorLabel, actorZone, findRotation, loadOverrides } from "./oncall-state.js";
-import { reply } from "./outbox-items.js";
+import { changeId, requireAllowed, tellMovedPeople, writeOverrides } from "./oncall-changes-shared.js";
+import { type Told, toldVars } from "./oncall-moves.js";
+import { personVars } from "./oncall-people.js";
+import { actorLabel, findRotation, loadOverrides } from "./oncall-state.js";
+import { reply, zoneOf } from "./outbox-items.js";
 import type { ActionRoute } from "./routes.js";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -126,7 +120,7 @@ export async function planCommand(
     channelId: inbound.conversationId,
     postKey: `oncall/${rotation.id}/plan-${id}`,
     by: actorLabel(ctx, inbound),
-    timezone: actorZone(ctx, inbound),
+    timezone: zoneOf(ctx, inbound),
     at: now.toISOString(),
     plan,
   };
@@ -169,7 +163,7 @@ function planMessage(
     layer: (rotation.layers[0] as Layer).name,
     weeks: stored.weeks,
     timezone: stored.timezone,
-    by: byVars(ctx, stored.platform, stored.by),
+    by: personVars(ctx, stored.platform, stored.by),
     rows: part(0),
     ...(rows.length > ROWS_PER_BLOCK && { rows2: part(1) }),
     ...(rows.length > 2 * ROWS_PER_BLOCK && { rows3: part(2) }),
@@ -189,18 +183,9 @@ function planMessage(
   });
 }
 
-/** Who did something, as messages name them: a person from the list, or `<platform>:<user>` as recorded. */
-function byVars(ctx: HandlerContext, platform: Platform, recorded: string): OncallPersonVars {
-  if (personById(ctx.settings, recorded)) return personVars(ctx, platform, recorded);
-  const prefix = `${platform}:`;
-  return recorded.startsWith(prefix)
-    ? { name: recorded, user: recorded.slice(prefix.length) }
-    : { name: recorded };
-}
-
 function outcomeVars(ctx: HandlerContext, platform: Platform, outcome: Outcome | null): PlanOutcomeVars {
   if (!outcome) return { expired: true };
-  return { [outcome.kind]: true, by: byVars(ctx, platform, outcome.by) };
+  return { [outcome.kind]: true, by: personVars(ctx, platform, outcome.by) };
 }
 
 /**
@@ -362,9 +347,10 @@ export const applyPlanClick: ActionRoute = async (ctx, inbound, value) => {
   await editPost(ctx, stored, rotation, applied);
   const first = slots[0];
   const last = slots[slots.length - 1];
+  let told: Told = { told: [], unreachable: [] };
   if (first && last) {
     const window = { from: new Date(Math.max(first.from, now.getTime())), to: new Date(last.to) };
-    await tellMovedPeople(ctx, rotation, versions, window, { kind: "plan", by }, stored.postKey);
+    told = await tellMovedPeople(ctx, rotation, versions, window, { kind: "plan", by }, stored.postKey);
     // The people the plan gave shifts to were asked for something: the shared record spreads later asks.
     const given = [...new Set(slots.map((s) => s.personId as string))];
     if (given.length) await ctx.oncall.recordAsked(given, now);
@@ -376,6 +362,7 @@ export const applyPlanClick: ActionRoute = async (ctx, inbound, value) => {
       rotation: rotation.name ?? rotation.id,
       changes: slots.length,
       overrides: add.length,
+      told: toldVars(ctx, inbound.platform, told),
     }),
   );
 };

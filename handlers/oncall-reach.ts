@@ -6,7 +6,6 @@ import type { Message } from "../src/core/message.js";
 import { personById, platformUserId } from "../src/core/oncall/people.js";
 import { PLATFORMS, type Platform } from "../src/core/platform.js";
 import type { ChatPlatform } from "../src/core/ports.js";
-import type { PersonRefVars } from "../src/core/templates/registry-oncall-notices.js";
 import type { HandlerContext } from "./context.js";
 
 /** The platforms this process serves, in the order people are looked for on them. */
@@ -52,20 +51,4 @@ export async function directToPerson(
     op: { kind: "direct", userId: reach.userId, message },
   });
   return true;
-}
-
-/**
- * How a message on `platform` names someone recorded as a person id or as `<platform>:<user id>` (see
- * actorLabel): a mention where they have an account there, and always a readable name for the text.
- */
-export function personRef(ctx: HandlerContext, recorded: string, platform: Platform): PersonRefVars {
-  const person = personById(ctx.settings, recorded);
-  if (person) {
-    const user = platformUserId(person, platform);
-    return { name: person.name ?? person.id, ...(user && { user }) };
-  }
-  const colon = recorded.indexOf(":");
-  if (colon > 0 && recorded.slice(0, colon) === platform)
-    return { user: recorded.slice(colon + 1), name: recorded };
-  return { name: recorded };
 }

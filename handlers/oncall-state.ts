@@ -6,6 +6,7 @@
 import { indexOverrides, type OverrideBook, type OverrideIndex } from "../src/core/oncall/override-index.js";
 import { personByPlatformId } from "../src/core/oncall/people.js";
 import type { OncallRotation, Person } from "../src/core/oncall/types.js";
+import type { Platform } from "../src/core/platform.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { Settings } from "../src/core/settings.js";
 import type { HandlerContext } from "./context.js";
@@ -43,7 +44,22 @@ export function actorLabel(ctx: HandlerContext, inbound: Inbound): string {
   return actorPerson(ctx, inbound)?.id ?? `${inbound.platform}:${inbound.actor}`;
 }
 
-/** The zone times are read in and shown in for this person: their own, else the config's default. */
-export function actorZone(ctx: HandlerContext, inbound: Inbound): string {
-  return actorPerson(ctx, inbound)?.timezone ?? ctx.settings.timezone;
+/**
+ * The channel a rotation's news goes to on `platform` (its own channel, else the announcement channel), as a
+ * channel id; null, with a warning for whoever runs Firebreak, when it does not exist there.
+ */
+export async function rotationChannel(
+  ctx: HandlerContext,
+  platform: Platform,
+  rotation: OncallRotation,
+): Promise<string | null> {
+  const name = rotation.channel ?? ctx.settings.announceChannel;
+  const id = await ctx.platform(platform).resolveChannel(name);
+  if (!id) {
+    ctx.logger.warn(
+      { rotation: rotation.id, channel: name, platform },
+      "on-call: the rotation's channel does not exist; create it or fix `channel` (or announce_channel) in the config",
+    );
+  }
+  return id;
 }

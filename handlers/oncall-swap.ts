@@ -19,15 +19,11 @@ import { personByPlatformId } from "../src/core/oncall/people.js";
 import type { Person } from "../src/core/oncall/types.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
-import {
-  changeId,
-  personVars,
-  requireAllowed,
-  tellMovedPeople,
-  writeOverrides,
-} from "./oncall-changes-shared.js";
-import { actorPerson, actorZone } from "./oncall-state.js";
-import { reply } from "./outbox-items.js";
+import { changeId, requireAllowed, tellMovedPeople, writeOverrides } from "./oncall-changes-shared.js";
+import { toldVars } from "./oncall-moves.js";
+import { personVars } from "./oncall-people.js";
+import { actorPerson } from "./oncall-state.js";
+import { reply, zoneOf } from "./outbox-items.js";
 
 function mentioned(ctx: HandlerContext, inbound: Inbound, userId: string, which: string): Person {
   const person = personByPlatformId(ctx.settings, inbound.platform, userId);
@@ -63,7 +59,7 @@ export async function swapShifts(
     );
   }
   const by = requireAllowed(ctx, inbound, rotation, "swap shifts in it");
-  const zone = actorZone(ctx, inbound);
+  const zone = zoneOf(ctx, inbound);
   const now = ctx.clock.now();
   const id = changeId(inbound);
 
@@ -80,6 +76,20 @@ export async function swapShifts(
   if (!plan) return;
 
   const { first, second } = plan;
+  const window = {
+    from: new Date(Math.min(first.from.getTime(), second.from.getTime())),
+    to: new Date(Math.max(first.to.getTime(), second.to.getTime())),
+  };
+  // Told first, so the answer names who was told and who could not be.
+  const told = await tellMovedPeople(
+    ctx,
+    rotation,
+    versions,
+    window,
+    { kind: "swap", by },
+    `oncall/${rotation.id}/${id}`,
+    [actorPerson(ctx, inbound)?.id],
+  );
   await reply(
     ctx,
     inbound,
@@ -96,19 +106,7 @@ export async function swapShifts(
         to: second.to.toISOString(),
       },
       timezone: zone,
+      told: toldVars(ctx, inbound.platform, told),
     }),
-  );
-  const window = {
-    from: new Date(Math.min(first.from.getTime(), second.from.getTime())),
-    to: new Date(Math.max(first.to.getTime(), second.to.getTime())),
-  };
-  await tellMovedPeople(
-    ctx,
-    rotation,
-    versions,
-    window,
-    { kind: "swap", by },
-    `oncall/${rotation.id}/${id}`,
-    [actorPerson(ctx, inbound)?.id],
   );
 }

@@ -16,7 +16,6 @@ import { UsageError } from "../src/core/errors.js";
 import { policyForService } from "../src/core/oncall/commander.js";
 import { nowAndNext } from "../src/core/oncall/duty.js";
 import type { OverrideIndex } from "../src/core/oncall/override-index.js";
-import { personById, platformUserId } from "../src/core/oncall/people.js";
 import type { DutySegment, OncallRotation } from "../src/core/oncall/types.js";
 import type { Platform } from "../src/core/platform.js";
 import type { Inbound } from "../src/core/ports.js";
@@ -27,8 +26,9 @@ import type {
 } from "../src/core/templates/registry-oncall-duty.js";
 import type { HandlerContext } from "./context.js";
 import { itemsThatFit } from "./fit-items.js";
-import { actorZone, findRotation, loadOverrides } from "./oncall-state.js";
-import { reply } from "./outbox-items.js";
+import { personVars } from "./oncall-people.js";
+import { findRotation, loadOverrides } from "./oncall-state.js";
+import { reply, zoneOf } from "./outbox-items.js";
 import type { CommandRoute } from "./routes.js";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -36,22 +36,6 @@ const WEEK_MS = 7 * 86_400_000;
 const HORIZON_MS = 4 * WEEK_MS;
 /** Changes of person shown per rotation: in the overview, for one rotation, for a service's targets. */
 const CHANGES = { overview: 2, rotation: 3, service: 1 } as const;
-
-/** A person by id as the asker's platform names them: a mention when they have an account there. */
-function personVars(ctx: HandlerContext, personId: string, platform: Platform): DutyPersonVars {
-  const person = personById(ctx.settings, personId);
-  const user = person ? platformUserId(person, platform) : undefined;
-  return { name: person?.name ?? personId, ...(user && { user }) };
-}
-
-/** Who made an override: a person id, or `<platform>:<user id>` for someone not in the people list. */
-function makerVars(ctx: HandlerContext, by: string, platform: Platform): DutyPersonVars {
-  if (personById(ctx.settings, by)) return personVars(ctx, by, platform);
-  const prefix = `${platform}:`;
-  return by.startsWith(prefix)
-    ? { name: by.slice(prefix.length), user: by.slice(prefix.length) }
-    : { name: by };
-}
 
 function stretchVars(
   ctx: HandlerContext,
@@ -64,13 +48,13 @@ function stretchVars(
     source.kind === "layer" && rotation.layers.length > 1 ? rotation.layers[source.layer]?.name : undefined;
   return {
     nobody: segment.personId === null,
-    ...(segment.personId !== null && { person: personVars(ctx, segment.personId, platform) }),
+    ...(segment.personId !== null && { person: personVars(ctx, platform, segment.personId) }),
     from: segment.from.toISOString(),
     to: segment.to.toISOString(),
     ...(layer && { layer }),
     ...(source.kind === "override" && {
       override: {
-        by: makerVars(ctx, source.override.by, platform),
+        by: personVars(ctx, platform, source.override.by),
         kind: source.override.kind,
         planned: source.override.kind === "plan",
       },
@@ -104,7 +88,7 @@ async function rotationsAnswer(
   single: boolean,
 ): Promise<void> {
   const now = ctx.clock.now();
-  const timezone = actorZone(ctx, inbound);
+  const timezone = zoneOf(ctx, inbound);
   const changes = single ? CHANGES.rotation : CHANGES.overview;
   const all = await Promise.all(
     rotations.map(async (r) =>
@@ -127,7 +111,7 @@ async function serviceAnswer(
   const targets: { rotation?: RotationDutyVars; person?: DutyPersonVars }[] = [];
   for (const target of policy?.steps[0]?.notify ?? []) {
     if (target.kind === "person") {
-      targets.push({ person: personVars(ctx, target.id, inbound.platform) });
+      targets.push({ person: personVars(ctx, inbound.platform, target.id) });
       continue;
     }
     const rotation = findRotation(ctx.settings, target.id);
@@ -143,7 +127,7 @@ async function serviceAnswer(
     ctx,
     inbound,
     ctx.render("oncall-who-service", {
-      timezone: actorZone(ctx, inbound),
+      timezone: zoneOf(ctx, inbound),
       service: {
         id: service.id,
         ...(service.name && { name: service.name }),

@@ -6,6 +6,7 @@ import type { Inbound, OutboxItem, OutboxOp } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { replyTarget } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
+import { zoneOfPerson } from "./oncall-people.js";
 
 /**
  * Building blocks for outbox items. Keys are deterministic and unique for ever: `<incident>/<what>` for what an
@@ -200,5 +201,5 @@ function subscriberItems(
 
 /** The zone to show a person times in: theirs from the people list, else the configured one. */
 export function zoneOf(ctx: HandlerContext, inbound: Pick<Inbound, "platform" | "actor">): string {
-  return personByPlatformId(ctx.settings, inbound.platform, inbound.actor)?.timezone ?? ctx.settings.timezone;
+  return zoneOfPerson(ctx, personByPlatformId(ctx.settings, inbound.platform, inbound.actor));
 }

@@ -9,7 +9,9 @@
  *    hour of stale handoffs when it returns, and a handoff is seen by about ten scans, of which the first posts
  *    and the rest find its key taken.
  * 3. Config changes: the rotation's base schedule (layers only) for the next 8 weeks is kept as a snapshot;
- *    when the config file changed it, the people whose time moved are told (tellMoved) and the snapshot saved.
+ *    when the config file changed it, the people whose time on duty moved (overrides applied: a change hidden
+ *    under an override moves nobody) are told (tellMoved) and the snapshot saved. Two workers running two
+ *    configs during a rolling deploy do not overwrite each other's snapshot (see anotherConfigRuns).
  *
  * "Once" rests on the outbox: a key stays taken for 90 days after delivery (outbox-store.ts), far longer than
  * any window here, so every scan may re-queue the same items and nothing is sent twice.
@@ -20,16 +22,16 @@
  */
 import { createHash } from "node:crypto";
 import { dutyBetween, joinByPerson } from "../src/core/oncall/duty.js";
-import { clipSegments, shiftMoves } from "../src/core/oncall/moves.js";
+import { clipSegments, outsideWindows, shiftMoves } from "../src/core/oncall/moves.js";
 import { NO_OVERRIDES } from "../src/core/oncall/override-index.js";
-import { personById } from "../src/core/oncall/people.js";
 import type { DutySegment, DutySource, OncallRotation } from "../src/core/oncall/types.js";
 import type { Platform } from "../src/core/platform.js";
 import type { DutySourceVars, OncallNoticesVarsMap } from "../src/core/templates/registry-oncall-notices.js";
 import type { HandlerContext } from "./context.js";
 import { tellMoved } from "./oncall-moves.js";
-import { personRef, reachOf, servedPlatforms } from "./oncall-reach.js";
-import { loadOverrides } from "./oncall-state.js";
+import { personVars, zoneOfPerson } from "./oncall-people.js";
+import { reachOf, servedPlatforms } from "./oncall-reach.js";
+import { loadOverrides, rotationChannel } from "./oncall-state.js";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -109,7 +111,7 @@ async function tellShiftSoon(
     ...(until && { until }),
     horizon: LOOKAHEAD_MS,
     in: stretch.from.getTime() - now,
-    timezone: personById(ctx.settings, personId)?.timezone ?? ctx.settings.timezone,
+    timezone: zoneOfPerson(ctx, personId),
     source: sourceVars(ctx, rotation, stretch.source, reach.platform),
   };
   await ctx.outbox.send({
@@ -126,21 +128,14 @@ async function postHandoff(
   before: DutySegment | undefined,
   until: string | undefined,
 ): Promise<void> {
-  const channelName = rotation.channel ?? ctx.settings.announceChannel;
   const at = stretch.from.toISOString();
-  for (const { name, platform } of servedPlatforms(ctx)) {
-    const channelId = await platform.resolveChannel(channelName);
-    if (!channelId) {
-      ctx.logger.warn(
-        { rotation: rotation.id, channel: channelName, platform: name },
-        "on-call: the rotation's channel does not exist; create it or fix `channel` (or announce_channel) in the config",
-      );
-      continue;
-    }
+  for (const { name } of servedPlatforms(ctx)) {
+    const channelId = await rotationChannel(ctx, name, rotation);
+    if (!channelId) continue;
     const vars: OncallNoticesVarsMap["oncall-handoff"] = {
       rotation: rotation.name ?? rotation.id,
-      ...(stretch.personId && { to: personRef(ctx, stretch.personId, name) }),
-      ...(before?.personId && { from: personRef(ctx, before.personId, name) }),
+      ...(stretch.personId && { to: personVars(ctx, name, stretch.personId) }),
+      ...(before?.personId && { from: personVars(ctx, name, before.personId) }),
       at,
       ...(until && { until }),
       timezone: rotation.layers[0]?.timezone ?? ctx.settings.timezone,
@@ -162,7 +157,7 @@ function sourceVars(
   platform: Platform,
 ): DutySourceVars {
   if (source.kind === "override") {
-    return { override: { kind: source.override.kind, by: personRef(ctx, source.override.by, platform) } };
+    return { override: { kind: source.override.kind, by: personVars(ctx, platform, source.override.by) } };
   }
   if (source.kind === "layer" && rotation.layers.length > 1) {
     return { layer: rotation.layers[source.layer]?.name ?? String(source.layer + 1) };
@@ -174,12 +169,43 @@ function sourceVars(
 // Config changes
 // ---------------------------------------------------------------------------------------------------------
 
-/** A rotation's base schedule as stored: who is on (null: nobody) over [from, to), epoch ms. */
+/** A worker saves an unchanged snapshot again this often, so others can tell it is still running. */
+export const SNAPSHOT_REFRESH_MS = 5 * MINUTE_MS;
+/** A snapshot saved less than this ago by a worker with another config means that worker still runs. */
+export const SNAPSHOT_LIVE_MS = 3 * SNAPSHOT_REFRESH_MS;
+
+/**
+ * A rotation's base schedule as stored: who is on (null: nobody) over [from, to), epoch ms; with the hash of
+ * the config that made it and when it was saved (both absent in snapshots saved before they existed).
+ */
 interface BaseSnapshot {
   v: 1;
   from: number;
   to: number;
   duty: Array<[string | null, number, number]>;
+  config?: string;
+  savedAt?: number;
+}
+
+/**
+ * What this process's scanner remembers: when it first scanned (its start, as far as snapshots are concerned,
+ * by the same clock it saves them with) and which rotations it has already warned about. Keyed by the context,
+ * which a process builds once, so two Firebreaks in one test process are two workers.
+ */
+const scanners = new WeakMap<HandlerContext, { startedAt: number; warned: Set<string> }>();
+
+function scannerOf(ctx: HandlerContext, now: number): { startedAt: number; warned: Set<string> } {
+  let scanner = scanners.get(ctx);
+  if (!scanner) {
+    scanner = { startedAt: now, warned: new Set() };
+    scanners.set(ctx, scanner);
+  }
+  return scanner;
+}
+
+/** The rotation's config as it decides the base schedule (its layers), hashed: equal configs, equal hashes. */
+export function configHash(rotation: OncallRotation): string {
+  return createHash("sha256").update(JSON.stringify(rotation.layers)).digest("hex").slice(0, 16);
 }
 
 /**
@@ -194,6 +220,11 @@ function baseSnapshot(rotation: OncallRotation, now: number): BaseSnapshot {
     dutyBetween(rotation, NO_OVERRIDES(rotation.id), new Date(from), new Date(to)),
   );
   return { v: 1, from, to, duty: segments.map((s) => [s.personId, s.from.getTime(), s.to.getTime()]) };
+}
+
+/** The schedule part of a snapshot as text (what is compared, and what message keys derive from). */
+function dutyText(snapshot: BaseSnapshot): string {
+  return JSON.stringify({ v: 1, from: snapshot.from, to: snapshot.to, duty: snapshot.duty });
 }
 
 function parseSnapshot(text: string | null): BaseSnapshot | null {
@@ -216,33 +247,77 @@ function segmentsOf(snapshot: BaseSnapshot): DutySegment[] {
 }
 
 /**
+ * During a rolling deploy two workers run two configs: were each to overwrite the other's snapshot, people
+ * would be told "moved", "moved back", "moved" every minute. A worker therefore leaves alone a snapshot made by
+ * another config that was saved after this worker started (so it is not the old config this worker replaces)
+ * and recently (so its worker still runs: workers refresh their snapshot every SNAPSHOT_REFRESH_MS). Whichever
+ * worker outlives the other takes over once the other's snapshot goes stale, and tells what moved then.
+ */
+function anotherConfigRuns(stored: BaseSnapshot, config: string, startedAt: number, now: number): boolean {
+  if (stored.config === config || stored.savedAt === undefined) return false;
+  return stored.savedAt > startedAt && now - stored.savedAt < SNAPSHOT_LIVE_MS;
+}
+
+/**
  * Compares the base schedule with the last snapshot over what both cover from now on, tells the people whose
- * time moved, and saves the new snapshot. The first snapshot of a rotation is saved without telling anyone:
- * there is nothing to compare with.
+ * time on duty moved, and saves the new snapshot. The first snapshot of a rotation is saved without telling
+ * anyone: there is nothing to compare with.
+ *
+ * Moves are told on the schedule people actually work: the overrides in force win over the layers inside their
+ * windows, old config or new, so the parts of every move inside an override's window are cut away (someone is
+ * not told "you are now on call" for a night a swap gives to someone else).
  */
 async function noticeConfigMoves(ctx: HandlerContext, rotation: OncallRotation, now: Date): Promise<void> {
   const t = now.getTime();
+  const scanner = scannerOf(ctx, t);
+  const config = configHash(rotation);
   const fresh = baseSnapshot(rotation, t);
-  const text = JSON.stringify(fresh);
-  const storedText = await ctx.oncall.baseSnapshot(rotation.id);
-  if (storedText === text) return;
-  const stored = parseSnapshot(storedText);
-  if (stored) {
-    const from = new Date(Math.max(stored.from, fresh.from, t));
-    const to = new Date(Math.min(stored.to, fresh.to));
-    const moves = shiftMoves(
-      clipSegments(segmentsOf(stored), from, to),
-      clipSegments(segmentsOf(fresh), from, to),
-    );
-    if (moves.length > 0) {
-      // The old snapshot is in the key too, so a rotation changed back and forth is told every time.
-      const hash = createHash("sha256").update(`${storedText}\n${text}`).digest("hex").slice(0, 20);
-      ctx.logger.info(
-        { rotation: rotation.id, moved: moves.map((m) => m.personId) },
-        "on-call: config moved shifts",
+  const stored = parseSnapshot(await ctx.oncall.baseSnapshot(rotation.id));
+  if (stored && anotherConfigRuns(stored, config, scanner.startedAt, t)) {
+    if (!scanner.warned.has(rotation.id)) {
+      scanner.warned.add(rotation.id);
+      ctx.logger.warn(
+        { rotation: rotation.id, theirs: stored.config, ours: config },
+        `on-call: another worker runs a different config for rotation ${rotation.id}; leaving its schedule snapshot alone (and telling nobody of moved shifts) until it stops`,
       );
-      await tellMoved(ctx, rotation, moves, { kind: "config" }, `oncall/${rotation.id}/config/${hash}`);
     }
+    return;
   }
-  await ctx.oncall.saveBaseSnapshot(rotation.id, text);
+  scanner.warned.delete(rotation.id);
+  const sameDuty = stored !== null && dutyText(stored) === dutyText(fresh);
+  if (sameDuty && stored.config === config && t - (stored.savedAt ?? 0) < SNAPSHOT_REFRESH_MS) return;
+  if (stored && !sameDuty) await tellConfigMoves(ctx, rotation, stored, fresh, t);
+  const saved: BaseSnapshot = { ...fresh, config, savedAt: t };
+  await ctx.oncall.saveBaseSnapshot(rotation.id, JSON.stringify(saved));
+}
+
+async function tellConfigMoves(
+  ctx: HandlerContext,
+  rotation: OncallRotation,
+  stored: BaseSnapshot,
+  fresh: BaseSnapshot,
+  now: number,
+): Promise<void> {
+  const from = new Date(Math.max(stored.from, fresh.from, now));
+  const to = new Date(Math.min(stored.to, fresh.to));
+  if (!(from < to)) return;
+  const overrides = await loadOverrides(ctx, rotation.id, from);
+  const overridden = overrides
+    .overlapping(from.getTime(), to.getTime())
+    .map((o) => ({ from: new Date(o.from), to: new Date(o.to) }));
+  const moves = outsideWindows(
+    shiftMoves(clipSegments(segmentsOf(stored), from, to), clipSegments(segmentsOf(fresh), from, to)),
+    overridden,
+  );
+  if (moves.length === 0) return;
+  // The old schedule is in the key too, so a rotation changed back and forth is told every time.
+  const hash = createHash("sha256")
+    .update(`${dutyText(stored)}\n${dutyText(fresh)}`)
+    .digest("hex")
+    .slice(0, 20);
+  ctx.logger.info(
+    { rotation: rotation.id, moved: moves.map((m) => m.personId) },
+    "on-call: config moved shifts",
+  );
+  await tellMoved(ctx, rotation, moves, { kind: "config" }, `oncall/${rotation.id}/config/${hash}`);
 }

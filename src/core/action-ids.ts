@@ -36,4 +36,8 @@ export const ActionIds = {
   planApply: "fbOncallPlanApply",
   /** "Discard" under a drafted on-call plan; value = the plan id. */
   planDiscard: "fbOncallPlanDiscard",
+  /** "Remove" beside an override in `oncall overrides`; value = "<rotation> <override id>". */
+  overrideRemove: "fbOncallOverrideRemove",
+  /** "Remove" beside an absence in `oncall away`; value = "<person id> <away id>". */
+  awayRemove: "fbOncallAwayRemove",
 } as const;

@@ -176,6 +176,8 @@ describe("oncall override", () => {
     expect(answer).toContain("Override made in primary");
     expect(answer).toContain("<@U0BOB> is on call from Wed 4 Nov 09:00 CET to Wed 4 Nov 17:00 CET");
     expect(answer).toContain("instead of <@U0ALICE>");
+    expect(answer).toContain("Told by direct message that their shifts moved: <@U0ALICE>, <@U0BOB>.");
+    expect(answer).not.toContain("Could not tell");
     expect(await overrides()).toEqual([
       {
         id: expect.any(String),
@@ -288,6 +290,7 @@ describe("oncall swap", () => {
     // Alice's next shift (after this one) is 23–30 Nov; Bob's is 9–16 Nov.
     expect(answer).toContain("<@U0BOB> now works Mon 23 Nov 09:00 CET → Mon 30 Nov 09:00 CET");
     expect(answer).toContain("<@U0ALICE> now works Mon 9 Nov 09:00 CET → Mon 16 Nov 09:00 CET");
+    expect(answer).toContain("Told by direct message that their shifts moved: <@U0ALICE>, <@U0BOB>.");
     const stored = await overrides();
     expect(stored.map((o) => [o.personId, o.replaces, o.kind, o.from, o.by])).toEqual([
       ["alice", "bob", "swap", "2026-11-09T08:00:00.000Z", "dana"],
@@ -525,6 +528,7 @@ describe("oncall cover", () => {
     expect(answer).toContain("You are on call in primary");
     expect(answer).toContain("instead of <@U0ALICE>");
     expect(answer).toContain("from Tue 3 Nov 13:00 CET to Tue 3 Nov 14:00 CET");
+    expect(answer).toContain("Told by direct message that their shifts moved: <@U0ALICE>.");
     expect(await overrides()).toEqual([
       expect.objectContaining({
         personId: "dana",

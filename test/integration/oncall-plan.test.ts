@@ -171,6 +171,10 @@ describe("oncall plan", () => {
       () => expect(told(winnerUser)).toContain("Plan applied to primary: 2 shift(s) changed hands"),
       10_000,
     );
+    // The answer names who was told (the one who applied is not told of their own doing).
+    expect(told(winnerUser)).toContain(
+      `Told by direct message that their shifts moved: <@U0BOB>${winner === "dana" ? "." : ", <@U0DANA>."}`,
+    );
     await eventually(
       () => expect(told(loser)).toContain(`This plan was already applied by <@${winnerUser}>`),
       10_000,

@@ -148,6 +148,36 @@ describe("oncall: who is on call", () => {
     expect(said).not.toContain("weekend-desk");
   }, 30_000);
 
+  it("names who made an override when they are not in the people list: a mention here, else the label", async () => {
+    await start("stranger");
+    const stranger = (id: string, rotation: string, personId: string, by: string) => ({
+      id,
+      rotation,
+      personId,
+      from: "2026-11-18T09:00:00.000Z",
+      to: "2026-11-19T09:00:00.000Z",
+      kind: "override" as const,
+      by,
+      at: "2026-11-17T12:00:00.000Z",
+    });
+    const redis = testRedis();
+    try {
+      const store = createRedisOncallStore(redis, createKeys(prefix));
+      await store.changeOverrides("primary", NOW, () => ({
+        add: [stranger("by-slack", "primary", "bob", "slack:U0ZED")],
+      }));
+      await store.changeOverrides("weekend-desk", NOW, () => ({
+        add: [stranger("by-mattermost", "weekend-desk", "carol", "mattermost:m0zed")],
+      }));
+    } finally {
+      redis.disconnect();
+    }
+    const said = await ask("oncall");
+    // A Slack label is mentioned on Slack; one from Mattermost cannot be, so it is shown as recorded.
+    expect(said).toContain("🟢 <@U0BOB> (override by <@U0ZED>) until Thu 19 Nov 10:00 CET");
+    expect(said).toContain("🟢 Carol Nohandle (override by mattermost:m0zed) until Thu 19 Nov 10:00 CET");
+  }, 30_000);
+
   it("shows a service: owner, policy, and who its first step reaches now and next", async () => {
     await start("service");
     const said = await ask("oncall search");

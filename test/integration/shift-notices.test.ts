@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { SNAPSHOT_LIVE_MS } from "../../handlers/shift-notices.js";
+import { createKeys } from "../../src/infra/redis/keys.js";
+import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
 import { eventually } from "../helpers/firebreak.js";
+import { testRedis } from "../helpers/redis.js";
 import { noticesWorld, override, settle } from "./oncall-notices-harness.js";
 
 /**
@@ -69,6 +73,10 @@ ${tail}`;
 
 const notices = noticesWorld();
 const { scan, dmsTo, inChannel } = notices;
+const redis = testRedis();
+afterAll(() => redis.disconnect());
+/** The running Firebreak's on-call store, as another worker on the same Redis would see it. */
+const store = () => createRedisOncallStore(redis, createKeys(notices.world().prefix));
 
 describe("a DM before each shift", () => {
   it("reaches the person once, in their own zone, an hour ahead", async () => {
@@ -207,5 +215,143 @@ describe("a config change", () => {
     expect(dmsTo("U0BOB")).toHaveLength(1);
     expect(dmsTo("U0DANA")).toHaveLength(1);
     expect(dmsTo("U0ALICE")).toEqual([]);
+  });
+
+  it("tells nobody of a change that overrides hide, and cuts the overridden part out of what it tells", async () => {
+    await notices.start({
+      label: "config-overridden",
+      config: rotationOf("alice, bob, dana"),
+      at: "2026-11-02T10:00:00Z",
+    });
+    // Alice works Tuesday 3 Nov in Bob's place: A had Bob there and B has Dana; either way it is Alice's.
+    await notices.addOverrides("primary", [
+      override({
+        id: "o-tue",
+        rotation: "primary",
+        personId: "alice",
+        from: "2026-11-03T08:00:00.000Z",
+        to: "2026-11-04T08:00:00.000Z",
+        replaces: "bob",
+      }),
+    ]);
+    await scan();
+    await notices.restart(rotationOf("alice, dana, bob"));
+    await scan();
+    const bob = await eventually(() => {
+      const got = dmsTo("U0BOB");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    // Bob's Tuesday was Alice's anyway: the first day he is told he lost is Fri 6 Nov; he still gains Wed 4.
+    expect(bob).not.toContain("Tue 3 Nov");
+    expect(bob).toMatch(/now on call:.*Wed 4 Nov 03:00 EST → Thu 5 Nov 03:00 EST/s);
+    expect(bob).toMatch(/no longer on call:[^•]*• Fri 6 Nov 03:00 EST → Sat 7 Nov 03:00 EST/);
+    const dana = await eventually(() => {
+      const got = dmsTo("U0DANA");
+      expect(got).toHaveLength(1);
+      return got[0] as string;
+    });
+    // Dana is not told she now has Tuesday (Alice has it): the first day she gains is Fri 6 Nov.
+    expect(dana).not.toContain("Tue 3 Nov");
+    expect(dana).toMatch(/now on call:[^•]*• Fri 6 Nov 09:00 CET → Sat 7 Nov 09:00 CET/);
+    expect(dmsTo("U0ALICE")).toEqual([]);
+  });
+
+  it("tells nobody when an override covers every shift the change moved", async () => {
+    await notices.start({
+      label: "config-all-overridden",
+      config: rotationOf("alice, bob, dana"),
+      at: "2026-11-02T10:00:00Z",
+    });
+    // Alice on for the whole nine weeks the change could be seen in (beyond the 8-week snapshot).
+    await notices.addOverrides("primary", [
+      override({
+        id: "o-long",
+        rotation: "primary",
+        personId: "alice",
+        from: "2026-11-02T10:00:00.000Z",
+        to: "2027-01-04T10:00:00.000Z",
+      }),
+    ]);
+    await scan();
+    await notices.restart(rotationOf("alice, dana, bob"));
+    await scan();
+    // The snapshot moved on to config B (so the next change compares with it), yet nobody was told anything.
+    await eventually(async () => {
+      const saved = JSON.parse((await store().baseSnapshot("primary")) ?? "{}");
+      expect(saved.duty[1]).toEqual([
+        "dana",
+        Date.parse("2026-11-03T08:00:00Z"),
+        Date.parse("2026-11-04T08:00:00Z"),
+      ]);
+    });
+    await settle();
+    for (const user of ["U0ALICE", "U0BOB", "U0DANA"]) expect(dmsTo(user)).toEqual([]);
+  });
+});
+
+describe("two workers running two configs (a rolling deploy)", () => {
+  it("do not overwrite each other's snapshot: people are told once, and the survivor takes over", async () => {
+    const w = await notices.start({
+      label: "rolling",
+      config: rotationOf("alice, bob, dana"),
+      at: "2026-11-02T10:00:00Z",
+    });
+    await scan();
+    const oldSnapshot = JSON.parse((await store().baseSnapshot("primary")) as string);
+    expect(oldSnapshot.savedAt).toBe(Date.parse("2026-11-02T10:00:00Z"));
+
+    // 10:01: the new worker (config B) starts; the snapshot it finds predates it, so B's change is told.
+    w.clock.set("2026-11-02T10:01:00Z");
+    await notices.restart(rotationOf("alice, dana, bob"));
+    await scan();
+    await eventually(() => {
+      expect(dmsTo("U0BOB")).toHaveLength(1);
+      expect(dmsTo("U0DANA")).toHaveLength(1);
+    });
+    const newSnapshot = JSON.parse((await store().baseSnapshot("primary")) as string);
+    expect(newSnapshot.config).not.toBe(oldSnapshot.config);
+
+    // 10:02: the old worker, still running config A, saves its snapshot again (as its scan would).
+    const oldAgain = JSON.stringify({ ...oldSnapshot, savedAt: Date.parse("2026-11-02T10:02:00Z") });
+    await store().saveBaseSnapshot("primary", oldAgain);
+
+    // 10:03: the new worker leaves it alone and tells nobody "moved back" or "moved" again.
+    w.clock.set("2026-11-02T10:03:00Z");
+    await scan();
+    await settle();
+    expect(await store().baseSnapshot("primary")).toBe(oldAgain);
+    expect(dmsTo("U0BOB")).toHaveLength(1);
+    expect(dmsTo("U0DANA")).toHaveLength(1);
+
+    // The old worker stops: once its snapshot is stale, the new worker takes over. What it tells is what it
+    // told at 10:01 (same change, same hour), so the outbox sends nothing twice.
+    w.clock.set(new Date(Date.parse("2026-11-02T10:02:00Z") + SNAPSHOT_LIVE_MS).toISOString());
+    await scan();
+    await eventually(async () => {
+      const saved = JSON.parse((await store().baseSnapshot("primary")) as string);
+      expect(saved.config).toBe(newSnapshot.config);
+    });
+    await settle();
+    expect(dmsTo("U0BOB")).toHaveLength(1);
+    expect(dmsTo("U0DANA")).toHaveLength(1);
+    expect(dmsTo("U0ALICE")).toEqual([]);
+  });
+
+  it("a worker saves its unchanged snapshot again every few minutes, so others can tell it still runs", async () => {
+    const w = await notices.start({
+      label: "refresh",
+      config: rotationOf("alice, bob"),
+      at: "2026-11-02T10:00:00Z",
+    });
+    const savedAt = async () => JSON.parse((await store().baseSnapshot("primary")) as string).savedAt;
+    await scan();
+    expect(await savedAt()).toBe(Date.parse("2026-11-02T10:00:00Z"));
+    w.clock.set("2026-11-02T10:04:00Z");
+    await scan();
+    expect(await savedAt()).toBe(Date.parse("2026-11-02T10:00:00Z"));
+    w.clock.set("2026-11-02T10:05:00Z");
+    await scan();
+    expect(await savedAt()).toBe(Date.parse("2026-11-02T10:05:00Z"));
   });
 });

@@ -158,6 +158,12 @@ const VALID: [string, Command][] = [
     "oncall away 2028-02-29 00:00 2028-03-02T00:00",
     { name: "oncall_away", from: "2028-02-29T00:00", to: "2028-03-02T00:00" },
   ],
+  // Bare `oncall away` lists the asker's absences; `oncall overrides` lists overrides, all or one rotation's.
+  ["oncall away", { name: "oncall_away_list" }],
+  ["oncall AWAY", { name: "oncall_away_list" }],
+  ["oncall overrides", { name: "oncall_overrides" }],
+  ["oncall overrides Primary", { name: "oncall_overrides", rotation: "primary" }],
+  ["help oncall overrides", { name: "help", topic: "oncall overrides" }],
   ["oncall plan primary 8", { name: "oncall_plan", rotation: "primary", weeks: 8 }],
   ["oncall plan primary 52w", { name: "oncall_plan", rotation: "primary", weeks: 52 }],
   ["oncall calendar", { name: "oncall_calendar" }],
@@ -305,6 +311,14 @@ const INVALID: [string, ParseErrorCode, string][] = [
   ["oncall cover forever", "usage", "is not a duration"],
   ["oncall away 2026-12-24T00:00", "usage", "Usage: `/incident oncall away <from> <to>`"],
   ["oncall away 2026-12-24T00:00 2026-12-25T00:00 please", "usage", "Only a start and an end."],
+  ["oncall overrides primary secondary", "usage", "Name at most one rotation."],
+  ["oncall overrides Pri$mary", "usage", "is not a rotation id"],
+  [
+    "oncall overrides <@U0BOB> 2026-11-21T09:00 2026-11-22T09:00",
+    "usage",
+    "to make one, write `oncall override`. Usage: `/incident oncall override @user <from> <to> [rotation]`",
+  ],
+  ["oncall overides primary", "usage", "Unknown `oncall` command `overides`."],
   ["oncall plan", "usage", "Usage: `/incident oncall plan <rotation> <weeks>`"],
   ["oncall plan primary", "usage", "Usage: `/incident oncall plan <rotation> <weeks>`"],
   ["oncall plan primary 0", "usage", "Weeks must be a whole number from 1 to 52."],
@@ -398,7 +412,12 @@ describe("helpLines", () => {
   });
 
   it("filters by topic, and falls back to everything for an unknown one", () => {
-    expect(helpLines("/incident", "oncall")).toHaveLength(7);
+    expect(helpLines("/incident", "oncall")).toHaveLength(9);
+    // `help oncall away` shows both forms: declaring an absence, and listing them.
+    expect(helpLines("/incident", "oncall away")).toStrictEqual([
+      "`/incident oncall away <from> <to>` — Tell the planner you are away, so it plans around you.",
+      "`/incident oncall away` — List your absences from now on, each with a Remove button.",
+    ]);
     expect(helpLines("/incident", "oncall swap")).toStrictEqual([
       "`/incident oncall swap @a @b [rotation]` — Swap the next shifts of two people.",
     ]);

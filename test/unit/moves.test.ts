@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clipSegments, shiftMoves } from "../../src/core/oncall/moves.js";
+import { clipSegments, outsideWindows, shiftMoves } from "../../src/core/oncall/moves.js";
 import type { DutySegment, Override } from "../../src/core/oncall/types.js";
 
 /** Hours after a fixed instant (Mon 2 Nov 2026 00:00 UTC), so tables read as hour numbers. */
@@ -161,5 +162,90 @@ describe("clipSegments", () => {
       ["alice", h(5), h(10)],
       ["bob", h(10), h(20)],
     ]);
+  });
+});
+
+describe("outsideWindows", () => {
+  const w = (from: number, to: number) => ({ from: h(from), to: h(to) });
+
+  it.each([
+    {
+      name: "a move entirely inside an override's window is no move",
+      moves: shiftMoves([seg("alice", 0, 24)], [seg("bob", 0, 24)]),
+      windows: [w(0, 24)],
+      want: [],
+    },
+    {
+      name: "a move partly covered keeps the uncovered parts, on both sides of the window",
+      moves: shiftMoves([seg("alice", 0, 24)], [seg("bob", 0, 24)]),
+      windows: [w(8, 12)],
+      want: [
+        {
+          personId: "alice",
+          gained: [],
+          lost: [
+            [0, 8],
+            [12, 24],
+          ],
+        },
+        {
+          personId: "bob",
+          gained: [
+            [0, 8],
+            [12, 24],
+          ],
+          lost: [],
+        },
+      ],
+    },
+    {
+      name: "overlapping and unsorted windows are merged",
+      moves: shiftMoves([seg("alice", 0, 24)], [seg("bob", 0, 24)]),
+      windows: [w(10, 20), w(0, 6), w(4, 12)],
+      want: [
+        { personId: "alice", gained: [], lost: [[20, 24]] },
+        { personId: "bob", gained: [[20, 24]], lost: [] },
+      ],
+    },
+    {
+      name: "no windows: the moves as they are",
+      moves: shiftMoves([seg("alice", 0, 12), seg("bob", 12, 24)], [seg("bob", 0, 12), seg("alice", 12, 24)]),
+      windows: [],
+      want: [
+        { personId: "alice", gained: [[12, 24]], lost: [[0, 12]] },
+        { personId: "bob", gained: [[0, 12]], lost: [[12, 24]] },
+      ],
+    },
+  ])("$name", ({ moves, windows, want }) => {
+    expect(hours(outsideWindows(moves, windows))).toEqual(want);
+  });
+
+  /**
+   * The point of it: for any two base schedules and any overrides, the base moves cut by the override windows
+   * are exactly the moves of the schedules people work (overrides applied on top of each base).
+   */
+  it("equals the moves of the effective schedules, whatever the bases and overrides", () => {
+    const HOURS = 24;
+    const person = fc.constantFrom<string | null>("alice", "bob", "carol", null);
+    const schedule = fc.array(person, { minLength: HOURS, maxLength: HOURS });
+    const overrideWindow = fc
+      .tuple(fc.integer({ min: 0, max: HOURS - 1 }), fc.integer({ min: 1, max: 6 }), person)
+      .map(([from, length, who]) => ({ from, to: Math.min(HOURS, from + length), who: who ?? "dana" }));
+    fc.assert(
+      fc.property(schedule, schedule, fc.array(overrideWindow, { maxLength: 4 }), (before, after, raw) => {
+        // Overrides never overlap: keep each one only if it does not overlap those kept.
+        const overrides = raw.filter((o, i) => !raw.slice(0, i).some((p) => p.from < o.to && o.from < p.to));
+        const effective = (base: (string | null)[]) =>
+          base.map((p, hour) => overrides.find((o) => o.from <= hour && hour < o.to)?.who ?? p);
+        const segments = (hourly: (string | null)[]) => hourly.map((p, hour) => seg(p, hour, hour + 1));
+        const windows = overrides.map((o) => w(o.from, o.to));
+        const cut = outsideWindows(shiftMoves(segments(before), segments(after)), windows);
+        const worked = shiftMoves(segments(effective(before)), segments(effective(after)));
+        const byId = (a: { personId: string }, b: { personId: string }) =>
+          a.personId.localeCompare(b.personId);
+        expect(hours(cut).sort(byId)).toEqual(hours(worked).sort(byId));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -78,7 +78,7 @@ const DURATION_PART = /^\d+[smhdw]$/i;
 
 /** The verbs people type first; `oncall …` sub-commands are read by the `oncall` verb. */
 const VERBS = [...new Set(HELP.map((e) => e.verb.split(" ")[0] as string))];
-const ONCALL_SUBCOMMANDS = ["override", "swap", "cover", "away", "plan", "calendar"] as const;
+const ONCALL_SUBCOMMANDS = ["override", "overrides", "swap", "cover", "away", "plan", "calendar"] as const;
 
 interface Token {
   text: string;
@@ -416,6 +416,22 @@ function parseOncall(ctx: Ctx): ParseResult {
         ...(rotation && { rotation }),
       });
     }
+    case "overrides": {
+      const [rot, extra] = rest;
+      // `oncall overrides @bob <from> <to>` is someone making one with a stray "s": say which command does that.
+      if (mention(rot)) {
+        return usage(
+          ctx,
+          "oncall override",
+          "`oncall overrides` lists overrides; to make one, write `oncall override`.",
+        );
+      }
+      if (extra) return usage(ctx, "oncall overrides", "Name at most one rotation.");
+      if (!rot) return finish(ctx, "oncall overrides", { name: "oncall_overrides" });
+      const rotation = configId(rot.text);
+      if (!rotation) return usage(ctx, "oncall overrides", idHint(rot.text, "rotation"));
+      return finish(ctx, "oncall overrides", { name: "oncall_overrides", rotation });
+    }
     case "swap": {
       const a = mention(rest[0]);
       const b = mention(rest[1]);
@@ -448,6 +464,7 @@ function parseOncall(ctx: Ctx): ParseResult {
       });
     }
     case "away": {
+      if (rest.length === 0) return finish(ctx, "oncall away list", { name: "oncall_away_list" });
       const period = readPeriod(sctx, "oncall away");
       if (isFailure(period)) return period;
       if (rest.length > period.used) return usage(ctx, "oncall away", "Only a start and an end.");

@@ -153,6 +153,13 @@ export const HELP: readonly HelpEntry[] = [
     description: "Put someone on call for a period (times in your zone unless they carry an offset).",
   },
   {
+    verb: "oncall overrides",
+    usage: "oncall overrides [rotation]",
+    example: "oncall overrides primary",
+    description:
+      "List the overrides in force now and ahead (of your rotations unless you name one), each with a Remove button.",
+  },
+  {
     verb: "oncall swap",
     usage: "oncall swap @a @b [rotation]",
     example: "oncall swap @alice @bob",
@@ -170,6 +177,13 @@ export const HELP: readonly HelpEntry[] = [
     usage: "oncall away <from> <to>",
     example: "oncall away 2026-12-24T00:00 2027-01-02T00:00",
     description: "Tell the planner you are away, so it plans around you.",
+  },
+  {
+    // Typed as bare `oncall away`; the verb only names the entry (and its command, oncall_away_list).
+    verb: "oncall away list",
+    usage: "oncall away",
+    example: "oncall away",
+    description: "List your absences from now on, each with a Remove button.",
   },
   {
     verb: "oncall plan",

@@ -89,6 +89,10 @@ export const CommandSchema = z.discriminatedUnion("name", [
   }),
   z.object({ name: z.literal("oncall_cover"), durationMs: DurationMsSchema, rotation: IdSchema.optional() }),
   z.object({ name: z.literal("oncall_away"), from: TimeSchema, to: TimeSchema }),
+  /** Bare `oncall away`: the asker's own absences from now on, each with a Remove button. */
+  bare("oncall_away_list"),
+  /** The overrides in force now and ahead, each with a Remove button; all the asker's rotations when unnamed. */
+  z.object({ name: z.literal("oncall_overrides"), rotation: IdSchema.optional() }),
   z.object({
     name: z.literal("oncall_plan"),
     rotation: IdSchema,

@@ -59,6 +59,25 @@ export function clipSegments(segments: readonly DutySegment[], from: Date, to: D
   });
 }
 
+/**
+ * The moves with every window cut by `windows` (any order, may overlap), and moves left empty dropped. Used to
+ * tell a config change on the schedule people actually work: inside an override's window the override's
+ * person is on whatever the layers say, so a change of the layers there moves nobody.
+ */
+export function outsideWindows(moves: readonly ShiftMove[], windows: readonly DutyWindow[]): ShiftMove[] {
+  const minus = mergeSpans(
+    windows.map((w) => [w.from.getTime(), w.to.getTime()] as const).filter(([a, b]) => a < b),
+  );
+  if (minus.length === 0) return [...moves];
+  const cut = (list: readonly DutyWindow[]) =>
+    subtract(mergeSpans(list.map((w) => [w.from.getTime(), w.to.getTime()] as const)), minus).map(toWindow);
+  return moves.flatMap((move) => {
+    const gained = cut(move.gained);
+    const lost = cut(move.lost);
+    return gained.length || lost.length ? [{ personId: move.personId, gained, lost }] : [];
+  });
+}
+
 /** Each person's time on duty, merged: adjacent segments of one person from different sources are one span. */
 function spansByPerson(segments: readonly DutySegment[]): Map<string, Span[]> {
   const raw = new Map<string, Span[]>();

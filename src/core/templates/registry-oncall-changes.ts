@@ -13,6 +13,16 @@ export interface OncallPersonVars {
   user?: string;
 }
 
+/**
+ * Who was told by direct message that their shifts moved (`people`), and whose shifts moved but who have no
+ * chat account Firebreak can reach (`unreachable`): the answer to a change names both rather than claiming
+ * everyone knows. Absent from a message's variables: the message says nothing about who was told.
+ */
+export interface OncallToldVars {
+  people: readonly OncallPersonVars[];
+  unreachable: readonly OncallPersonVars[];
+}
+
 /** A stretch of time, as ISO 8601 instants; show them with `{{time from timezone}}`. */
 export interface OncallWindowVars {
   from: string;
@@ -33,6 +43,7 @@ export interface OncallChangesVarsMap {
     startedNow: boolean;
     /** Notes about the typed times (a time that occurs twice on a DST change: which one was taken). */
     notes?: readonly { text: string }[];
+    told?: OncallToldVars;
   };
   "oncall-swap-made": {
     rotation: string;
@@ -40,6 +51,7 @@ export interface OncallChangesVarsMap {
     first: { person: OncallPersonVars; from: string; to: string };
     second: { person: OncallPersonVars; from: string; to: string };
     timezone: string;
+    told?: OncallToldVars;
   };
   "oncall-away-made": {
     from: string;
@@ -99,8 +111,10 @@ export interface OncallChangesVarsMap {
   "oncall-cover-gone": {
     rotation: string;
     asker?: OncallPersonVars;
-    /** True when someone took it; false when the time it asked for is over. */
+    /** True when someone took it; false when the time it asked for is over (or it was closed: `closed`). */
     taken: boolean;
+    /** True when the call was closed because the asker was no longer on duty then: nobody can take it. */
+    closed?: boolean;
     /** Who took it, when known. */
     taker?: OncallPersonVars;
   };
@@ -122,10 +136,91 @@ export interface OncallChangesVarsMap {
     replaces?: OncallPersonVars;
     windows: readonly OncallWindowVars[];
     timezone: string;
+    told?: OncallToldVars;
+  };
+  /** The head of `oncall overrides`; one `oncall-overrides-item` per override follows it in the same message. */
+  "oncall-overrides": {
+    /** The rotations looked at (names), in config order. */
+    rotations: readonly string[];
+    /** The asker's IANA zone. */
+    timezone: string;
+    /** True when no override is in force or ahead in them. */
+    none: boolean;
+    /** How many there are, shown or not. */
+    total: number;
+    /** How many did not fit in one message (the furthest ahead). */
+    omitted: number;
+  };
+  /** One override in the `oncall overrides` list, with its Remove button. */
+  "oncall-overrides-item": {
+    /** Its place in the list, from 1: the Remove buttons are gathered under the list and name it. */
+    number: number;
+    rotation: string;
+    /** Who is on during it. */
+    person: OncallPersonVars;
+    /** Who the schedule had when it was made; absent: nobody. */
+    replaces?: OncallPersonVars;
+    from: string;
+    to: string;
+    /** override, swap, cover or plan. */
+    kind: string;
+    /** True when it has started: removing it ends it now. */
+    inForce: boolean;
+    /** Who made it, and when (ISO 8601). */
+    by: OncallPersonVars;
+    at: string;
+    timezone: string;
+    /** The Remove button's value. */
+    button: string;
+  };
+  /** Shown only to whoever clicked Remove on an override. */
+  "oncall-override-removed": {
+    rotation: string;
+    person: OncallPersonVars;
+    replaces?: OncallPersonVars;
+    /** The override's window as it was (ISO 8601). */
+    from: string;
+    to: string;
+    kind: string;
+    /** When it was in progress: the instant it now ends (the part already past is kept). */
+    cutAt?: string;
+    timezone: string;
+    told?: OncallToldVars;
+  };
+  /** The head of bare `oncall away`; one `oncall-away-item` per absence follows it in the same message. */
+  "oncall-away-list": {
+    timezone: string;
+    none: boolean;
+    total: number;
+    omitted: number;
+  };
+  /** One absence in the bare `oncall away` list, with its Remove button. */
+  "oncall-away-item": {
+    /** Its place in the list, from 1 (see oncall-overrides-item). */
+    number: number;
+    from: string;
+    to: string;
+    /** True when it has started: removing it ends it now. */
+    inForce: boolean;
+    /** When it was declared (ISO 8601). */
+    at: string;
+    timezone: string;
+    button: string;
+  };
+  /** Shown only to whoever clicked Remove on an absence. */
+  "oncall-away-removed": {
+    /** Whose absence it was, when not the clicker's own (a manager removing it). */
+    person?: OncallPersonVars;
+    from: string;
+    to: string;
+    cutAt?: string;
+    timezone: string;
   };
 }
 
 const PERSON = <N extends string>(name: N) => [`${name}.name`, `${name}.user`] as const;
+/** The variable paths of `told` (OncallToldVars). */
+export const TOLD = [...PERSON("told.people[]"), ...PERSON("told.unreachable[]")] as const;
 
 export const ONCALL_CHANGES_VARIABLES = {
   "oncall-override-made": [
@@ -137,6 +232,7 @@ export const ONCALL_CHANGES_VARIABLES = {
     "timezone",
     "startedNow",
     "notes[].text",
+    ...TOLD,
   ],
   "oncall-swap-made": [
     "rotation",
@@ -147,6 +243,7 @@ export const ONCALL_CHANGES_VARIABLES = {
     "second.from",
     "second.to",
     "timezone",
+    ...TOLD,
   ],
   "oncall-away-made": [
     "from",
@@ -189,10 +286,46 @@ export const ONCALL_CHANGES_VARIABLES = {
   ],
   "oncall-cover-taken-reply": [...PERSON("asker"), "rotation", "windows[].from", "windows[].to", "timezone"],
   "oncall-cover-taken-dm": [...PERSON("taker"), "rotation", "windows[].from", "windows[].to", "timezone"],
-  "oncall-cover-gone": ["rotation", ...PERSON("asker"), "taken", ...PERSON("taker")],
+  "oncall-cover-gone": ["rotation", ...PERSON("asker"), "taken", "closed", ...PERSON("taker")],
   "oncall-cover-closed": [...PERSON("asker"), "rotation"],
   "oncall-change-refused": ["rotation", "doing", ...PERSON("members[]"), ...PERSON("managers[]")],
-  "oncall-cover-made": [...PERSON("replaces"), "rotation", "windows[].from", "windows[].to", "timezone"],
+  "oncall-cover-made": [
+    ...PERSON("replaces"),
+    "rotation",
+    "windows[].from",
+    "windows[].to",
+    "timezone",
+    ...TOLD,
+  ],
+  "oncall-overrides": ["rotations[]", "timezone", "none", "total", "omitted"],
+  "oncall-overrides-item": [
+    "number",
+    "rotation",
+    ...PERSON("person"),
+    ...PERSON("replaces"),
+    "from",
+    "to",
+    "kind",
+    "inForce",
+    ...PERSON("by"),
+    "at",
+    "timezone",
+    "button",
+  ],
+  "oncall-override-removed": [
+    "rotation",
+    ...PERSON("person"),
+    ...PERSON("replaces"),
+    "from",
+    "to",
+    "kind",
+    "cutAt",
+    "timezone",
+    ...TOLD,
+  ],
+  "oncall-away-list": ["timezone", "none", "total", "omitted"],
+  "oncall-away-item": ["number", "from", "to", "inForce", "at", "timezone", "button"],
+  "oncall-away-removed": [...PERSON("person"), "from", "to", "cutAt", "timezone"],
 } as const satisfies {
   [N in keyof OncallChangesVarsMap]: readonly VarPath<OncallChangesVarsMap[N]>[];
 };

@@ -73,6 +73,8 @@ export interface OncallNoticesVarsMap {
       swap?: boolean;
       cover?: boolean;
       plan?: boolean;
+      /** An override was removed (`oncall overrides` → Remove). */
+      removed?: boolean;
       config?: boolean;
       by?: PersonRefVars;
     };
@@ -111,6 +113,7 @@ export const ONCALL_NOTICES_VARIABLES = {
     "why.swap",
     "why.cover",
     "why.plan",
+    "why.removed",
     "why.config",
     ...PERSON("why.by"),
   ],

@@ -1,5 +1,5 @@
 /** The templates of the planner (`/incident oncall plan`): their variables (see registry.ts for the rules). */
-import type { OncallPersonVars } from "./registry-oncall-changes.js";
+import { type OncallPersonVars, type OncallToldVars, TOLD } from "./registry-oncall-changes.js";
 import type { VarPath } from "./registry-shared.js";
 
 /** One shift of a plan as its table shows it. Instants are ISO 8601; show them with `{{time from timezone}}`. */
@@ -68,6 +68,7 @@ export interface OncallPlanVarsMap {
     /** Shifts that changed hands, and overrides written for them. */
     changes: number;
     overrides: number;
+    told?: OncallToldVars;
   };
   "oncall-plan-discarded": { rotation: string };
   /** A click on a plan that is no longer open. */
@@ -117,7 +118,7 @@ export const ONCALL_PLAN_VARIABLES = {
     "changes",
     ...OUTCOME,
   ],
-  "oncall-plan-applied": ["rotation", "changes", "overrides"],
+  "oncall-plan-applied": ["rotation", "changes", "overrides", ...TOLD],
   "oncall-plan-discarded": ["rotation"],
   "oncall-plan-gone": ["rotation", ...OUTCOME],
 } as const satisfies {

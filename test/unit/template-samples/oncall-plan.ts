@@ -40,7 +40,12 @@ export const ONCALL_PLAN_SAMPLES: { [N in keyof OncallPlanVarsMap]: OncallPlanVa
     changes: 17,
     outcome: { applied: true, by: hostilePerson },
   },
-  "oncall-plan-applied": { rotation: HOSTILE, changes: 3, overrides: 4 },
+  "oncall-plan-applied": {
+    rotation: HOSTILE,
+    changes: 3,
+    overrides: 4,
+    told: { people: [hostilePerson, { name: "Bob", user: "U0BOB" }], unreachable: [hostilePerson] },
+  },
   "oncall-plan-discarded": { rotation: HOSTILE },
   "oncall-plan-gone": { rotation: HOSTILE, outcome: { discarded: true, by: hostilePerson } },
 };
