@@ -12,6 +12,7 @@ import { indexOverrides } from "../src/core/oncall/override-index.js";
 import { parseRotation } from "../src/core/oncall/rotation.js";
 import type { Layer, OncallRotation, Override } from "../src/core/oncall/types.js";
 import { percentile } from "./load.js";
+import { seeded } from "./seeded.js";
 
 const LOOKUPS = Number(process.env.BENCH_ONCALL_LOOKUPS ?? 200_000);
 const SEED = Number(process.env.BENCH_ONCALL_SEED ?? 7);
@@ -21,18 +22,6 @@ const YEARS = 5;
 const TARGET_P99_MS = 1;
 /** "Now" of the bench: fixed, so the history is the same every run. */
 const NOW = Date.parse("2031-11-20T12:00:00Z");
-
-/** mulberry32: a small seeded generator. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function layer(
   name: string,

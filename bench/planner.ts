@@ -7,23 +7,12 @@
  */
 import { draftPlan, type PlanAbsence, type PlanInput, type PlanSlot } from "../src/core/oncall/planner.js";
 import { parseRotation, shiftsBetween } from "../src/core/oncall/rotation.js";
+import { seeded } from "./seeded.js";
 
 const PEOPLE = 20;
 const WEEKS = 52;
 const DAY_MS = 86_400_000;
 const TARGET_MS = 1000;
-
-/** mulberry32: a small seeded generator, so the figures are comparable run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The bench's year: a real weekly rotation in Europe/Berlin (so two DST changes fall inside it). */
 export function plannerBenchInput(seed: number): PlanInput {
