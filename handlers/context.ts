@@ -27,6 +27,8 @@ export interface HandlerContext {
   oncall: OncallStore;
   /** Where people reach this deployment's web server (calendar feeds), without a trailing slash. */
   publicUrl: string;
+  /** Tokens of the web pages, for links handed out in chat (absent: the page needs none, or is off). */
+  webTokens: { status?: string; api?: string };
   /** Every chat message a handler sends goes through here, never straight to the platform. */
   outbox: Outbox;
   platform(name: Platform): ChatPlatform;

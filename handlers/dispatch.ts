@@ -14,6 +14,11 @@ import { openForm, openRequestFromForm } from "./open-form.js";
 import { replyItem } from "./outbox-items.js";
 import { listReminders } from "./reminders.js";
 import { type MergedRoutes, mergeRoutes } from "./routes.js";
+import { afterDeployRoutes } from "./routes-after-deploy.js";
+import { afterFollowupsRoutes } from "./routes-after-followups.js";
+import { afterLogRoutes } from "./routes-after-log.js";
+import { afterPostmortemRoutes } from "./routes-after-postmortem.js";
+import { afterStatusRoutes } from "./routes-after-status.js";
 import { lifecycleRoutes } from "./routes-lifecycle.js";
 import { oncallCalendarRoutes } from "./routes-oncall-calendar.js";
 import { oncallCatalogRoutes } from "./routes-oncall-catalog.js";
@@ -49,6 +54,11 @@ export function createDispatcher(
     oncallPlanRoutes,
     oncallCalendarRoutes,
     oncallCatalogRoutes,
+    afterDeployRoutes,
+    afterStatusRoutes,
+    afterLogRoutes,
+    afterPostmortemRoutes,
+    afterFollowupsRoutes,
   ),
 ): { prepare(inbound: Inbound): Plan } {
   /**

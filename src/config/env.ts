@@ -46,6 +46,15 @@ const envSchema = z.object({
     (v) => v === undefined || /^https?:\/\/.+\/$/.test(v),
     "must be a URL ending in '/', for example https://slack.com/api/",
   ),
+  DEPLOY_WEBHOOK_SECRET: optionalText.refine(
+    (v) => v === undefined || v.length >= 16,
+    "must be at least 16 characters; generate one with `openssl rand -hex 32`",
+  ),
+  STATUS_PAGE_TOKEN: optionalText,
+  API_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.length >= 16,
+    "must be at least 16 characters; generate one with `openssl rand -hex 32`",
+  ),
   PUBLIC_URL: optionalText.refine(
     (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
     "must be the URL people reach this server at, for example https://firebreak.example.com",
@@ -64,6 +73,12 @@ export interface Env {
   configPath?: string;
   templatesDir?: string;
   slack?: SlackMode;
+  /** Secret the deploy webhook's HMAC is keyed with; the hook is off (404) without it. */
+  deployWebhookSecret?: string;
+  /** When set, the status pages ask for it (`?token=` or a cookie); public without it. */
+  statusPageToken?: string;
+  /** Bearer token of the incident log API (`/api/incidents`); the API is off (404) without it. */
+  apiToken?: string;
   /** Where people reach the web server (calendar links); `http://localhost:<port>` when unset. */
   publicUrl?: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -82,6 +97,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     configPath: e.FIREBREAK_CONFIG,
     templatesDir: e.FIREBREAK_TEMPLATES,
     slack: slackMode(e),
+    deployWebhookSecret: e.DEPLOY_WEBHOOK_SECRET,
+    statusPageToken: e.STATUS_PAGE_TOKEN,
+    apiToken: e.API_TOKEN,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
   };

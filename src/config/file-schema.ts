@@ -235,6 +235,22 @@ const service = z.strictObject({
   policy: id.optional(),
   /** For volunteer-run services: the policy paged once nobody acknowledged on the first one. */
   backup_policy: id.optional(),
+  /** Person id of who owns the service's post-mortems by default. */
+  manager: id.optional(),
+});
+
+/** Post-mortems: when they are due and how often their owner is reminded until they are done. */
+const postmortem = z.strictObject({
+  due_after: duration.default(5 * 24 * 3600_000),
+  remind_every: duration.default(24 * 3600_000),
+});
+
+/** Deploy webhooks: which environments are production (a fix deployed elsewhere is news, not `fix_deployed`). */
+const deploys = z.strictObject({
+  production: z
+    .array(z.string().min(1))
+    .min(1, "name at least one production environment")
+    .default(["production"]),
 });
 
 const severity = z.strictObject({ update_every: duration, ack_within: duration });
@@ -283,6 +299,8 @@ export const configFileSchema = z.strictObject({
   reminders: reminders.prefault({}),
   roles: roles.prefault({}),
   lifecycle: lifecycle.prefault({}),
+  postmortem: postmortem.prefault({}),
+  deploys: deploys.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

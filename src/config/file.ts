@@ -153,6 +153,12 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
     });
   }
 
+  file.services.forEach((s, i) => {
+    if (s.manager && !people.has(s.manager)) {
+      problems.push({ path: ["services", i, "manager"], message: `"${s.manager}" is not in people` });
+    }
+  });
+
   for (const group of ["managers", "admins"] as const) {
     mustBePeople(file.roles[group], people, ["roles", group], problems);
   }
@@ -164,11 +170,15 @@ function buildSettings(file: ConfigFile, problems: Problem[]): Settings {
     people: file.people.map((p) => ({ ...p, timezone: p.timezone ?? file.timezone })),
     rotations: rotationList,
     policies: policyList,
-    // `backupPolicy` rides along on the service until the Service type names it (see catalog.ts).
     services: file.services.map(({ backup_policy, ...s }) => ({
       ...s,
       ...(backup_policy && { backupPolicy: backup_policy }),
     })),
+    postmortem: {
+      dueAfterMs: file.postmortem.due_after,
+      remindEveryMs: file.postmortem.remind_every,
+    },
+    deploys: { productionEnvironments: file.deploys.production },
     fallbackPolicy: file.fallback_policy,
     reminders: {
       dmAfterMisses: file.reminders.dm_after_misses,

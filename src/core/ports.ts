@@ -122,6 +122,8 @@ export interface IncidentStore {
   timeline(id: string): Promise<TimelineEvent[]>;
   /** Ids of incidents not yet closed, newest first. */
   listOpen(): Promise<string[]>;
+  /** Every incident ever opened, oldest first (the log, the metrics and the status page read them all). */
+  all(): Promise<Incident[]>;
   /** Records which incident a channel belongs to, so commands typed there find it. */
   linkChannel(id: string, platform: Platform, channelId: string): Promise<void>;
   findByChannel(platform: Platform, channelId: string): Promise<string | null>;
@@ -247,6 +249,16 @@ export interface OncallStore {
 }
 
 export type DraftKind = "plan" | "cover";
+
+/** What the queues look like now, for `/metrics`: read from Redis, so any web process can answer. */
+export interface OpsStats {
+  /** Jobs per queue and state (waiting, delayed, active, failed). */
+  queueDepth(): Promise<Array<{ queue: string; state: string; count: number }>>;
+  /** How late the most overdue timer is (ms; 0 when none is overdue): a worker that keeps up keeps it near 0. */
+  timerLagMs(): Promise<number>;
+  /** Age of the oldest chat message still waiting for delivery (ms; 0 when none waits). */
+  outboxLagMs(): Promise<number>;
+}
 
 export interface Clock {
   now(): Date;

@@ -1,9 +1,11 @@
 import type { Severity } from "./incident/incident.js";
 import type {
+  DeploySettings,
   EscalationPolicy,
   LifecycleSettings,
   OncallRotation,
   Person,
+  PostmortemSettings,
   ReminderSettings,
   RoleSettings,
   Service,
@@ -28,4 +30,8 @@ export interface Settings {
   roles: RoleSettings;
   /** How long offers, calls for help and the reporters' confirmation wait. */
   lifecycle: LifecycleSettings;
+  /** When post-mortems are due and how often their owners are reminded. */
+  postmortem: PostmortemSettings;
+  /** Which deploy environments are production. */
+  deploys: DeploySettings;
 }

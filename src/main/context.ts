@@ -44,6 +44,7 @@ export function buildHandlerContext(parts: {
   logger: Logger;
   /** Where people reach the web server; read when a handler needs it (the port is known only once listening). */
   publicUrl: () => string;
+  webTokens?: HandlerContext["webTokens"];
   clock?: Clock;
 }): HandlerContext {
   return {
@@ -56,6 +57,7 @@ export function buildHandlerContext(parts: {
     get publicUrl() {
       return parts.publicUrl();
     },
+    webTokens: parts.webTokens ?? {},
     outbox: guardUnavailable(parts.outbox),
     platform(name) {
       const platform = parts.platforms[name];

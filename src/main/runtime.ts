@@ -14,11 +14,17 @@ import { createSlackWebClient } from "../adapters/slack/web-client.js";
 import type { Env } from "../config/env.js";
 import { ConfigError } from "../core/errors.js";
 import type { Platform } from "../core/platform.js";
-import type { ChatPlatform, Clock, Inbound, Logger } from "../core/ports.js";
+import type { ChatPlatform, Clock, Inbound, Logger, OpsStats } from "../core/ports.js";
 import type { Settings } from "../core/settings.js";
 import { createCalendarRouter } from "../http/calendar.js";
+import { createDeployHookRouter } from "../http/deploy-hook.js";
 import { createHealthRouter } from "../http/health.js";
+import { createIncidentLogRouter } from "../http/incident-log.js";
+import { createMetricsRouter } from "../http/metrics.js";
+import { createPostmortemRouter } from "../http/postmortem.js";
+import { createStatusRouter } from "../http/status-page.js";
 import { createJobScheduler } from "../infra/queue/job-scheduler.js";
+import { createOpsStats } from "../infra/queue/ops-stats.js";
 import { createOutbox } from "../infra/queue/outbox.js";
 import { createQueues } from "../infra/queue/queues.js";
 import { startWorkers } from "../infra/queue/workers.js";
@@ -90,6 +96,7 @@ export async function startRuntime(
       platforms,
       logger,
       publicUrl,
+      webTokens: { status: env.statusPageToken, api: env.apiToken },
       clock: options.clock,
     });
     return { redis, queues, ctx };
@@ -109,7 +116,8 @@ export async function startRuntime(
   let server: Server | undefined;
   try {
     if (requests) {
-      server = await serve(env, settings, requests.ctx, requests.redis, platforms, stops, logger);
+      const opsStats = createOpsStats(requests.queues, keys);
+      server = await serve(env, settings, requests.ctx, requests.redis, opsStats, platforms, stops, logger);
     } else if (env.slack) {
       const client = createSlackWebClient(env.slack.botToken, env.slack.apiUrl);
       platforms.slack = createSlackPlatform(client, await fetchSlackIdentity(client, { logger }), logger);
@@ -164,6 +172,7 @@ async function serve(
   settings: Settings,
   ctx: HandlerContext,
   redis: Redis,
+  opsStats: OpsStats,
   platforms: Partial<Record<Platform, ChatPlatform>>,
   stops: Array<() => Promise<void>>,
   logger: Logger,
@@ -194,6 +203,11 @@ async function serve(
     stops.push(async () => playground.close());
   }
   expressApp.use(createCalendarRouter(ctx));
+  expressApp.use(createDeployHookRouter(ctx, { secret: env.deployWebhookSecret }));
+  expressApp.use(createStatusRouter(ctx, { token: env.statusPageToken }));
+  expressApp.use(createPostmortemRouter(ctx, { token: env.statusPageToken }));
+  expressApp.use(createIncidentLogRouter(ctx, { token: env.apiToken }));
+  expressApp.use(createMetricsRouter(ctx, opsStats));
   expressApp.use(createHealthRouter(redis));
 
   const server = await new Promise<Server>((resolve, reject) => {

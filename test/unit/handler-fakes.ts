@@ -160,6 +160,7 @@ export async function fakeContext(
     appendEvent: async () => {},
     timeline: async () => options.timeline ?? [],
     listOpen: async () => [current.id],
+    all: async () => [current],
     linkChannel: async () => {},
     findByChannel: async (_platform, channelId) => (channelId === current.channel?.id ? current.id : null),
   };
@@ -213,6 +214,7 @@ export async function fakeContext(
       },
     ) as unknown as HandlerContext["oncall"],
     publicUrl: "http://firebreak.test",
+    webTokens: {},
     platform: () => platform,
     render: (name, vars) => {
       fake.rendered.push({ name, vars });

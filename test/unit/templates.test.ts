@@ -15,6 +15,11 @@ import {
   type Templates,
   type TemplateVarsMap,
 } from "../../src/core/templates/index.js";
+import { AFTER_DEPLOY_SAMPLES } from "./template-samples/after-deploy.js";
+import { AFTER_FOLLOWUPS_SAMPLES } from "./template-samples/after-followups.js";
+import { AFTER_LOG_SAMPLES } from "./template-samples/after-log.js";
+import { AFTER_POSTMORTEM_SAMPLES } from "./template-samples/after-postmortem.js";
+import { AFTER_STATUS_SAMPLES } from "./template-samples/after-status.js";
 import { LIFECYCLE_SAMPLES } from "./template-samples/lifecycle.js";
 import { ONCALL_CATALOG_SAMPLES } from "./template-samples/oncall-catalog.js";
 import { ONCALL_CHANGES_SAMPLES } from "./template-samples/oncall-changes.js";
@@ -509,6 +514,11 @@ describe("escaping", () => {
     ...ONCALL_PLAN_SAMPLES,
     ...ONCALL_NOTICES_SAMPLES,
     ...ONCALL_CATALOG_SAMPLES,
+    ...AFTER_DEPLOY_SAMPLES,
+    ...AFTER_STATUS_SAMPLES,
+    ...AFTER_LOG_SAMPLES,
+    ...AFTER_POSTMORTEM_SAMPLES,
+    ...AFTER_FOLLOWUPS_SAMPLES,
   };
 
   it.each(TEMPLATE_NAMES)("%s never turns user text into a mention, broadcast or link", (name) => {

@@ -62,6 +62,8 @@ const SEVERITY_CHOICES = `${SEVERITY_OPTIONS.slice(0, -1).join(", ")} or ${SEVER
 const SEV_OPTION = /^sev(\d+)$/i;
 const SERVICE_OPTION = /^service:(.*)$/is;
 const KIND_OPTION = /^kind:(.*)$/is;
+/** `visibility:private` keeps an incident off the public status page (a bare word would eat titles). */
+const VISIBILITY_OPTION = /^visibility:(.*)$/is;
 /** How people write the kinds: the stored name, or its first word. */
 const KIND_NAMES: Record<string, IncidentKind> = {
   incident: "incident",
@@ -188,7 +190,12 @@ const isFailure = (x: unknown): x is Failure =>
 // ---- open ---------------------------------------------------------------------------------------------
 
 function isOption(token: Token): boolean {
-  return SEV_OPTION.test(token.text) || SERVICE_OPTION.test(token.text) || KIND_OPTION.test(token.text);
+  return (
+    SEV_OPTION.test(token.text) ||
+    SERVICE_OPTION.test(token.text) ||
+    KIND_OPTION.test(token.text) ||
+    VISIBILITY_OPTION.test(token.text)
+  );
 }
 
 /** `open <title> [sevN] [service:<id>] [kind:<kind>]`, the options anywhere, before the verb too. */
@@ -197,7 +204,21 @@ function parseOpen(ctx: Ctx, options: Token[]): ParseResult {
   let severity: Severity | undefined;
   let service: string | undefined;
   let kind: IncidentKind | undefined;
+  let isPrivate = false;
   for (const opt of options) {
+    const visibility = VISIBILITY_OPTION.exec(opt.text);
+    if (visibility) {
+      const v = (visibility[1] ?? "").toLowerCase();
+      if (v !== "private" && v !== "public") {
+        return usage(
+          ctx,
+          "open",
+          `${quote(opt.text)} is not a visibility: write \`visibility:private\` to keep the incident off the public status page (leave it out for a public one).`,
+        );
+      }
+      isPrivate = v === "private";
+      continue;
+    }
     const kindMatch = KIND_OPTION.exec(opt.text);
     if (kindMatch) {
       const named = KIND_NAMES[(kindMatch[1] ?? "").toLowerCase()];
@@ -247,7 +268,31 @@ function parseOpen(ctx: Ctx, options: Token[]): ParseResult {
     ...(severity && { severity }),
     ...(service && { service }),
     ...(kind && kind !== "incident" && { kind }),
+    ...(isPrivate && { private: true }),
   });
+}
+
+/** `visibility <public|private>`: whether the incident shows on the public status page. */
+function parseVisibility(ctx: Ctx): ParseResult {
+  const [arg, extra] = ctx.args;
+  const v = arg?.text.toLowerCase();
+  if (!arg || extra || (v !== "public" && v !== "private")) return usage(ctx, "visibility");
+  return finish(ctx, "visibility", { name: "visibility", private: v === "private" });
+}
+
+/** `followup <text> [@owner]`, `followup done <n>`, `followup reopen <n>`. */
+function parseFollowupVerb(ctx: Ctx): ParseResult {
+  const [first, second, extra] = ctx.args;
+  const sub = first?.text.toLowerCase();
+  if ((sub === "done" || sub === "reopen") && second && !extra && /^#?\d{1,4}$/.test(second.text)) {
+    const n = Number(second.text.replace("#", ""));
+    if (n >= 1)
+      return finish(ctx, `followup ${sub}`, {
+        name: sub === "done" ? "followup_done" : "followup_reopen",
+        n,
+      });
+  }
+  return parseFollowup(ctx);
 }
 
 // ---- incident verbs -------------------------------------------------------------------------------------
@@ -579,8 +624,15 @@ const PARSERS: Record<string, VerbParser> = {
   "who's": (c) => parseWho(c, true),
   "who’s": (c) => parseWho(c, true),
   whos: (c) => parseWho(c, true),
-  followup: parseFollowup,
-  postmortem: (c) => noArgs(c, "postmortem", "postmortem"),
+  followup: parseFollowupVerb,
+  followups: (c) => noArgs(c, "followups", "followups"),
+  visibility: parseVisibility,
+  postmortem: (c) => {
+    const [arg, extra] = c.args;
+    if (arg?.text.toLowerCase() === "done" && !extra)
+      return finish(c, "postmortem done", { name: "postmortem_done" });
+    return noArgs(c, "postmortem", "postmortem");
+  },
   log: (c) => noArgs(c, "log", "log"),
   help: parseHelp,
 };

@@ -42,6 +42,8 @@ export const CommandSchema = z.discriminatedUnion("name", [
     service: IdSchema.optional(),
     /** Absent for an incident; change and guidance requests are tracked without a channel or a page. */
     kind: z.enum(INCIDENT_KINDS).exclude(["incident"]).optional(),
+    /** Kept off the public status page (`visibility:private`). */
+    private: z.literal(true).optional(),
   }),
   /** Bare `open`: show the form. */
   bare("open_form"),
@@ -101,7 +103,12 @@ export const CommandSchema = z.discriminatedUnion("name", [
   z.object({ name: z.literal("oncall_calendar"), rotation: IdSchema.optional() }),
   bare("services"),
   z.object({ name: z.literal("followup"), text: TextSchema, owner: UserIdSchema.optional() }),
+  z.object({ name: z.literal("followup_done"), n: z.number().int().min(1) }),
+  z.object({ name: z.literal("followup_reopen"), n: z.number().int().min(1) }),
+  bare("followups"),
+  z.object({ name: z.literal("visibility"), private: z.boolean() }),
   bare("postmortem"),
+  bare("postmortem_done"),
   bare("log"),
   /** `topic` is a verb from HELP (`open`, `oncall override`) when the person asked about one command. */
   z.object({ name: z.literal("help"), topic: z.string().min(1).optional() }),

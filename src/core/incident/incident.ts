@@ -119,6 +119,45 @@ export interface Confirmation {
   dueAt: string;
 }
 
+/** A task that came out of the incident (`/incident followup`), listed on it and in its post-mortem. */
+export interface Followup {
+  /** 1, 2, 3 … within the incident; what `followup done <n>` names. */
+  n: number;
+  text: string;
+  /** Platform user id of who owns it, when someone does. */
+  owner?: string;
+  state: "open" | "done";
+  /** Platform user id of who recorded it, and when (ISO 8601). */
+  by: string;
+  at: string;
+  /** When and by whom it was marked done (cleared on reopen). */
+  doneAt?: string;
+  doneBy?: string;
+}
+
+/** The post-mortem of a resolved incident: its draft is served at `/incidents/INC-n/postmortem.md`. */
+export interface Postmortem {
+  /** ISO 8601 and platform user id of who asked for it. */
+  createdAt: string;
+  by: string;
+  /** Platform user id of its owner (the service's manager by default, else whoever asked). */
+  owner: string;
+  /** ISO 8601: when it is due; the owner is reminded until it is done. */
+  dueAt: string;
+  done?: { at: string; by: string };
+}
+
+/** A deploy that reached the incident (its recorded fix was among the deploy's commits). */
+export interface DeployRecord {
+  service: string;
+  environment: string;
+  version: string;
+  /** ISO 8601: when the hook was received. */
+  at: string;
+  /** The incident's fix refs found among the deploy's commits. */
+  fixes: string[];
+}
+
 export type CloseReason = "confirmed" | "timeout" | "duplicate" | "done";
 
 export interface StatusUpdate {
@@ -163,6 +202,12 @@ export interface Incident {
   /** Platform user ids told by DM of every state change and update. Reporters are subscribed when added. */
   subscribers?: string[];
   fixes?: Fix[];
+  /** Kept off the public status page and its feeds (`visibility:private`, `/incident visibility`). */
+  private?: boolean;
+  followups?: Followup[];
+  postmortem?: Postmortem;
+  /** Deploys that carried a recorded fix, in the order they came. */
+  deploys?: DeployRecord[];
   offer?: CommanderOffer;
   /** The last offer id handed out (offer ids never repeat within an incident). */
   offerSeq?: number;

@@ -77,6 +77,20 @@ export interface Service {
   policy?: string;
   /** Paged when nobody acknowledges on `policy` (or the fallback): for volunteer-run services. */
   backupPolicy?: string;
+  /** Person id of who owns the service's post-mortems by default. */
+  manager?: string;
+}
+
+/** Config `postmortem`. */
+export interface PostmortemSettings {
+  dueAfterMs: number;
+  remindEveryMs: number;
+}
+
+/** Config `deploys`. */
+export interface DeploySettings {
+  /** Environments whose deploys make a fix live (`fix_deployed`); others are told as news only. */
+  productionEnvironments: string[];
 }
 
 export interface SeverityPolicy {

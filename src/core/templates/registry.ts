@@ -5,6 +5,11 @@
  * it here, giving its variables a type in `TemplateVarsMap`, and shipping a default file.
  */
 
+import { AFTER_DEPLOY_VARIABLES, type AfterDeployVarsMap } from "./registry-after-deploy.js";
+import { AFTER_FOLLOWUPS_VARIABLES, type AfterFollowupsVarsMap } from "./registry-after-followups.js";
+import { AFTER_LOG_VARIABLES, type AfterLogVarsMap } from "./registry-after-log.js";
+import { AFTER_POSTMORTEM_VARIABLES, type AfterPostmortemVarsMap } from "./registry-after-postmortem.js";
+import { AFTER_STATUS_VARIABLES, type AfterStatusVarsMap } from "./registry-after-status.js";
 import { LIFECYCLE_VARIABLES, type LifecycleVarsMap } from "./registry-lifecycle.js";
 import {
   BACKUP,
@@ -242,7 +247,12 @@ export type TemplateVarsMap = BaseVarsMap &
   OncallChangesVarsMap &
   OncallPlanVarsMap &
   OncallNoticesVarsMap &
-  OncallCatalogVarsMap;
+  OncallCatalogVarsMap &
+  AfterDeployVarsMap &
+  AfterStatusVarsMap &
+  AfterLogVarsMap &
+  AfterPostmortemVarsMap &
+  AfterFollowupsVarsMap;
 export type TemplateName = keyof TemplateVarsMap & string;
 export type TemplateVars<N extends TemplateName> = TemplateVarsMap[N];
 
@@ -379,6 +389,11 @@ const VARIABLES: { [N in TemplateName]: readonly string[] } = {
   ...ONCALL_PLAN_VARIABLES,
   ...ONCALL_NOTICES_VARIABLES,
   ...ONCALL_CATALOG_VARIABLES,
+  ...AFTER_DEPLOY_VARIABLES,
+  ...AFTER_STATUS_VARIABLES,
+  ...AFTER_LOG_VARIABLES,
+  ...AFTER_POSTMORTEM_VARIABLES,
+  ...AFTER_FOLLOWUPS_VARIABLES,
 };
 
 /** Every template name, each of which must have a file in `templates/`. */

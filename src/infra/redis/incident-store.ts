@@ -130,6 +130,24 @@ export function createRedisIncidentStore(client: Redis, keys: Keys): IncidentSto
       return redis.zrevrange(keys.openIncidents(), 0, -1);
     },
 
+    async all() {
+      // Ids are INC-1 … INC-<sequence>; a number taken by a failed open has no record and is skipped. Read in
+      // pipelined pages so ten thousand incidents are a few round trips, not ten thousand.
+      const last = Number((await redis.get(keys.incidentSequence())) ?? "0");
+      const out: Incident[] = [];
+      const PAGE = 500;
+      for (let from = 1; from <= last; from += PAGE) {
+        const pipeline = redis.pipeline();
+        for (let n = from; n < Math.min(from + PAGE, last + 1); n++)
+          pipeline.hget(keys.incident(`INC-${n}`), "data");
+        for (const [err, data] of (await pipeline.exec()) ?? []) {
+          if (err) throw err;
+          if (typeof data === "string") out.push(JSON.parse(data) as Incident);
+        }
+      }
+      return out;
+    },
+
     async linkChannel(id, platform, channelId) {
       await redis.hset(keys.channelIndex(), `${platform}:${channelId}`, id);
     },

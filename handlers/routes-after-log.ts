@@ -1,0 +1,4 @@
+/** Routes of this part of "after the incident": commands, buttons and forms (see routes.ts). */
+import type { RouteTable } from "./routes.js";
+
+export const afterLogRoutes: RouteTable = {};

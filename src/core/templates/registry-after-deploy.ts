@@ -1,0 +1,9 @@
+/** The templates of this part of "after the incident" (see registry.ts for the rules): their variables. */
+import type { VarPath } from "./registry-shared.js";
+
+// biome-ignore lint/complexity/noBannedTypes: filled in as templates are added
+export type AfterDeployVarsMap = {};
+
+export const AFTER_DEPLOY_VARIABLES = {} as const satisfies {
+  [N in keyof AfterDeployVarsMap]: readonly VarPath<AfterDeployVarsMap[N]>[];
+};
