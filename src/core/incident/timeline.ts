@@ -45,6 +45,14 @@ export const TIMELINE_EVENT_TYPES = [
   "unsubscribed",
   "message_pinned",
   "promoted",
+  // after the incident
+  "deploy_received",
+  "visibility_changed",
+  "followup_added",
+  "followup_done",
+  "followup_reopened",
+  "postmortem_created",
+  "postmortem_done",
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 
