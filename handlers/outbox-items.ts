@@ -1,3 +1,4 @@
+import { cardFollowups } from "../src/core/incident/followups.js";
 import { type Incident, subscribersOf } from "../src/core/incident/incident.js";
 import { isFinished } from "../src/core/incident/timers.js";
 import type { Message } from "../src/core/message.js";
@@ -92,6 +93,7 @@ export async function announceItems(
 /** The variables of the status card (the kickoff message), as it stands for this version of the incident. */
 export function cardVars(ctx: HandlerContext, incident: Incident): Record<string, unknown> {
   const due = incident.timers?.update?.dueAt;
+  const followups = cardFollowups(incident);
   return {
     ...incidentVars(ctx, incident),
     acknowledged: incident.state !== "triggered",
@@ -118,6 +120,7 @@ export function cardVars(ctx: HandlerContext, incident: Incident): Record<string
       },
     }),
     ...(due && !isFinished(incident) && { nextUpdateDue: due }),
+    ...(followups && { followups }),
   };
 }
 

@@ -79,6 +79,16 @@ export interface BaseVarsMap {
     duplicateOf?: string;
     /** Incidents merged into this one as duplicates. */
     mergedFrom?: readonly { id: string }[];
+    /**
+     * Follow-ups, absent while there are none: how many are open of how many in all, the first open ones
+     * (`shown`: number, text, owner's platform user id when someone owns it) and how many more are open.
+     */
+    followups?: {
+      open: number;
+      total: number;
+      shown: readonly { n: number; text: string; owner?: string }[];
+      more: number;
+    };
   };
   "subscription-footer": { incident: IncidentVars; severity: string; channel?: string };
   page: {
@@ -280,6 +290,12 @@ const BASE_VARIABLES = {
     "fixes[].deployed",
     "duplicateOf",
     "mergedFrom[].id",
+    "followups.open",
+    "followups.total",
+    "followups.shown[].n",
+    "followups.shown[].text",
+    "followups.shown[].owner",
+    "followups.more",
   ],
   "subscription-footer": [...INCIDENT, "severity", "channel"],
   page: [...INCIDENT, "severity", "commander", "ackWithin", "acknowledgedBy", ...FALLBACK],
