@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import express from "express";
 import type { Redis } from "ioredis";
 import { answerThenRun, type HandlerContext } from "../../handlers/context.js";
+import { applyDeploy } from "../../handlers/deploy-hook.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
 import { scanShifts } from "../../handlers/shift-notices.js";
@@ -203,7 +204,7 @@ async function serve(
     stops.push(async () => playground.close());
   }
   expressApp.use(createCalendarRouter(ctx));
-  expressApp.use(createDeployHookRouter(ctx, { secret: env.deployWebhookSecret }));
+  expressApp.use(createDeployHookRouter(ctx, { secret: env.deployWebhookSecret, apply: applyDeploy }));
   expressApp.use(createStatusRouter(ctx, { token: env.statusPageToken }));
   expressApp.use(createPostmortemRouter(ctx, { token: env.statusPageToken }));
   expressApp.use(createIncidentLogRouter(ctx, { token: env.apiToken }));

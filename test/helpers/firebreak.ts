@@ -63,6 +63,8 @@ export async function startFirebreak(options: {
   label?: string;
   /** A clock of the test's (on-call tests move time by hand); the system clock when absent. */
   clock?: Clock;
+  /** Environment the web pages read (deploy hook secret, page tokens, public URL). */
+  env?: Partial<Pick<Env, "deployWebhookSecret" | "statusPageToken" | "apiToken" | "publicUrl">>;
 }): Promise<TestFirebreak> {
   const prefix = uniquePrefix(options.label ?? "app");
   const env: Env = {
@@ -72,6 +74,7 @@ export async function startFirebreak(options: {
     configPath: writeConfig(options.config),
     slack: options.slack,
     logLevel: "silent",
+    ...options.env,
   };
   const running = await startRuntime(
     env,

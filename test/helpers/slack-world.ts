@@ -42,6 +42,8 @@ export function slackWorld() {
       users?: Array<{ id: string; name: string }>;
       /** A clock the test moves by hand; the system clock when absent. */
       clock?: Clock;
+      /** Environment the web pages read (deploy hook secret, page tokens). */
+      env?: Parameters<typeof startFirebreak>[0]["env"];
     }): Promise<SlackWorld> {
       const fake = await startFakeSlack({
         channels: options.channels ?? [{ name: "general" }, { name: "incidents" }],
@@ -51,6 +53,7 @@ export function slackWorld() {
         label: options.label,
         config: options.config,
         clock: options.clock,
+        env: options.env,
         slack: {
           kind: "http",
           botToken: fake.botToken,

@@ -37,6 +37,8 @@ export interface LifecycleVarsMap {
     actor?: string;
     version?: string;
     environment?: string;
+    /** The service a deploy webhook named. */
+    service?: string;
     fixes: readonly FixVars[];
   };
   "incident-resolved": {
@@ -119,6 +121,7 @@ export const LIFECYCLE_VARIABLES = {
     "actor",
     "version",
     "environment",
+    "service",
     "fixes[].ref",
     "fixes[].isLink",
   ],
