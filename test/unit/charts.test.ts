@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import type { Incident } from "../../src/core/incident/incident.js";
+import { formatSeconds, renderCharts } from "../../src/http/charts.js";
+import { formatFamilies, histogramSamples } from "../../src/http/prometheus-text.js";
+
+const NOW = new Date("2026-11-20T12:00:00Z");
+const HOSTILE_TITLE = `</title><script>alert(1)</script><text>"&'`;
+
+function incident(n: number, openedAt: string, over: Partial<Incident> = {}): Incident {
+  const t = (min: number) => new Date(Date.parse(openedAt) + min * 60_000).toISOString();
+  return {
+    id: `INC-${n}`,
+    number: n,
+    title: HOSTILE_TITLE,
+    kind: "incident",
+    severity: "sev1",
+    service: "search",
+    state: "closed",
+    closeReason: "confirmed",
+    platform: "slack",
+    origin: { conversationId: "C1" },
+    reporters: [],
+    createdAt: openedAt,
+    updatedAt: openedAt,
+    milestones: {
+      triggered: openedAt,
+      acknowledged: t(3),
+      mitigated: t(25),
+      resolved: t(90),
+      closed: t(600),
+    },
+    ...over,
+  };
+}
+
+/** Every tag opened is closed in order (or self-closed): a regex-level well-formedness check. */
+function balanced(svg: string): boolean {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name, self] = m;
+    if (self) continue;
+    if (closing) {
+      if (stack.pop() !== name) return false;
+    } else stack.push(name as string);
+  }
+  return stack.length === 0;
+}
+
+describe("renderCharts", () => {
+  it("is one well-formed <svg>, sized for a phone, without scripts", () => {
+    const svg = renderCharts(
+      [incident(1, "2026-11-16T10:00:00Z"), incident(2, "2026-11-02T10:00:00Z", { severity: "sev3" })],
+      NOW,
+    );
+    expect(svg.startsWith("<svg ")).toBe(true);
+    expect(svg.endsWith("</svg>")).toBe(true);
+    expect(balanced(svg)).toBe(true);
+    expect(svg).toMatch(/viewBox="0 0 360 \d+"/);
+    expect(svg).toContain('width="100%"');
+    expect(svg).not.toMatch(/<script|on\w+=|javascript:/i);
+  });
+
+  it("has a panel per measure with axis labels and a <title> per bar naming week, median and count", () => {
+    const svg = renderCharts([incident(1, "2026-11-16T10:00:00Z"), incident(2, "2026-11-17T10:00:00Z")], NOW);
+    for (const heading of ["Time to acknowledge", "Time to mitigate", "Time to resolve", "confirmation"]) {
+      expect(svg).toContain(heading);
+    }
+    expect(svg).toContain(
+      "<title>Week 2026-W47: median time to acknowledge 3 min (2 of 2 incidents)</title>",
+    );
+    expect(svg).toContain("<title>SEV1: median time to resolve 1.5 h (2 of 2 incidents)</title>");
+    expect(svg).toContain("ISO week (opened)");
+    expect(svg).toContain("median, min");
+    // Weeks outside the last twelve are not drawn.
+    expect(renderCharts([incident(1, "2026-01-05T10:00:00Z")], NOW)).not.toContain("Week 2026-W02");
+  });
+
+  it("leaves out private incidents and requests, and says when there is no data yet", () => {
+    const empty = renderCharts(
+      [
+        incident(1, "2026-11-16T10:00:00Z", { private: true }),
+        incident(2, "2026-11-16T10:00:00Z", { kind: "change_request" }),
+      ],
+      NOW,
+    );
+    expect(empty).toContain("No data yet");
+    expect(balanced(empty)).toBe(true);
+    expect(renderCharts([], NOW)).toContain("No data yet");
+  });
+
+  it("never prints incident text (titles are not charted), so nothing typed reaches the markup", () => {
+    const svg = renderCharts([incident(1, "2026-11-16T10:00:00Z")], NOW);
+    expect(svg).not.toContain("alert(1)");
+  });
+
+  it.each([
+    [30, "30 s"],
+    [240, "4 min"],
+    [5400, "1.5 h"],
+    [3 * 86_400, "3 d"],
+  ])("%d seconds read %s", (s, text) => {
+    expect(formatSeconds(s)).toBe(text);
+  });
+});
+
+describe("Prometheus text", () => {
+  it("escapes label values and HELP, and writes cumulative buckets with +Inf, _sum and _count", () => {
+    const text = formatFamilies([
+      {
+        name: "x_seconds",
+        help: "a\\b\nc",
+        type: "histogram",
+        samples: histogramSamples([60, 300], [30, 60, 200, 1000], { service: 'a"b\\c\nd' }),
+      },
+    ]);
+    expect(text).toBe(
+      [
+        "# HELP x_seconds a\\\\b\\nc",
+        "# TYPE x_seconds histogram",
+        'x_seconds_bucket{service="a\\"b\\\\c\\nd",le="60"} 2',
+        'x_seconds_bucket{service="a\\"b\\\\c\\nd",le="300"} 3',
+        'x_seconds_bucket{service="a\\"b\\\\c\\nd",le="+Inf"} 4',
+        'x_seconds_sum{service="a\\"b\\\\c\\nd"} 1290',
+        'x_seconds_count{service="a\\"b\\\\c\\nd"} 4',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses a bad metric or label name rather than writing a broken exposition", () => {
+    expect(() => formatFamilies([{ name: "bad-name", help: "", type: "gauge", samples: [] }])).toThrow();
+    expect(() =>
+      formatFamilies([
+        { name: "ok", help: "", type: "gauge", samples: [{ labels: { "bad-label": "x" }, value: 1 }] },
+      ]),
+    ).toThrow();
+  });
+});
