@@ -172,7 +172,12 @@ export function createDispatcher(
       case "help":
         return answer(help(invocation, cmd.topic));
       case "open": {
-        const request: OpenRequest = { title: cmd.title, severity: cmd.severity, service: cmd.service };
+        const request: OpenRequest = {
+          title: cmd.title,
+          severity: cmd.severity,
+          service: cmd.service,
+          ...(cmd.private && { private: true }),
+        };
         if (!cmd.kind) return open(inbound, request);
         // A change or guidance request: no "creating its channel and paging" ack; its answer follows the card.
         const asked = { ...request, kind: cmd.kind };

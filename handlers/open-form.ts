@@ -21,6 +21,9 @@ import type { Settings } from "../src/core/settings.js";
 import type { OpenRequest } from "./open.js";
 
 export const NO_SERVICE = "none";
+/** The Visibility select's values: public (on the status page, the default) or private (kept off it). */
+export const PUBLIC = "public";
+export const PRIVATE = "private";
 /** The Severity select's default: no override, the matrix decides. */
 export const FROM_MATRIX = "matrix";
 
@@ -102,6 +105,18 @@ export function openForm(settings: Settings, conversationId: string): Form {
         ],
       },
       {
+        id: "visibility",
+        label: "Status page",
+        kind: "select",
+        optional: true,
+        initial: PUBLIC,
+        options: [
+          { value: PUBLIC, label: "Public: show it on the status page" },
+          { value: PRIVATE, label: "Private: keep it off the status page" },
+        ],
+        hint: "Private suits security or customer-confidential incidents; change it later with `/incident visibility`.",
+      },
+      {
         id: "description",
         label: "What do you see?",
         kind: "textarea",
@@ -143,6 +158,8 @@ export function openRequestFromForm(
       ...(service && { service }),
       ...(description && { description }),
       ...(kind && kind !== "incident" && { kind }),
+      // Only an explicit choice of private hides it: anything else (untouched, old form) stays public.
+      ...(values.visibility === PRIVATE && { private: true }),
     },
   };
 }

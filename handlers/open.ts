@@ -33,6 +33,8 @@ export interface OpenRequest {
   description?: string;
   /** Absent for an incident. */
   kind?: IncidentKind;
+  /** Kept off the public status page (`visibility:private`, the form's Visibility). */
+  private?: boolean;
 }
 
 /** Checks an open request against the config without any I/O, so a mistake is answered in the ack. */
@@ -81,6 +83,7 @@ export async function openIncident(
     // Reporters hear of every change until they unsubscribe: seed 000's reporter never heard it was fixed.
     subscribers: [inbound.actor],
     milestones: { triggered: now.toISOString() },
+    ...(request.private && { private: true }),
     createdAt: at,
     updatedAt: at,
   };
@@ -89,6 +92,7 @@ export async function openIncident(
     severity: severityLabel(severity),
     ...choiceData(choice),
     service: common.service ?? "",
+    ...(request.private && { visibility: "private" }),
   };
   if (kind !== "incident") {
     const requested: Incident = { ...common, thread: requestThread(common) };
