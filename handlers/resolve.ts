@@ -33,7 +33,7 @@ export async function resolveIncident(
     const { from, to } = requireTransition(current, "resolve");
     requireAllowed(ctx, current, inbound.actor, "resolve");
     const asked = reporterIds(current);
-    const stopped = { ...current, timers: stopAllTimers(current, ["confirmation"]) };
+    const stopped = { ...current, timers: stopAllTimers(current, ["confirmation", "postmortem"]) };
     return {
       incident: {
         ...enterState(current, to, now),

@@ -7,10 +7,12 @@ import type { PlainTimerKind } from "../src/core/incident/timers.js";
 import { confirmationTimerEffects } from "./confirmation-timer.js";
 import { helpTimerEffects } from "./help-timer.js";
 import { offerTimerEffects } from "./offer-timer.js";
+import { postmortemTimerEffects } from "./postmortem-timer.js";
 import type { TimerEffects } from "./timer-effect.js";
 
 export const PLAIN_TIMER_EFFECTS: Record<PlainTimerKind, TimerEffects> = {
   offer: offerTimerEffects,
   help: helpTimerEffects,
   confirmation: confirmationTimerEffects,
+  postmortem: postmortemTimerEffects,
 };

@@ -171,7 +171,7 @@ export interface Outbox {
 }
 
 /** The timed jobs of an incident. Each kind has one live generation; see `TimerState` in incident.ts. */
-export const TIMER_KINDS = ["escalation", "update", "offer", "help", "confirmation"] as const;
+export const TIMER_KINDS = ["escalation", "update", "offer", "help", "confirmation", "postmortem"] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface TimerRef {

@@ -31,10 +31,13 @@ import { REQUESTS_SAMPLES } from "./template-samples/requests.js";
 import { ROLES_SAMPLES } from "./template-samples/roles.js";
 import { HOSTILE, incident } from "./template-samples/shared.js";
 
-const realFiles = readdirSync(DEFAULT_TEMPLATES_DIR).map((name) => ({
-  name,
-  source: readFileSync(join(DEFAULT_TEMPLATES_DIR, name), "utf8"),
-}));
+// Chat messages are the YAML files; templates/ also holds the post-mortem's Markdown draft (postmortem.md.hbs).
+const realFiles = readdirSync(DEFAULT_TEMPLATES_DIR)
+  .filter((name) => name.endsWith(".yml"))
+  .map((name) => ({
+    name,
+    source: readFileSync(join(DEFAULT_TEMPLATES_DIR, name), "utf8"),
+  }));
 
 /** The real templates with some files replaced, for exercising the engine with templates of our own. */
 function withFiles(overrides: Record<string, string>): Templates {

@@ -193,6 +193,8 @@ export interface Incident {
     help?: TimerState;
     /** The end of the reporters' confirmation window. */
     confirmation?: TimerState;
+    /** The next reminder to the post-mortem's owner (stops once it is done). */
+    postmortem?: TimerState;
   };
   lastUpdate?: StatusUpdate;
   /** The communications lead: receives the update nudges instead of the commander when set. */

@@ -7,10 +7,12 @@
 import { fireConfirmationTimer } from "./confirmation.js";
 import { fireHelpTimer } from "./help-calls.js";
 import { fireOfferTimer } from "./offers.js";
+import { firePostmortemTimer } from "./postmortem.js";
 import type { FireTimer } from "./timer-firing.js";
 
-export const TIMER_FIRINGS: Record<"offer" | "help" | "confirmation", FireTimer> = {
+export const TIMER_FIRINGS: Record<"offer" | "help" | "confirmation" | "postmortem", FireTimer> = {
   offer: fireOfferTimer,
   help: fireHelpTimer,
   confirmation: fireConfirmationTimer,
+  postmortem: firePostmortemTimer,
 };
