@@ -94,6 +94,19 @@ export function eventVars(e: TimelineEvent): TimelineEventVars {
     case "duplicate_merged_in":
       set({ incident: d.from });
       break;
+    case "followup_added":
+      set({ count: Number(d.n ?? "0") || undefined, user: d.owner });
+      break;
+    case "followup_done":
+    case "followup_reopened":
+      set({ count: Number(d.n ?? "0") || undefined });
+      break;
+    case "postmortem_created":
+      set({ user: d.owner, until: d.dueAt });
+      break;
+    case "deploy_received":
+      set({ title: d.version, to: d.environment, ref: d.refs });
+      break;
     case "message_pinned":
       // The message as the platform gave it (neutral markup): shown as plain text, so it pings nobody.
       set({ text: quote(markupToPlain(d.text ?? "")), user: d.author });

@@ -113,6 +113,37 @@ describe("timeline lines", () => {
       ),
       "snoozed the update reminders until Fri 20 Nov 17:40 EST",
     ],
+    [
+      "a follow-up with its owner",
+      timelineEvent(
+        "followup_added",
+        at(11),
+        { n: "2", text: "Alert on queue depth", owner: "U0DANA" },
+        "U0BOB",
+      ),
+      "@U0BOB · added follow-up 2: Alert on queue depth (owner @U0DANA)",
+    ],
+    [
+      "a follow-up done",
+      timelineEvent("followup_done", at(12), { n: "2" }, "U0DANA"),
+      "@U0DANA · marked follow-up 2 done",
+    ],
+    [
+      "a post-mortem opened, due in the asker's zone",
+      timelineEvent("postmortem_created", at(13), { owner: "U0DANA", dueAt: at(40).toISOString() }, "U0BOB"),
+      "opened the post-mortem, owned by @U0DANA, due Fri 20 Nov 17:40 EST",
+    ],
+    [
+      "a deploy that carried a fix",
+      timelineEvent("deploy_received", at(14), {
+        service: "search",
+        environment: "production",
+        version: "v2026.11.21",
+        refs: "abc1234",
+        production: "true",
+      }),
+      "Firebreak · deploy v2026.11.21 reached production with abc1234",
+    ],
   ])("%s", (_, event, line) => {
     expect(plain(render([eventVars(event)], 0))).toContain(line);
   });
