@@ -5,13 +5,18 @@
  *
  * Off (404, as if it did not exist) without DEPLOY_WEBHOOK_SECRET. Answers, in the order they are checked:
  * - 400 `{error}`: the body is over 256 KB or unreadable (nothing is verified before the body is read);
- * - 401 `{error}`: the signature is missing or wrong, the timestamp is stale, or the request was seen before
- *   (deploy-signature.ts says why each is needed);
+ * - 401 `{error}`: the signature is missing or wrong, or the timestamp is stale (deploy-signature.ts says why);
  * - 202 `{ignored}`: a GitHub event other than a successful deployment_status;
  * - 400 `{error}`: bad JSON, a missing field, an unknown service, malformed commits; nothing is changed;
  * - 200 `{matched: ["INC-4"], ignored: n}`: the incidents this delivery changed, and how many of the deploy's
  *   commits changed nothing (no open incident waits for them, or this deploy was already recorded);
- * - 503 `{error}`: Redis is unavailable; send again, freshly signed (the same signature counts as a replay).
+ * - 401 `{error}`: the request was applied before (the same signature, or GitHub delivery id);
+ * - 503 `{error}`: Redis (or the outbox) is unavailable; send it again.
+ *
+ * The signature or delivery id is claimed only once the deploy was applied: a request answered 400 (the config
+ * was then fixed) or 503 may be sent again as it was, which GitHub's "Redeliver" does, while a replay of one that
+ * succeeded is refused. Applying is idempotent (a deploy already recorded changes nothing and its news is keyed
+ * by its record), so a replay, or two copies racing, does no harm before it is refused.
  */
 import express, { type Request, type Response, Router } from "express";
 import type { HandlerContext } from "../../handlers/context.js";
@@ -74,7 +79,13 @@ export function createDeployHookRouter(
         (a) => send(res, a),
         (e: unknown) => {
           ctx.logger.error({ err: String(e) }, "deploy hook failed");
-          send(res, fail(503, "Firebreak cannot record deploys right now; send it again, freshly signed."));
+          send(
+            res,
+            fail(
+              503,
+              "Firebreak could not finish this deploy (Redis is unavailable); send it again: what was already recorded is not recorded twice, and whoever was not told yet is told.",
+            ),
+          );
         },
       );
     });
@@ -95,10 +106,12 @@ export function createDeployHookRouter(
     const stale = timestampProblem(timestamp, ctx.clock.now());
     if (stale) return refused(stale);
     const hex = signature.trim().slice("sha256=".length).toLowerCase();
-    if (!(await ctx.idempotency.claim(`deploy-hook-sig-${hex}`, SIGNATURE_MEMORY_MS))) {
-      return refused("this signature was already used: the request is replayed");
-    }
-    return deliver(readJson(body, (json) => readDeploy(json, serviceIds())));
+    const read = readJson(body, (json) => readDeploy(json, serviceIds()));
+    return deliver(read, {
+      key: `deploy-hook-sig-${hex}`,
+      ttlMs: SIGNATURE_MEMORY_MS,
+      replayed: "this signature was already used: the request is replayed",
+    });
   }
 
   async function fromGithub(req: Request, event: string, body: Buffer): Promise<Answer> {
@@ -107,23 +120,26 @@ export function createDeployHookRouter(
     }
     const delivery = req.get("x-github-delivery") ?? "";
     if (!DELIVERY_ID.test(delivery)) return refused("X-GitHub-Delivery is missing or malformed");
-    if (!(await ctx.idempotency.claim(`deploy-hook-github-${delivery}`, GITHUB_DELIVERY_MEMORY_MS))) {
-      return refused("this delivery was already received: the request is replayed");
-    }
     if (event !== "deployment_status") {
       return { status: 202, body: { ignored: `${event.slice(0, 40)} events carry no deploy` } };
     }
     const read = readJson(body, (json) => readGithubDeploymentStatus(json, serviceIds()));
     if (read.ok === "ignored") return { status: 202, body: { ignored: read.reason } };
-    return deliver(read);
+    return deliver(read, {
+      key: `deploy-hook-github-${delivery}`,
+      ttlMs: GITHUB_DELIVERY_MEMORY_MS,
+      replayed: "this delivery was already received: the request is replayed",
+    });
   }
 
-  async function deliver(read: DeployRead): Promise<Answer> {
+  /** Applies a deploy read well, then claims the request (see the header: never for a 400 or a failure). */
+  async function deliver(read: DeployRead, claim: { key: string; ttlMs: number; replayed: string }) {
     if (!read.ok) {
       ctx.logger.warn({ error: read.error }, "deploy hook refused a payload");
       return fail(400, read.error);
     }
     const result = await apply(ctx, read.deploy);
+    if (!(await ctx.idempotency.claim(claim.key, claim.ttlMs))) return refused(claim.replayed);
     ctx.logger.info(
       {
         service: read.deploy.service,

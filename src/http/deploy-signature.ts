@@ -6,10 +6,12 @@
  * `X-Firebreak-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`. The timestamp is inside what
  * is signed so that a captured request cannot be replayed later: changing the timestamp breaks the signature,
  * and keeping it makes the request stale after five minutes. Within those five minutes the hook remembers every
- * signature it accepted (in Redis, for ten minutes), so the same request twice is refused too.
+ * signature whose deploy it applied (in Redis, for ten minutes), so the same request twice is refused too; one
+ * answered 400 or 503 is not remembered, so it may be sent again unchanged (deploy-hook.ts).
  *
  * GitHub's format: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. GitHub signs no timestamp,
- * so its replays are refused by the delivery id (`X-GitHub-Delivery`) instead.
+ * so its replays are refused by the delivery id (`X-GitHub-Delivery`, remembered for a day once applied)
+ * instead; GitHub's "Redeliver" of a delivery answered 400 or 503 keeps its id and goes through.
  *
  * Comparisons take constant time, so the time of a refusal says nothing about how much of a guess was right.
  */

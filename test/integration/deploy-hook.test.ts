@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { applyDeploy } from "../../handlers/deploy-hook.js";
 import type { Env } from "../../src/config/env.js";
 import type { Incident } from "../../src/core/incident/incident.js";
+import type { Outbox } from "../../src/core/ports.js";
 import { createDeployHookRouter } from "../../src/http/deploy-hook.js";
 import { firebreakSignature, githubSignature } from "../../src/http/deploy-signature.js";
 import { createJobScheduler } from "../../src/infra/queue/job-scheduler.js";
@@ -64,8 +65,11 @@ afterEach(async () => {
 });
 
 /** The deploy hook with its own context on the running Firebreak's Redis prefix. */
-async function startHook(app: TestFirebreak, options: { secret?: string } = { secret: SECRET }) {
-  const { settings, render } = await loadStatic({ configPath: writeConfig(config) } as Env);
+async function startHook(
+  app: TestFirebreak,
+  options: { secret?: string; config?: string; outbox?: (real: Outbox) => Outbox } = { secret: SECRET },
+) {
+  const { settings, render } = await loadStatic({ configPath: writeConfig(options.config ?? config) } as Env);
   const redis: Redis = await connectRedis(TEST_REDIS_URL, "request");
   const keys = createKeys(app.prefix);
   const queues: Queues = createQueues(redis, keys);
@@ -74,7 +78,7 @@ async function startHook(app: TestFirebreak, options: { secret?: string } = { se
     render,
     redis,
     keys,
-    outbox: createOutbox(queues),
+    outbox: (options.outbox ?? ((real) => real))(createOutbox(queues)),
     jobs: createJobScheduler(queues, keys),
     platforms: {},
     logger: createLogger("silent"),
@@ -152,12 +156,21 @@ async function post(
   return { status: res.status, json: (await res.json().catch(() => null)) as Record<string, unknown> | null };
 }
 
-function githubEvent(state = "success", sha = FULL) {
+function githubEvent(
+  state = "success",
+  sha = FULL,
+  over: { ref?: string; payload?: object; repository?: string } = {},
+) {
   return JSON.stringify({
     action: "created",
     deployment_status: { state, environment: "production" },
-    deployment: { sha, ref: "v2026.11.21", environment: "production", payload: {} },
-    repository: { name: "search", full_name: "acme/search" },
+    deployment: {
+      sha,
+      ref: over.ref ?? "v2026.11.21",
+      environment: "production",
+      payload: over.payload ?? {},
+    },
+    repository: { name: over.repository ?? "search", full_name: `acme/${over.repository ?? "search"}` },
   });
 }
 
@@ -263,6 +276,120 @@ describe("deploy webhook: what a deploy does to incidents", () => {
     expect(replay.json?.error).toMatch(/replayed/);
     const forged = await postGithub(url, githubEvent(), { secret: "another-secret-0123456789" });
     expect(forged.status).toBe(401);
+  });
+});
+
+describe("deploy webhook: GitHub deploys of a branch, and retries", () => {
+  const B = "bbbbbbb0123456789abcdef0123456789abcdef0";
+
+  it("a later deploy of `main` carrying another fix is recorded too, and moves the incident", async () => {
+    const { url } = await start("deploy-main-twice");
+    const channel = await fixMerged();
+    await say(channel, "fix bbbbbbb");
+    await eventually(async () => expect((await incident()).fixes).toHaveLength(2), 10_000);
+
+    const first = await postGithub(url, githubEvent("success", FULL, { ref: "main" }));
+    expect(first).toEqual({ status: 200, json: { matched: ["INC-1"], ignored: 0 } });
+    expect((await incident()).state).toBe("fix_merged");
+
+    // The same service, environment and version `main`, but another commit: the fix B it carries is news.
+    const second = await postGithub(url, githubEvent("success", B, { ref: "main" }));
+    expect(second).toEqual({ status: 200, json: { matched: ["INC-1"], ignored: 0 } });
+    const after = await incident();
+    expect(after.state).toBe("fix_deployed");
+    expect(after.deploys?.map((d) => [d.version, d.fixes])).toEqual([
+      ["main", ["abc1234"]],
+      ["main", ["bbbbbbb"]],
+    ]);
+    await eventually(
+      () => expect(world.inChannel(channel)).toContain("*main* with `bbbbbbb` is live in *production*"),
+      10_000,
+    );
+  });
+
+  it("reads deployment.payload.commits besides the head sha", async () => {
+    const { url } = await start("deploy-payload-commits");
+    await fixMerged();
+    const event = githubEvent("success", B, { payload: { commits: [B, FULL] } });
+    expect(await postGithub(url, event)).toEqual({ status: 200, json: { matched: ["INC-1"], ignored: 1 } });
+    expect((await incident()).state).toBe("fix_deployed");
+  });
+
+  it("a delivery answered 400 may be redelivered once the config is fixed; after it succeeds it is a replay", async () => {
+    const { app, fake: f } = await world.start({ label: "deploy-redeliver", config });
+    fake = f;
+    const before = await startHook(app);
+    await fixMerged(FULL);
+    const delivery = crypto.randomUUID();
+    const event = githubEvent("success", FULL, { repository: "billing" });
+    const refused = await postGithub(before.url, event, { delivery });
+    expect(refused.status).toBe(400);
+    expect(refused.json?.error).toMatch(/Unknown service "billing"/);
+    await before.close();
+
+    // The config now names the repository; GitHub's "Redeliver" sends the same delivery id and body.
+    const fixed = config.replace(
+      "services:\n",
+      "services:\n  - { id: billing, name: Billing, policy: default }\n",
+    );
+    const { url } = await startHook(app, { secret: SECRET, config: fixed });
+    expect(await postGithub(url, event, { delivery })).toEqual({
+      status: 200,
+      json: { matched: ["INC-1"], ignored: 0 },
+    });
+    expect((await incident()).state).toBe("fix_deployed");
+    const replay = await postGithub(url, event, { delivery });
+    expect(replay.status).toBe(401);
+    expect(replay.json?.error).toMatch(/replayed/);
+  });
+
+  it("when the incident was written but the news could not be queued (503), sending it again tells everyone once", async () => {
+    const { app, fake: f } = await world.start({ label: "deploy-retell", config });
+    fake = f;
+    let failures = 1;
+    const { url } = await startHook(app, {
+      secret: SECRET,
+      // Redis goes away between writing the incident and queueing its news, once.
+      outbox: (real) => ({
+        ...real,
+        async send(...items) {
+          if (failures-- > 0) throw new Error("Connection is closed.");
+          await real.send(...items);
+        },
+      }),
+    });
+    const channel = await fixMerged();
+    const ts = Math.floor(Date.now() / 1000);
+    const failed = await post(url, body(), { ts });
+    expect(failed.status).toBe(503);
+    expect(failed.json?.error).toMatch(/send it again: what was already recorded is not recorded twice/);
+    expect((await incident()).state).toBe("fix_deployed");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(world.inChannel(channel)).not.toContain("is live in *production*");
+
+    // The very same request again (same signature): not a replay, since it never succeeded.
+    const again = await post(url, body(), { ts });
+    expect(again).toEqual({ status: 200, json: { matched: [], ignored: 1 } });
+    await eventually(
+      () =>
+        expect(world.inChannel(channel)).toContain(
+          "*v2026.11.21* with `abc1234` is live in *production* (service search)",
+        ),
+      10_000,
+    );
+    await eventually(() => expect(world.dmsTo("U0BOB")).toContain("which you reported, is live"), 10_000);
+
+    // Once more, freshly signed: the news is keyed by the deploy's record, so nothing is said twice.
+    const said = fake.messages(channel).map((m) => m.text);
+    const bobHeard = world.dmsTo("U0BOB");
+    expect(await post(url, body(), { ts: ts - 1 })).toEqual({
+      status: 200,
+      json: { matched: [], ignored: 1 },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.messages(channel).map((m) => m.text)).toEqual(said);
+    expect(world.dmsTo("U0BOB")).toBe(bobHeard);
+    expect((await store().timeline("INC-1")).filter((e) => e.type === "deploy_received")).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,9 @@ import {
   type Deploy,
   deployReaches,
   fixCarriedBy,
+  fixesGoLive,
   isProduction,
+  recordedChanges,
   shasInLink,
   shasMatch,
 } from "../../src/core/incident/deploy-match.js";
@@ -158,13 +160,116 @@ describe("deployReaches", () => {
     [
       "the same deploy already recorded",
       waiting({
-        deploys: [{ service: "search", environment: "staging", version: "v2026.11.21", at: "", fixes: [] }],
+        deploys: [
+          { service: "search", environment: "staging", version: "v2026.11.21", at: "", fixes: ["abc1234"] },
+        ],
       }),
     ],
   ])("does nothing for a %s", (_, incident) => {
     expect(
       deployReaches(incident, deploy({ environment: "staging" }), { production: false, now: NOW }),
     ).toBeNull();
+  });
+});
+
+describe("deployReaches: the same version deployed again (GitHub's version is the ref, often `main`)", () => {
+  const B = "bbbbbbb1234567890";
+  const main = (commits: string[], environment = "production") =>
+    deploy({ version: "main", environment, commits });
+  const record = (fixes: string[], environment = "production") => ({
+    service: "search",
+    environment,
+    version: "main",
+    at: T0.toISOString(),
+    fixes,
+  });
+
+  it("records a later deploy of `main` carrying another fix, and moves the incident once none waits", () => {
+    const incident = waiting({
+      fixes: [fix("abc1234", { deployedAt: T0.toISOString() }), fix("bbbbbbb")],
+      deploys: [record(["abc1234"])],
+    });
+    const change = deployReaches(incident, main([B]), { production: true, now: NOW });
+    expect(change?.reach).toBe("moved");
+    expect(change?.index).toBe(1);
+    expect(change?.record.fixes).toEqual(["bbbbbbb"]);
+    expect(change?.incident.state).toBe("fix_deployed");
+    expect(change?.incident.deploys).toHaveLength(2);
+  });
+
+  it("records only the fixes no earlier record of the same deploy lists", () => {
+    const incident = waiting({
+      fixes: [fix("abc1234"), fix("bbbbbbb")],
+      deploys: [record(["abc1234"], "staging")],
+    });
+    const change = deployReaches(incident, main([FULL, B], "staging"), { production: false, now: NOW });
+    expect(change?.record.fixes).toEqual(["bbbbbbb"]);
+    expect(change?.carried.map((f) => f.ref)).toEqual(["bbbbbbb"]);
+  });
+
+  it("changes nothing when the records of the same deploy together list every fix it carries", () => {
+    const incident = waiting({
+      fixes: [fix("abc1234"), fix("bbbbbbb")],
+      deploys: [record(["abc1234"], "staging"), record(["bbbbbbb"], "staging")],
+    });
+    expect(deployReaches(incident, main([FULL, B], "staging"), { production: false, now: NOW })).toBeNull();
+  });
+});
+
+describe("recordedChanges: a recorded deploy rebuilt so its news can be told again", () => {
+  const moved = () => {
+    const change = deployReaches(waiting(), deploy(), { production: true, now: NOW });
+    if (!change) throw new Error("the deploy should move the incident");
+    return change;
+  };
+
+  it("a deploy that moved the incident is told again as moved, keyed by the same record", () => {
+    const change = moved();
+    const again = recordedChanges(change.incident, deploy(), { production: true, timeline: change.events });
+    expect(again.map((c) => [c.index, c.reach, c.carried.map((f) => f.ref), c.events])).toEqual([
+      [0, "moved", ["abc1234"], []],
+    ]);
+  });
+
+  it("without the fix_deployed event of its time it was live only; elsewhere it reached", () => {
+    const change = moved();
+    const live = recordedChanges(change.incident, deploy(), { production: true, timeline: [] });
+    expect(live.map((c) => c.reach)).toEqual(["live"]);
+    const staged = deployReaches(waiting(), deploy({ environment: "staging" }), {
+      production: false,
+      now: NOW,
+    });
+    const again = recordedChanges(staged?.incident as Incident, deploy({ environment: "staging" }), {
+      production: false,
+      timeline: [],
+    });
+    expect(again.map((c) => [c.reach, c.waiting.map((f) => f.ref)])).toEqual([["reached", ["abc1234"]]]);
+  });
+
+  it("is empty for another version, a record whose fixes the deploy does not carry, or a closed incident", () => {
+    const { incident } = moved();
+    const timeline = moved().events;
+    expect(recordedChanges(incident, deploy({ version: "v2" }), { production: true, timeline })).toEqual([]);
+    expect(
+      recordedChanges(incident, deploy({ commits: ["def5678"] }), { production: true, timeline }),
+    ).toEqual([]);
+    expect(
+      recordedChanges({ ...incident, state: "closed" }, deploy(), { production: true, timeline }),
+    ).toEqual([]);
+  });
+});
+
+describe("fixesGoLive: the step `/incident deployed` and a deploy share", () => {
+  it("marks every waiting fix live, enters the state and records who and what", () => {
+    const incident = waiting({ fixes: [fix("abc1234"), fix("def5678", { deployedAt: T0.toISOString() })] });
+    const step = fixesGoLive(incident, { from: "fix_merged", to: "fix_deployed" }, NOW, { actor: "U0DANA" });
+    expect(step.live.map((f) => f.ref)).toEqual(["abc1234"]);
+    expect(step.incident.fixes?.map((f) => f.deployedAt)).toEqual([NOW.toISOString(), T0.toISOString()]);
+    expect(step.incident.state).toBe("fix_deployed");
+    expect(step.events.map((e) => [e.type, e.actor, e.data])).toEqual([
+      ["fix_deployed", "U0DANA", { refs: "abc1234" }],
+      ["status_changed", "U0DANA", { from: "fix_merged", to: "fix_deployed" }],
+    ]);
   });
 });
 
@@ -219,6 +324,23 @@ describe("readGithubDeploymentStatus", () => {
 
   it.each(["pending", "failure", "in_progress", "error"])("ignores a %s", (state) => {
     expect(readGithubDeploymentStatus(event(state), ["search"]).ok).toBe("ignored");
+  });
+
+  it("adds deployment.payload.commits to the head sha, each once", () => {
+    const payload = { commits: ["def5678aaaa", FULL.toUpperCase(), "def5678AAAA"] };
+    const read = readGithubDeploymentStatus(event("success", payload), ["search"]);
+    expect(read).toEqual({ ok: true, deploy: deploy({ commits: [FULL, "def5678aaaa"] }) });
+    const empty = readGithubDeploymentStatus(event("success", { commits: [] }), ["search"]);
+    expect(empty).toEqual({ ok: true, deploy: deploy() });
+  });
+
+  it.each([
+    [{ commits: "def5678" }, /`deployment.payload.commits` must be an array/],
+    [{ commits: [FULL, "xyz"] }, /`deployment.payload.commits\[1\]` is "xyz"/],
+  ])("refuses deployment.payload %j, saying nothing was changed", (payload, reason) => {
+    const read = readGithubDeploymentStatus(event("success", payload), ["search"]);
+    expect(read).toMatchObject({ ok: false, error: expect.stringMatching(reason) });
+    expect(read).toMatchObject({ error: expect.stringMatching(/Nothing was changed\.$/) });
   });
 
   it("refuses an unknown repository", () => {

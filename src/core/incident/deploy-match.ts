@@ -14,10 +14,15 @@
  * and environment the deploy was. A deploy to a production environment marks the carried fixes live; the
  * incident moves to `fix_deployed` when the lifecycle allows it and no other recorded fix still waits (merged is
  * not live: a second fix still waiting keeps it `fix_merged`). Anything else is recorded and told, without a
- * transition. The same deploy (service, environment, version) is recorded once per incident, so a webhook
- * delivered twice changes nothing the second time.
+ * transition. A deploy is recorded again under the same service, environment and version only for the fixes
+ * no earlier record of it lists: GitHub's version is `deployment.ref`, often `main`, so a later deploy of `main`
+ * carrying another fix is news, while a webhook delivered twice changes nothing the second time.
+ *
+ * Telling again. A delivery that repeats a recorded deploy changes nothing, but `recordedChanges` rebuilds what
+ * that deploy did, so the handler can send its news again: when the write succeeded and telling failed, the
+ * retry is the only chance anybody hears of it (the news is keyed by the record, so nothing is sent twice).
  */
-import type { DeployRecord, Fix, Incident } from "./incident.js";
+import type { DeployRecord, Fix, Incident, IncidentState } from "./incident.js";
 import { enterState, transition } from "./lifecycle.js";
 import { type TimelineEvent, timelineEvent } from "./timeline.js";
 
@@ -90,12 +95,33 @@ export function commitsCarrying(fixes: readonly Fix[], commits: readonly string[
   return commits.filter((commit) => fixes.some((f) => fixShas(f).some((sha) => shasMatch(sha, commit))));
 }
 
-/** True when this deploy (service, environment and version) is already recorded on the incident. */
-export function alreadyRecorded(incident: Pick<Incident, "deploys">, deploy: Deploy): boolean {
-  return (incident.deploys ?? []).some(
-    (d) =>
-      d.service === deploy.service && d.environment === deploy.environment && d.version === deploy.version,
+/** The incident's fixes the deploy carried, live or not; none for a closed incident. */
+export function fixesIn(incident: Pick<Incident, "state" | "fixes">, commits: readonly string[]): Fix[] {
+  if (incident.state === "closed") return [];
+  return (incident.fixes ?? []).filter((f) => fixCarriedBy(f, commits));
+}
+
+/** A deploy record and its place among the incident's (which keys its news). */
+export interface RecordAt {
+  record: DeployRecord;
+  index: number;
+}
+
+/** The records of deploys with the same service, environment and version (a version like `main` repeats). */
+export function sameDeployRecords(incident: Pick<Incident, "deploys">, deploy: Deploy): RecordAt[] {
+  return (incident.deploys ?? []).flatMap((record, index) =>
+    record.service === deploy.service &&
+    record.environment === deploy.environment &&
+    record.version === deploy.version
+      ? [{ record, index }]
+      : [],
   );
+}
+
+/** The carried fixes not yet live that no record of the same deploy lists yet: what this delivery adds. */
+export function newlyCarried(incident: Pick<Incident, "state" | "fixes" | "deploys">, deploy: Deploy): Fix[] {
+  const listed = new Set(sameDeployRecords(incident, deploy).flatMap(({ record }) => record.fixes));
+  return carriedFixes(incident, deploy.commits).filter((f) => !listed.has(f.ref));
 }
 
 /** True when the environment makes a fix live (config `deploys.production`, compared case-insensitively). */
@@ -117,11 +143,55 @@ export interface DeployChange {
   incident: Incident;
   events: TimelineEvent[];
   record: DeployRecord;
+  /** The record's place in `incident.deploys`: the news of the deploy is keyed by it. */
+  index: number;
   reach: DeployReach;
   /** The fixes the deploy carried. */
   carried: Fix[];
   /** The recorded fixes still not live after it. */
   waiting: Fix[];
+}
+
+/** Who says the fixes are live: a person (`/incident deployed`) or a deploy webhook (version, environment). */
+export interface DeployedBy {
+  actor?: string;
+  version?: string;
+  environment?: string;
+}
+
+/**
+ * Every fix not yet live goes live and the incident enters `to` (fix_deployed), with the timeline events of it:
+ * the one step `/incident deployed` and a production deploy of the last waiting fix share.
+ */
+export function fixesGoLive(
+  incident: Incident,
+  step: { from: IncidentState; to: IncidentState },
+  now: Date,
+  by: DeployedBy,
+): { incident: Incident; events: TimelineEvent[]; live: Fix[] } {
+  const at = now.toISOString();
+  const live = (incident.fixes ?? []).filter((f) => !f.deployedAt);
+  return {
+    incident: {
+      ...enterState(incident, step.to, now),
+      fixes: (incident.fixes ?? []).map((f) => (f.deployedAt ? f : { ...f, deployedAt: at })),
+    },
+    events: [
+      timelineEvent(
+        "fix_deployed",
+        now,
+        {
+          // Links and shas hold no spaces.
+          refs: live.map((f) => f.ref).join(" "),
+          ...(by.version && { version: by.version }),
+          ...(by.environment && { environment: by.environment }),
+        },
+        by.actor,
+      ),
+      timelineEvent("status_changed", now, { from: step.from, to: step.to }, by.actor),
+    ],
+    live,
+  };
 }
 
 /** The incident after the deploy, or null when the deploy carried none of its fixes or was already recorded. */
@@ -130,8 +200,8 @@ export function deployReaches(
   deploy: Deploy,
   options: { production: boolean; now: Date },
 ): DeployChange | null {
-  const carried = carriedFixes(incident, deploy.commits);
-  if (carried.length === 0 || alreadyRecorded(incident, deploy)) return null;
+  const carried = newlyCarried(incident, deploy);
+  if (carried.length === 0) return null;
   const { now, production } = options;
   const at = now.toISOString();
   const refs = carried.map((f) => f.ref);
@@ -142,6 +212,7 @@ export function deployReaches(
     at,
     fixes: refs,
   };
+  const index = incident.deploys?.length ?? 0;
   const received = timelineEvent("deploy_received", now, {
     service: deploy.service,
     environment: deploy.environment,
@@ -151,31 +222,52 @@ export function deployReaches(
     production: String(production),
   });
   const recorded: Incident = { ...incident, deploys: [...(incident.deploys ?? []), record], updatedAt: at };
+  const base = { record, index, carried };
   if (!production) {
     const waiting = (incident.fixes ?? []).filter((f) => !f.deployedAt);
-    return { incident: recorded, events: [received], record, reach: "reached", carried, waiting };
+    return { ...base, incident: recorded, events: [received], reach: "reached", waiting };
   }
   const fixes = (incident.fixes ?? []).map((f) => (carried.includes(f) ? { ...f, deployedAt: at } : f));
   const waiting = fixes.filter((f) => !f.deployedAt);
   const live: Incident = { ...recorded, fixes };
   const step = transition(incident, "deployed");
   if (!step.ok || waiting.length > 0) {
-    return { incident: live, events: [received], record, reach: "live", carried, waiting };
+    return { ...base, incident: live, events: [received], reach: "live", waiting };
   }
-  return {
-    incident: enterState(live, step.to, now),
-    events: [
-      received,
-      timelineEvent("fix_deployed", now, {
-        refs: refs.join(" "),
-        version: deploy.version,
-        environment: deploy.environment,
-      }),
-      timelineEvent("status_changed", now, { from: step.from, to: step.to }),
-    ],
-    record,
-    reach: "moved",
-    carried,
-    waiting,
-  };
+  // Every fix left waiting was carried, so going live marks exactly the carried ones.
+  const moved = fixesGoLive(recorded, step, now, {
+    version: deploy.version,
+    environment: deploy.environment,
+  });
+  return { ...base, incident: moved.incident, events: [received, ...moved.events], reach: "moved", waiting };
+}
+
+/**
+ * The recorded deploys this delivery repeats, rebuilt as the changes they made (no events: nothing is written),
+ * so their news can be sent again: the records of the same service, environment and version all of whose fixes
+ * it carries. Whether one moved the incident is read from the timeline (`fix_deployed` at the record's time);
+ * `waiting` is what still waits now. None for a closed incident.
+ */
+export function recordedChanges(
+  incident: Incident,
+  deploy: Deploy,
+  options: { production: boolean; timeline: readonly TimelineEvent[] },
+): DeployChange[] {
+  const fixes = fixesIn(incident, deploy.commits);
+  const waiting = (incident.fixes ?? []).filter((f) => !f.deployedAt);
+  return sameDeployRecords(incident, deploy).flatMap(({ record, index }) => {
+    const carried = record.fixes.flatMap((ref) => fixes.filter((f) => f.ref === ref).slice(0, 1));
+    if (carried.length === 0 || carried.length < record.fixes.length) return [];
+    const moved = options.timeline.some(
+      (e) =>
+        e.type === "fix_deployed" &&
+        e.at === record.at &&
+        e.data.version === record.version &&
+        e.data.environment === record.environment,
+    );
+    const reach: DeployReach = !options.production ? "reached" : moved ? "moved" : "live";
+    return [
+      { incident, events: [], record, index, reach, carried, waiting: reach === "moved" ? [] : waiting },
+    ];
+  });
 }

@@ -5,7 +5,9 @@
  * - Firebreak's own: `{service, environment, version, commits: [sha…]}`;
  * - GitHub's `deployment_status` event: only a `success` counts; the service is `deployment.payload.service`
  *   when set, else the repository's name; the environment is `deployment.environment`, the version
- *   `deployment.ref` and the one commit `deployment.sha`.
+ *   `deployment.ref`, and the commits `deployment.sha` plus `deployment.payload.commits` (a list of shas the
+ *   deployer may add). GitHub itself names only the deployed head commit, so without that list a fix merged
+ *   earlier than the head is not matched.
  *
  * The service must be one of the config file's, so a typo in a pipeline is told at once instead of matching
  * nothing for ever.
@@ -55,15 +57,17 @@ function serviceField(value: unknown, services: readonly string[], where: string
   ];
 }
 
-function commitsField(value: unknown): string[] | { error: string } {
-  if (value === undefined || value === null) return { error: "`commits` is missing." };
-  if (!Array.isArray(value)) return { error: "`commits` must be an array of commit shas." };
-  if (value.length === 0) return { error: "`commits` is empty: list the shas the deploy shipped." };
-  if (value.length > MAX_COMMITS) return { error: `\`commits\` lists more than ${MAX_COMMITS} shas.` };
+function commitsField(value: unknown, where = "commits"): string[] | { error: string } {
+  if (value === undefined || value === null) return { error: `\`${where}\` is missing.` };
+  if (!Array.isArray(value)) return { error: `\`${where}\` must be an array of commit shas.` };
+  if (value.length === 0) return { error: `\`${where}\` is empty: list the shas the deploy shipped.` };
+  if (value.length > MAX_COMMITS) return { error: `\`${where}\` lists more than ${MAX_COMMITS} shas.` };
   const bad = value.findIndex((c) => typeof c !== "string" || !COMMIT.test(c));
   if (bad >= 0) {
     const shown = JSON.stringify(value[bad])?.slice(0, 60) ?? String(value[bad]);
-    return { error: `\`commits[${bad}]\` is ${shown}: each commit must be a sha of 7 to 40 hex characters.` };
+    return {
+      error: `\`${where}[${bad}]\` is ${shown}: each commit must be a sha of 7 to 40 hex characters.`,
+    };
   }
   return value as string[];
 }
@@ -121,14 +125,28 @@ export function readGithubDeploymentStatus(body: unknown, services: readonly str
   if (typeof sha !== "string" || !COMMIT.test(sha)) {
     errors.push("`deployment.sha` must be a commit sha of 7 to 40 hex characters.");
   }
+  // Optional: absent (or an empty list) leaves the head commit alone; present, it is checked like `commits`.
+  const listed =
+    payload.commits === undefined || (Array.isArray(payload.commits) && payload.commits.length === 0)
+      ? []
+      : commitsField(payload.commits, "deployment.payload.commits");
+  if (!Array.isArray(listed)) errors.push(listed.error);
   if (errors.length > 0) return refuse(errors.join(" "));
+  // The head commit is often listed too: once is enough.
+  const seen = new Set<string>();
+  const commits: string[] = [];
+  for (const commit of [sha as string, ...(listed as string[])]) {
+    if (seen.has(commit.toLowerCase())) continue;
+    seen.add(commit.toLowerCase());
+    commits.push(commit);
+  }
   return {
     ok: true,
     deploy: {
       service: service as string,
       environment: environment as string,
       version: version as string,
-      commits: [sha as string],
+      commits,
     },
   };
 }
