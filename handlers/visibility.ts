@@ -9,6 +9,7 @@ import { incidentVars } from "./incident-vars.js";
 import { channelPost, incidentKey, reply } from "./outbox-items.js";
 import { notAllowed } from "./permission.js";
 import { updateIncident } from "./timers.js";
+import { webLink } from "./web-links.js";
 
 /**
  * `/incident visibility <public|private>`, typed in the incident channel: whether the incident appears on
@@ -80,6 +81,5 @@ function requireMayChangeVisibility(ctx: HandlerContext, incident: Incident, act
 
 /** The incident's page on the status site, with the page token when one is set (as the calendar links). */
 export function statusLink(ctx: HandlerContext, incident: Pick<Incident, "id">): string {
-  const token = ctx.webTokens.status;
-  return `${ctx.publicUrl}/incidents/${incident.id}${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+  return webLink(ctx, `/incidents/${incident.id}`, ctx.webTokens.status);
 }

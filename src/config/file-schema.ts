@@ -242,7 +242,10 @@ const service = z.strictObject({
 /** Post-mortems: when they are due and how often their owner is reminded until they are done. */
 const postmortem = z.strictObject({
   due_after: duration.default(5 * 24 * 3600_000),
-  remind_every: duration.default(24 * 3600_000),
+  // Each reminder is a DM to one person: more often than hourly is nagging, and a typo like `1m` would spam.
+  remind_every: duration
+    .refine((ms) => ms >= 3600_000, "remind at most once an hour: write 1h or more")
+    .default(24 * 3600_000),
 });
 
 /** Deploy webhooks: which environments are production (a fix deployed elsewhere is news, not `fix_deployed`). */

@@ -5,22 +5,27 @@
  * written out. One measure per panel with its own scale: the minutes of an acknowledgement and the days of a
  * confirmation do not fit one axis. Every bar carries a <title> (a tooltip, and what a screen reader reads).
  *
+ * Beside the SVG, `renderServiceTable` gives the median of each measure per service as an HTML table.
+ *
  * Private incidents are left out (the status page is public), and so are change and guidance requests (no
- * page to acknowledge). All text is escaped; the only text not ours is the week and severity labels, escaped
- * all the same.
+ * page to acknowledge) and duplicates merged into another incident. All text is escaped; the only text not
+ * ours is the week and severity labels and the services' names, escaped all the same.
  */
 import type { Incident } from "../core/incident/incident.js";
 import { SEVERITIES } from "../core/incident/incident.js";
 import {
   type Aggregate,
   byIsoWeek,
+  byService,
   bySeverity,
   type IncidentTimes,
   incidentTimes,
   lastIsoWeeks,
   MEASURES,
   type Measure,
+  NO_SERVICE,
 } from "../core/metrics/incident-times.js";
+import { escapeHtml } from "./html-escape.js";
 
 export const CHART_WEEKS = 12;
 
@@ -46,15 +51,6 @@ const WEEKS_TOP = 30;
 const WEEKS_BOTTOM = 130;
 const SEV_TOP = 172;
 const SEV_ROW = 17;
-
-export function escapeXml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 /** A duration the way people say it: "45 s", "12 min", "3.5 h", "2.1 d". */
 export function formatSeconds(seconds: number): string {
@@ -92,11 +88,11 @@ function weekPanel(measure: Measure, weeks: Aggregate[], y0: number): string {
       const y = y0 + WEEKS_BOTTOM - plotHeight * fraction;
       parts.push(`<line x1="${LEFT}" x2="${RIGHT}" y1="${f(y)}" y2="${f(y)}" class="fb-grid"/>`);
       parts.push(
-        `<text x="${LEFT - 4}" y="${f(y + 4)}" text-anchor="end" class="fb-tick">${escapeXml(String(Math.round(((top * fraction) / per) * 100) / 100))}</text>`,
+        `<text x="${LEFT - 4}" y="${f(y + 4)}" text-anchor="end" class="fb-tick">${escapeHtml(String(Math.round(((top * fraction) / per) * 100) / 100))}</text>`,
       );
     }
     parts.push(
-      `<text x="10" y="${f(y0 + (WEEKS_TOP + WEEKS_BOTTOM) / 2)}" transform="rotate(-90 10 ${f(y0 + (WEEKS_TOP + WEEKS_BOTTOM) / 2)})" text-anchor="middle" class="fb-tick">${escapeXml(`median, ${unit}`)}</text>`,
+      `<text x="10" y="${f(y0 + (WEEKS_TOP + WEEKS_BOTTOM) / 2)}" transform="rotate(-90 10 ${f(y0 + (WEEKS_TOP + WEEKS_BOTTOM) / 2)})" text-anchor="middle" class="fb-tick">${escapeHtml(`median, ${unit}`)}</text>`,
     );
     weeks.forEach((week, i) => {
       const value = week.medians[measure];
@@ -105,7 +101,7 @@ function weekPanel(measure: Measure, weeks: Aggregate[], y0: number): string {
       const x = LEFT + i * slot + slot * 0.15;
       const label = `Week ${week.key}: median ${MEASURE_TITLE[measure].toLowerCase()} ${formatSeconds(value)} (${week.reached[measure]} of ${week.count} incidents)`;
       parts.push(
-        `<rect x="${f(x)}" y="${f(y0 + WEEKS_BOTTOM - h)}" width="${f(slot * 0.7)}" height="${f(h)}" fill="${COLOR[measure]}"><title>${escapeXml(label)}</title></rect>`,
+        `<rect x="${f(x)}" y="${f(y0 + WEEKS_BOTTOM - h)}" width="${f(slot * 0.7)}" height="${f(h)}" fill="${COLOR[measure]}"><title>${escapeHtml(label)}</title></rect>`,
       );
     });
   }
@@ -114,7 +110,7 @@ function weekPanel(measure: Measure, weeks: Aggregate[], y0: number): string {
     if ((weeks.length - 1 - i) % 2 !== 0) return;
     const x = LEFT + i * slot + slot / 2;
     parts.push(
-      `<text x="${f(x)}" y="${y0 + WEEKS_BOTTOM + 13}" text-anchor="middle" class="fb-tick">${escapeXml(week.key.slice(5))}</text>`,
+      `<text x="${f(x)}" y="${y0 + WEEKS_BOTTOM + 13}" text-anchor="middle" class="fb-tick">${escapeHtml(week.key.slice(5))}</text>`,
     );
   });
   parts.push(
@@ -134,7 +130,7 @@ function severityPanel(measure: Measure, severities: Aggregate[], y0: number): s
     const y = y0 + SEV_TOP + i * SEV_ROW;
     const value = sev.medians[measure];
     const name = sev.key.toUpperCase();
-    parts.push(`<text x="10" y="${y + 11}" class="fb-tick">${escapeXml(name)}</text>`);
+    parts.push(`<text x="10" y="${y + 11}" class="fb-tick">${escapeHtml(name)}</text>`);
     if (value === null || max === 0) {
       parts.push(`<text x="${barLeft}" y="${y + 11}" class="fb-muted">no data</text>`);
       return;
@@ -142,32 +138,44 @@ function severityPanel(measure: Measure, severities: Aggregate[], y0: number): s
     const w = Math.max(1, ((barRight - barLeft) * value) / max);
     const label = `${name}: median ${MEASURE_TITLE[measure].toLowerCase()} ${formatSeconds(value)} (${sev.reached[measure]} of ${sev.count} incidents)`;
     parts.push(
-      `<rect x="${barLeft}" y="${y + 2}" width="${f(w)}" height="${SEV_ROW - 5}" fill="${COLOR[measure]}" opacity="0.8"><title>${escapeXml(label)}</title></rect>`,
+      `<rect x="${barLeft}" y="${y + 2}" width="${f(w)}" height="${SEV_ROW - 5}" fill="${COLOR[measure]}" opacity="0.8"><title>${escapeHtml(label)}</title></rect>`,
     );
     parts.push(
-      `<text x="${f(barLeft + w + 4)}" y="${y + 11}" class="fb-tick">${escapeXml(formatSeconds(value))}</text>`,
+      `<text x="${f(barLeft + w + 4)}" y="${y + 11}" class="fb-tick">${escapeHtml(formatSeconds(value))}</text>`,
     );
   });
   return parts.join("");
 }
 
+/**
+ * Text and lines take the page's colours (its CSS variables, status-html.ts), so they follow the page into dark
+ * mode; outside the page (the SVG alone) they fall back to the current text colour. The bars' colours are
+ * mid-tones that read on either background.
+ */
 const STYLE =
-  "<style>.fb-h{font:600 14px system-ui,sans-serif;fill:#111}.fb-sub{font:600 11px system-ui,sans-serif;fill:#333}" +
-  ".fb-tick{font:10px system-ui,sans-serif;fill:#444}.fb-muted{font:italic 11px system-ui,sans-serif;fill:#777}" +
-  ".fb-grid{stroke:#ddd;stroke-width:1}</style>";
+  "<style>.fb-h{font:600 14px system-ui,sans-serif;fill:var(--fg,currentColor)}" +
+  ".fb-sub{font:600 11px system-ui,sans-serif;fill:var(--fg,currentColor)}" +
+  ".fb-tick{font:10px system-ui,sans-serif;fill:var(--muted,currentColor)}" +
+  ".fb-muted{font:italic 11px system-ui,sans-serif;fill:var(--muted,currentColor)}" +
+  ".fb-grid{stroke:var(--line,currentColor);stroke-width:1}</style>";
 
 function svgOpen(height: number, title: string, desc: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" ` +
     `preserveAspectRatio="xMidYMin meet" role="img" aria-labelledby="fb-charts-title fb-charts-desc" ` +
     `class="firebreak-charts" style="max-width:40rem;height:auto">` +
-    `<title id="fb-charts-title">${escapeXml(title)}</title><desc id="fb-charts-desc">${escapeXml(desc)}</desc>${STYLE}`
+    `<title id="fb-charts-title">${escapeHtml(title)}</title><desc id="fb-charts-desc">${escapeHtml(desc)}</desc>${STYLE}`
   );
 }
 
-/** The incidents the charts count: real incidents that are not private. */
+/**
+ * The incidents the charts count: real incidents that are not private, and not duplicates merged into another
+ * (the survivor counts the outage once, as on the rest of the page).
+ */
 function charted(incidents: readonly Incident[]): IncidentTimes[] {
-  return incidents.filter((i) => i.kind === "incident" && i.private !== true).map((i) => incidentTimes(i));
+  return incidents
+    .filter((i) => i.kind === "incident" && i.private !== true && !i.duplicateOf)
+    .map((i) => incidentTimes(i));
 }
 
 /**
@@ -194,11 +202,49 @@ export function renderCharts(incidents: readonly Incident[], now: Date, zone = "
     const y0 = i * PANEL_HEIGHT;
     return (
       `<g class="fb-panel fb-${measure}">` +
-      `<text x="10" y="${y0 + 18}" class="fb-h">${escapeXml(MEASURE_TITLE[measure])}</text>` +
+      `<text x="10" y="${y0 + 18}" class="fb-h">${escapeHtml(MEASURE_TITLE[measure])}</text>` +
       weekPanel(measure, weeks, y0) +
       severityPanel(measure, severities, y0) +
       `</g>`
     );
   });
   return `${svgOpen(PANEL_HEIGHT * MEASURES.length, title, desc)}${panels.join("")}</svg>`;
+}
+
+const SHORT_TITLE: Record<Measure, string> = {
+  acknowledge: "Acknowledge",
+  mitigate: "Mitigate",
+  resolve: "Resolve",
+  confirm: "Confirmation",
+};
+
+/**
+ * The median of each measure per service (all time), as a table under the charts: a table rather than
+ * another chart because services are many and their names long, and a table reads on a phone and to a screen
+ * reader alike. `serviceName` gives a service's display name (its config `name`). Empty when nothing is charted.
+ */
+export function renderServiceTable(
+  incidents: readonly Incident[],
+  serviceName: (id: string) => string,
+): string {
+  const rows = charted(incidents);
+  if (rows.length === 0) return "";
+  const cell = (value: number | null) => (value === null ? "—" : escapeHtml(formatSeconds(value)));
+  const name = (key: string) =>
+    key === NO_SERVICE && serviceName(key) === key ? "No service" : serviceName(key);
+  const body = byService(rows)
+    .map(
+      (s) =>
+        `<tr><th scope="row">${escapeHtml(name(s.key))}</th><td>${s.count}</td>` +
+        MEASURES.map((m) => `<td>${cell(s.medians[m])}</td>`).join("") +
+        "</tr>",
+    )
+    .join("\n");
+  return `<table class="fb-services">
+<caption>Median times by service (all time)</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Incidents</th>${MEASURES.map((m) => `<th scope="col">${SHORT_TITLE[m]}</th>`).join("")}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>`;
 }

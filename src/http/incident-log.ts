@@ -8,23 +8,16 @@
  * - 400 with a reason for a filter that is unknown or names nothing (incident-log.ts in core lists them).
  * Every answer is `no-store`: it names people and private incidents.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { type Request, type Response, Router } from "express";
 import type { HandlerContext } from "../../handlers/context.js";
 import type { Incident } from "../core/incident/incident.js";
 import { incidentLogCsv, matchesFilter, parseLogFilter } from "../core/metrics/incident-log.js";
 import { type IncidentTimes, incidentTimes, newestFirst } from "../core/metrics/incident-times.js";
 import { personByPlatformId } from "../core/oncall/people.js";
+import { tokenMatches } from "./token-match.js";
 
 /** Timelines (for the earlier commanders) are read this many at a time. */
 const TIMELINE_BATCH = 50;
-
-/** Equal length digests, so neither the content nor the length of the token leaks through timing. */
-export function tokenMatches(expected: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(expected), digest(given));
-}
 
 function bearer(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];

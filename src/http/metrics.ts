@@ -1,11 +1,12 @@
 /**
  * GET /metrics: Prometheus text format 0.0.4 (prometheus-text.ts).
  *
- * - From the incidents (kind `incident`; change and guidance requests have no page to answer): how many are
+ * - From the incidents (kind `incident`; change and guidance requests have no page to answer), private ones
+ *   left out entirely, as on the status page: a private incident is not revealed even as a count. How many are
  *   open per severity, how many were ever opened per severity and service, and histograms of the time to
  *   acknowledge, mitigate, resolve and to the reporters' confirmation (incident-times.ts says which milestone
- *   each measure ends at). Reading every incident is the expensive part, so it is computed at most once per
- *   15 s however often Prometheus scrapes, and concurrent scrapes share one computation.
+ *   each measure ends at). Reading every incident is the expensive part, so the incidents come from the cache
+ *   the status page shares (incident-cache.ts: read at most once per 15 s however often Prometheus scrapes).
  * - From the queues, on every scrape (a few cheap Redis calls): jobs per queue and state, how late the most
  *   overdue timer is, and the age of the oldest chat message still undelivered.
  *
@@ -17,10 +18,8 @@ import type { HandlerContext } from "../../handlers/context.js";
 import { type Incident, SEVERITIES } from "../core/incident/incident.js";
 import { type IncidentTimes, MEASURES, milestoneTimes, NO_SERVICE } from "../core/metrics/incident-times.js";
 import type { OpsStats } from "../core/ports.js";
+import { allIncidents } from "./incident-cache.js";
 import { type Family, formatFamilies, histogramSamples, PROMETHEUS_CONTENT_TYPE } from "./prometheus-text.js";
-
-/** How long the incident-derived part is reused. */
-export const INCIDENT_METRICS_TTL_MS = 15_000;
 
 /** Upper bounds (seconds): 1 and 5 minutes … 1 week, where the answers to "how long did it take" fall. */
 export const DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 259_200, 604_800];
@@ -37,10 +36,10 @@ const MEASURE_HELP: Record<(typeof MEASURES)[number], string> = {
 const isOpen = (incident: Incident) => incident.state !== "resolved" && incident.state !== "closed";
 
 export function incidentFamilies(incidents: readonly Incident[]): Family[] {
-  const real = incidents.filter((i) => i.kind === "incident");
+  const real = incidents.filter((i) => i.kind === "incident" && i.private !== true);
   const open: Family = {
     name: "firebreak_incidents_open",
-    help: "Incidents not yet resolved, by severity.",
+    help: "Incidents not yet resolved, by severity (private incidents are never counted).",
     type: "gauge",
     samples: SEVERITIES.map((severity) => ({
       labels: { severity },
@@ -62,7 +61,7 @@ export function incidentFamilies(incidents: readonly Incident[]): Family[] {
     name: "firebreak_incidents_total",
     // A gauge despite the name the issue asks for: an incident counts under its current severity, so a
     // severity change moves it between series and a series can go down.
-    help: "Incidents ever opened, by current severity and service.",
+    help: "Incidents ever opened, by current severity and service (private incidents are never counted).",
     type: "gauge",
     samples: series.map((g) => ({
       labels: { severity: g.severity, service: g.service },
@@ -114,28 +113,8 @@ export async function opsFamilies(stats: OpsStats): Promise<Family[]> {
   ];
 }
 
-export function createMetricsRouter(
-  ctx: HandlerContext,
-  stats: OpsStats,
-  options: { ttlMs?: number; now?: () => number } = {},
-): Router {
-  const ttlMs = options.ttlMs ?? INCIDENT_METRICS_TTL_MS;
-  // Real time, not ctx.clock: a test's frozen clock must not freeze the cache.
-  const now = options.now ?? Date.now;
-  let cached: { at: number; text: Promise<string> } | undefined;
-
-  const incidentText = (): Promise<string> => {
-    if (cached && now() - cached.at < ttlMs) return cached.text;
-    const text = ctx.store.all().then((all) => formatFamilies(incidentFamilies(all)));
-    const entry = { at: now(), text };
-    cached = entry;
-    // A failed read is not kept: the next scrape tries again.
-    text.catch(() => {
-      if (cached === entry) cached = undefined;
-    });
-    return text;
-  };
-
+export function createMetricsRouter(ctx: HandlerContext, stats: OpsStats): Router {
+  const incidentText = async () => formatFamilies(incidentFamilies(await allIncidents(ctx.store)));
   const router = Router();
   router.get("/metrics", async (_req, res) => {
     res.set("Cache-Control", "no-store");

@@ -1,12 +1,14 @@
 /**
- * `GET /incidents/INC-n/postmortem.md`: the post-mortem draft as Markdown (core/incident/postmortem-draft.ts),
- * regenerated on every request so it lists the follow-ups added since it was opened.
+ * `GET /incidents/INC-n/postmortem.md?token=…`: the post-mortem draft as Markdown (core/incident/
+ * postmortem-draft.ts), regenerated on every request so it lists the follow-ups added since it was opened.
  *
- * Answers:
- * - 401 when the status pages have a token (`STATUS_PAGE_TOKEN`) and the request carries neither it
- *   (`?token=`) nor the cookie the status pages set; checked before anything is looked up;
- * - 404 for an unknown incident, a private one (kept off the web pages altogether) or one without a
- *   post-mortem, all with the same answer, so the page tells nothing about what exists;
+ * The draft holds the incident's internal history, so it is not behind the status pages' shared token: only
+ * the link Firebreak hands out in chat opens it, with a token for that one incident (core/incident/
+ * postmortem-link.ts). The link is the credential, so a private incident's draft is served too. Answers:
+ * - 404 for a path that is no incident id at all (it names nothing to protect);
+ * - 401 without the token or with a wrong one (another incident's included), checked before anything is
+ *   looked up: the token names the incident, so someone without it learns nothing, not even what exists;
+ * - 404 for an incident that does not exist or has no post-mortem (yet);
  * - 200 `text/markdown` otherwise.
  *
  * The template is read once, at start-up, from the templates directory (`postmortem.md.hbs`), so a broken
@@ -18,16 +20,16 @@ import { join } from "node:path";
 import { Router } from "express";
 import type { HandlerContext } from "../../handlers/context.js";
 import type { Incident } from "../core/incident/incident.js";
-import { parseIncidentId } from "../core/incident/incident.js";
+import { incidentId, parseIncidentId } from "../core/incident/incident.js";
 import {
   compilePostmortemTemplate,
   type DraftTemplate,
   peopleInDraft,
   postmortemDraftVars,
 } from "../core/incident/postmortem-draft.js";
+import { postmortemTokenMatches } from "../core/incident/postmortem-link.js";
 import { personByPlatformId } from "../core/oncall/people.js";
 import { DEFAULT_TEMPLATES_DIR } from "../core/templates/load.js";
-import { statusTokenGate } from "./status-access.js";
 
 const TEMPLATE_FILE = "postmortem.md.hbs";
 
@@ -38,25 +40,34 @@ export function loadPostmortemTemplate(templatesDir?: string): DraftTemplate {
   return compilePostmortemTemplate(readFileSync(path, "utf8"), path);
 }
 
-export function createPostmortemRouter(
-  ctx: HandlerContext,
-  options: { token?: string; templatesDir?: string },
-): Router {
+/**
+ * `options.token` (STATUS_PAGE_TOKEN) is accepted and ignored: the drafts never open with the status pages'
+ * token, only with their own.
+ */
+export function createPostmortemRouter(ctx: HandlerContext, options: { templatesDir?: string }): Router {
   const template = loadPostmortemTemplate(options.templatesDir);
   const router = Router();
-  const gate = statusTokenGate(options.token, {
-    secureCookie: ctx.publicUrl.startsWith("https:"),
-    denied: (res) =>
-      res
-        .type("text/plain")
-        .send("This page needs the status page's token: use the link Firebreak handed out in chat."),
-  });
-  router.get("/incidents/:id/postmortem.md", gate, async (req, res) => {
+  router.get("/incidents/:id/postmortem.md", async (req, res) => {
     res.set({ "Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer" });
     const n = parseIncidentId(String(req.params.id));
+    if (n === null) {
+      res.status(404).type("text/plain").send("No post-mortem here.");
+      return;
+    }
+    const id = incidentId(n);
+    const token = typeof req.query.token === "string" ? req.query.token : undefined;
     try {
-      const incident = n === null ? null : await ctx.store.get(`INC-${n}`);
-      if (!incident || incident.private || !incident.postmortem) {
+      if (!postmortemTokenMatches(await ctx.oncall.calendarSecret(), id, token)) {
+        res
+          .status(401)
+          .type("text/plain")
+          .send(
+            "This draft opens only with its own link: use the one Firebreak posted in the incident's channel.",
+          );
+        return;
+      }
+      const incident = await ctx.store.get(id);
+      if (!incident?.postmortem) {
         res.status(404).type("text/plain").send("No post-mortem here.");
         return;
       }

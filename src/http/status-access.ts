@@ -2,26 +2,20 @@
  * The optional access token of the status pages (`STATUS_PAGE_TOKEN`): without one the pages are public.
  *
  * With one, a request passes when it carries the token as `?token=…` or in the cookie this gate sets. The
- * cookie is what lets the links inside a page (`/incidents/INC-4`, the post-mortem) and the page's own
+ * cookie is what lets the links inside a page (`/incidents/INC-4`) and the page's own
  * refresh work after the first visit through the link handed out in chat, without the token in every URL.
  * It is HttpOnly (nothing on the page could read it anyway: the pages run no script) and SameSite=Lax (a
  * link from elsewhere still opens the page; another site cannot post with it). The token is compared in
  * constant time, and checked before anything is looked up, so someone without it learns nothing, not even
- * which incident numbers exist.
+ * which incident numbers exist. (The post-mortem drafts do not use this gate: each has its own link token,
+ * src/http/postmortem.ts.)
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
+import { tokenMatches } from "./token-match.js";
 
 export const STATUS_COOKIE = "firebreak_status";
 /** How long a browser keeps the cookie: a month of glancing at the page from the same phone. */
 const COOKIE_MAX_AGE_S = 30 * 86_400;
-
-/** Equal strings, in time that does not depend on where they differ (hashing first evens the lengths out). */
-export function tokenMatches(expected: string, given: string | undefined): boolean {
-  if (!given) return false;
-  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
-  return timingSafeEqual(digest(expected), digest(given));
-}
 
 /** One cookie's value from a Cookie header (no cookie-parser: this is the only cookie we read). */
 export function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -3,30 +3,19 @@
  * light or dark as the reader's system prefers, refreshing themselves every minute.
  *
  * Every piece of text that came from a person (titles, updates, service names from the config) goes through
- * `escapeHtml` (or `updateHtml`, which escapes) here, and nothing else builds markup, so a title like `<script>` is shown, not
- * run. The pages also carry a CSP without any script source (status-page.ts), a second wall behind this one.
+ * `escapeHtml` (html-escape.ts; or `updateHtml`, which escapes) here or in charts.ts, and nothing else builds
+ * markup, so a title like `<script>` is shown, not run. The pages also carry a CSP without any script source
+ * (status-page.ts), a second wall behind this one.
  * Links are relative (`incidents/INC-4`, `../status`) so the pages work under any path prefix a proxy adds.
  */
 import type { Incident, IncidentState } from "../core/incident/incident.js";
 import { severityLabel } from "../core/incident/incident.js";
 import { formatTime, unescapeMarkup } from "../core/templates/helpers.js";
+import { escapeHtml } from "./html-escape.js";
 import { closedAt, resolvedAt } from "./status-select.js";
 
 /** Seconds between the page's own reloads (`<meta http-equiv="refresh">`). */
 export const REFRESH_SECONDS = 60;
-
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Text as HTML text or attribute value (double- or single-quoted). */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
 
 /** The lifecycle states as the public reads them. */
 export const STATE_WORDS: Record<IncidentState, string> = {
@@ -131,6 +120,12 @@ ol.timeline { list-style: none; padding: 0; margin: 0; }
 ol.timeline li { border-left: 3px solid var(--line); padding: 0 0 0.75rem 0.75rem; }
 ol.timeline li.update { border-left-color: var(--link); }
 .charts svg { max-width: 100%; height: auto; display: block; }
+.charts table { border-collapse: collapse; margin: 0.75rem 0 0; font-size: 0.9rem; }
+.charts caption { text-align: left; font-weight: 600; margin-bottom: 0.25rem; }
+.charts th, .charts td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.6rem 0.2rem 0; text-align: right;
+  overflow-wrap: anywhere; }
+.charts th:first-child, .charts td:first-child { text-align: left; }
+.charts thead th { color: var(--muted); font-weight: 600; }
 footer { margin-top: 2rem; font-size: 0.85rem; }
 `;
 
@@ -197,7 +192,7 @@ ${closed ? `<dt>Closed</dt><dd>${when(closed, frame)}</dd>\n` : ""}</dl>
 export interface StatusPageView {
   ongoing: Incident[];
   resolved: Incident[];
-  /** The charts' inline SVG (already safe markup, from charts.ts), or absent while there are none. */
+  /** The charts' inline SVG and the per-service table (already safe markup, from charts.ts), or absent. */
   charts?: string;
 }
 

@@ -7,16 +7,21 @@
  * and nothing from anywhere else: even if some text slipped past the escaping, a browser would not run it.
  * A private incident, a change or guidance request and an unknown number all get the same 404, so the pages
  * never tell that a private incident exists.
+ *
+ * /status does not read every incident on every hit: it takes the shared copy (incident-cache.ts, at most 15 s
+ * old) to pick the few incidents it may show and to draw the charts, then re-reads those few, so what it says
+ * about each incident shown, and whether it shows it at all, is current.
  */
 import { type Response, Router } from "express";
 import type { HandlerContext } from "../../handlers/context.js";
 import { type Incident, incidentId, parseIncidentId } from "../core/incident/incident.js";
 import { personByPlatformId } from "../core/oncall/people.js";
 import { PLATFORMS } from "../core/platform.js";
-import { renderCharts } from "./charts.js";
+import { renderCharts, renderServiceTable } from "./charts.js";
+import { allIncidents } from "./incident-cache.js";
 import { statusTokenGate } from "./status-access.js";
 import { incidentPage, notFoundPage, type PageFrame, statusPage, tokenNeededPage } from "./status-html.js";
-import { isPublic, ongoing, recentlyResolved } from "./status-select.js";
+import { candidates, isPublic, ongoing, recentlyResolved } from "./status-select.js";
 import { publicEntries } from "./status-timeline.js";
 
 export const STATUS_CSP = [
@@ -73,12 +78,17 @@ export function createStatusRouter(ctx: HandlerContext, options: { token?: strin
   router.get("/status", gate, async (_req, res) => {
     try {
       const f = frame();
-      const all = await ctx.store.all();
+      const all = await allIncidents(ctx.store);
+      const shown = await fresh(ctx, candidates(all, f.now));
       sendPage(
         res,
         200,
         statusPage(
-          { ongoing: ongoing(all), resolved: recentlyResolved(all, f.now), charts: charts(ctx, all, f.now) },
+          {
+            ongoing: ongoing(shown),
+            resolved: recentlyResolved(shown, f.now),
+            charts: charts(ctx, all, f),
+          },
           f,
         ),
       );
@@ -104,13 +114,21 @@ export function createStatusRouter(ctx: HandlerContext, options: { token?: strin
   return router;
 }
 
+/** The current copies of `incidents` (a few: those /status may show), read together; gone ones dropped. */
+async function fresh(ctx: HandlerContext, incidents: readonly Incident[]): Promise<Incident[]> {
+  const current = await Promise.all(incidents.map((i) => ctx.store.get(i.id)));
+  return current.filter((i): i is Incident => i !== null);
+}
+
 /**
- * The charts (charts.ts) of the public incidents only: a private one is not counted anywhere on the page. A
- * chart that fails to render must not take the page down with it.
+ * The charts and the per-service table (charts.ts) of the public incidents only: a private one is not counted
+ * anywhere on the page. They come from the shared copy of every incident, up to 15 s old (incident-cache.ts).
+ * A chart that fails to render must not take the page down with it.
  */
-function charts(ctx: HandlerContext, all: readonly Incident[], now: Date): string | undefined {
+function charts(ctx: HandlerContext, all: readonly Incident[], frame: PageFrame): string | undefined {
   try {
-    return renderCharts(all.filter(isPublic), now, ctx.settings.timezone);
+    const shown = all.filter(isPublic);
+    return renderCharts(shown, frame.now, frame.zone) + renderServiceTable(shown, frame.serviceName);
   } catch (err) {
     ctx.logger.warn({ err: String(err) }, "status page charts failed");
     return undefined;

@@ -47,3 +47,17 @@ export function recentlyResolved(incidents: readonly Incident[], now: Date): Inc
     .filter((i) => Date.parse(resolvedAt(i) ?? "") >= since)
     .sort((a, b) => (resolvedAt(b) ?? "").localeCompare(resolvedAt(a) ?? ""));
 }
+
+/**
+ * The incidents /status may show, picked from a copy of every incident that may be a few seconds old
+ * (incident-cache.ts): real incidents that are ongoing or were resolved within the window, whatever their
+ * privacy or merging said then. The page re-reads these few and applies `ongoing` and `recentlyResolved` to
+ * the fresh copies, so a change of privacy, state or update shows at once; only an incident opened within the
+ * cache's lifetime waits for the next refresh.
+ */
+export function candidates(incidents: readonly Incident[], now: Date): Incident[] {
+  const since = now.getTime() - RESOLVED_WINDOW_DAYS * DAY_MS;
+  return incidents.filter(
+    (i) => i.kind === "incident" && (!isOver(i) || Date.parse(resolvedAt(i) ?? "") >= since),
+  );
+}

@@ -206,7 +206,7 @@ async function serve(
   expressApp.use(createCalendarRouter(ctx));
   expressApp.use(createDeployHookRouter(ctx, { secret: env.deployWebhookSecret, apply: applyDeploy }));
   expressApp.use(createStatusRouter(ctx, { token: env.statusPageToken }));
-  expressApp.use(createPostmortemRouter(ctx, { token: env.statusPageToken, templatesDir: env.templatesDir }));
+  expressApp.use(createPostmortemRouter(ctx, { templatesDir: env.templatesDir }));
   expressApp.use(createIncidentLogRouter(ctx, { token: env.apiToken }));
   expressApp.use(createMetricsRouter(ctx, opsStats));
   expressApp.use(createHealthRouter(redis));

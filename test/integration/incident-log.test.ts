@@ -6,7 +6,7 @@ import { createKeys } from "../../src/infra/redis/keys.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type Running, startRuntime } from "../../src/main/runtime.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, writeConfig } from "../helpers/firebreak.js";
+import { eventually, TEST_CONFIG, writeConfig } from "../helpers/firebreak.js";
 import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "../helpers/redis.js";
 import { allText } from "../helpers/slack-world.js";
 
@@ -31,14 +31,18 @@ afterEach(async () => {
 });
 afterAll(() => redis.disconnect());
 
-async function start(label: string, apiToken: string | null = TOKEN): Promise<FakeSlack> {
+async function start(
+  label: string,
+  apiToken: string | null = TOKEN,
+  config = TEST_CONFIG,
+): Promise<FakeSlack> {
   fake = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
   prefix = uniquePrefix(label);
   const env: Env = {
     port: 0,
     redisUrl: TEST_REDIS_URL,
     redisPrefix: prefix,
-    configPath: writeConfig(),
+    configPath: writeConfig(config),
     slack: { kind: "http", botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
     apiToken: apiToken ?? undefined,
     publicUrl: "https://firebreak.example.com",
@@ -176,26 +180,49 @@ describe("GET /api/incidents", () => {
 });
 
 describe("/incident log", () => {
-  it("answers the asker only with the JSON and CSV links, token included", async () => {
-    const s = await start("log-command");
-    const d = await s.sendSlashCommand({ text: "log", user: "U0ALICE" });
-    const answer = await eventually(() => {
+  // Alice manages, Dana is an admin; Bob is neither.
+  const ROLES = `${TEST_CONFIG}roles: { managers: [alice], admins: [dana] }\n`;
+
+  /** Sends `/incident log` as `user` and waits for the answer only they see. */
+  async function logAnswer(s: FakeSlack, user: string): Promise<string> {
+    const d = await s.sendSlashCommand({ text: "log", user });
+    return eventually(() => {
       if (d.responseUrl.posts.length === 0) throw new Error("no answer yet");
       return JSON.stringify(d.responseUrl.posts.map((p) => p.body));
     }, 10_000);
-    expect(answer).toContain(`https://firebreak.example.com/api/incidents?token=${TOKEN}`);
-    expect(answer).toContain(`https://firebreak.example.com/api/incidents.csv?token=${TOKEN}`);
-    expect(answer).toContain("https://firebreak.example.com/metrics");
+  }
+
+  it("answers a manager or an admin only with the JSON and CSV links, token included", async () => {
+    const s = await start("log-command", TOKEN, ROLES);
+    for (const user of ["U0ALICE", "U0DANA"]) {
+      const answer = await logAnswer(s, user);
+      expect(answer).toContain(`https://firebreak.example.com/api/incidents?token=${TOKEN}`);
+      expect(answer).toContain(`https://firebreak.example.com/api/incidents.csv?token=${TOKEN}`);
+      expect(answer).toContain("https://firebreak.example.com/metrics");
+    }
     expect(s.messages("general").map(allText).join("\n")).not.toContain(TOKEN);
+  }, 60_000);
+
+  it("tells anyone else whom to ask, without the token", async () => {
+    const s = await start("log-refused", TOKEN, ROLES);
+    const answer = await logAnswer(s, "U0BOB");
+    expect(answer).not.toContain(TOKEN);
+    expect(answer).not.toContain("/api/incidents");
+    expect(answer).toContain("only managers and admins get them");
+    expect(answer).toContain("Ask a manager (<@U0ALICE>) or an admin (<@U0DANA>)");
+    expect(answer).toContain("https://firebreak.example.com/metrics");
+  }, 60_000);
+
+  it("says an operator names managers in the config when there are none", async () => {
+    const s = await start("log-nobody");
+    const answer = await logAnswer(s, "U0ALICE");
+    expect(answer).not.toContain(TOKEN);
+    expect(answer).toContain("No manager or admin is named yet");
   }, 60_000);
 
   it("without API_TOKEN says the API is off and how to turn it on; the API answers 404", async () => {
     const s = await start("log-off", null);
-    const d = await s.sendSlashCommand({ text: "log", user: "U0ALICE" });
-    const answer = await eventually(() => {
-      if (d.responseUrl.posts.length === 0) throw new Error("no answer yet");
-      return JSON.stringify(d.responseUrl.posts.map((p) => p.body));
-    }, 10_000);
+    const answer = await logAnswer(s, "U0ALICE");
     expect(answer).toContain("The incident log API is off");
     expect(answer).toContain("API_TOKEN");
     expect(answer).not.toContain("/api/incidents");

@@ -60,6 +60,12 @@ describe("GET /metrics", () => {
       async () => expect((await world.store().get("INC-1"))?.state).toBe("acknowledged"),
       10_000,
     );
+    // A private incident is never revealed, not even as a count: the status page promises so.
+    await fake.sendSlashCommand({
+      text: "open Payroll export leaked sev1 visibility:private",
+      user: "U0BOB",
+    });
+    await eventually(async () => expect((await world.store().get("INC-2"))?.private).toBe(true), 10_000);
 
     const res = await fetch(`${app.url}/metrics`);
     expect(res.status).toBe(200);
@@ -69,6 +75,8 @@ describe("GET /metrics", () => {
     expect(types.get("firebreak_incidents_open")).toBe("gauge");
     expect(find(samples, "firebreak_incidents_open", { severity: "sev2" })[0]?.value).toBe(1);
     expect(find(samples, "firebreak_incidents_open", { severity: "sev1" })[0]?.value).toBe(0);
+    expect(find(samples, "firebreak_incidents_total", { severity: "sev1" })).toEqual([]);
+    expect(find(samples, "firebreak_time_to_acknowledge_seconds_count", { severity: "sev1" })).toEqual([]);
     expect(
       find(samples, "firebreak_incidents_total", { severity: "sev2", service: "search" })[0]?.value,
     ).toBe(1);

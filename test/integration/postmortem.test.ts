@@ -1,20 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { Env } from "../../src/config/env.js";
+import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
-import type { IncidentStore } from "../../src/core/ports.js";
-import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
+import { postmortemToken } from "../../src/core/incident/postmortem-link.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
-import { createLogger } from "../../src/main/logger.js";
-import { type Running, startRuntime } from "../../src/main/runtime.js";
-import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
-import { eventually, writeConfig } from "../helpers/firebreak.js";
-import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "../helpers/redis.js";
+import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
+import { eventually } from "../helpers/firebreak.js";
+import { testRedis } from "../helpers/redis.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
 
 /**
  * Post-mortems end to end: the real dispatcher, store, queue, outbox and web server on a real Redis, Slack
  * faked. Bob reports, Dana commands (alone on the rotation), Alice manages the search service, so she owns its
- * post-mortems. Reminders come every second and the post-mortem is due after two, so a test sees them.
+ * post-mortems. Reminders come hourly (the least the config allows) and it is due after two hours; the test
+ * that watches them fire runs Firebreak's clock three hours behind the queue's (see there).
  */
 const CONFIG = `
 timezone: Europe/Berlin
@@ -23,7 +21,7 @@ people:
   - { id: alice, name: Alice Archer, slack: U0ALICE, timezone: Europe/Berlin }
   - { id: bob, name: Bob Baker, slack: U0BOB, timezone: America/New_York }
   - { id: dana, name: Dana Diaz, slack: U0DANA, timezone: Europe/Berlin }
-postmortem: { due_after: 2s, remind_every: 1s }
+postmortem: { due_after: 2h, remind_every: 1h }
 rotations:
   - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
 escalation_policies:
@@ -41,10 +39,10 @@ severities:
 `;
 
 const world = slackWorld();
+const redis = testRedis();
 let fake: FakeSlack;
 let url: string;
-/** The store of the Firebreak under test: the world's, unless a test starts its own runtime. */
-let storeOf: () => IncidentStore = () => world.store();
+let prefix: string;
 const inChannel = (channel: string) => world.inChannel(channel);
 const dms = (user: string) => world.dmsTo(user);
 const toldOnly = (user: string) =>
@@ -54,14 +52,25 @@ const toldOnly = (user: string) =>
     .join("\n");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function start(label: string) {
-  const started = await world.start({ label: `postmortem-${label}`, config: CONFIG });
+/** How far Firebreak's clock is from the real one (the queue's delays are real time). */
+let clockOffsetMs = 0;
+const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+
+async function start(label: string, env: { statusPageToken?: string } = {}) {
+  clockOffsetMs = 0;
+  const started = await world.start({ label: `postmortem-${label}`, config: CONFIG, env, clock });
   fake = started.fake;
   url = started.app.url;
+  prefix = started.app.prefix;
+}
+
+/** The token of a draft's link, derived as the running Firebreak derives it (from its calendar secret). */
+async function tokenOf(id: string): Promise<string> {
+  return postmortemToken(await createRedisOncallStore(redis, createKeys(prefix)).calendarSecret(), id);
 }
 
 async function incident(): Promise<Incident> {
-  const found = await storeOf().get("INC-1");
+  const found = await world.store().get("INC-1");
   if (!found) throw new Error("INC-1 is not stored");
   return found;
 }
@@ -114,7 +123,8 @@ describe("/incident postmortem", () => {
     expect((await incident()).postmortem).toBeUndefined();
     const types = (await world.store().timeline("INC-1")).map((e) => e.type);
     expect(types).not.toContain("postmortem_created");
-    const res = await fetch(`${url}/incidents/INC-1/postmortem.md`);
+    // Even with the right link token there is no draft yet.
+    const res = await fetch(`${url}/incidents/INC-1/postmortem.md?token=${await tokenOf("INC-1")}`);
     expect(res.status).toBe(404);
   });
 
@@ -123,8 +133,8 @@ describe("/incident postmortem", () => {
     const channel = await recordedIncident();
     await say(channel, "postmortem", "U0BOB");
     await eventually(async () => expect((await incident()).postmortem?.owner).toBe("U0ALICE"), 10_000);
-    const link = `${url}/incidents/INC-1/postmortem.md`;
-    // What chat hands out: the public address (localhost in tests), on the same port.
+    const link = `${url}/incidents/INC-1/postmortem.md?token=${await tokenOf("INC-1")}`;
+    // What chat hands out: the public address (localhost in tests), on the same port, with the link token.
     const handedOut = link.replace("127.0.0.1", "localhost");
     await eventually(() => {
       expect(inChannel(channel)).toContain("opened the *post-mortem* of *INC-1*");
@@ -194,21 +204,34 @@ describe("/incident postmortem", () => {
     expect(toldOnly("U0DANA")).toContain(`<${handedOut}|postmortem.md>`);
     expect((await incident()).postmortem).toEqual(before.postmortem);
 
-    // Unknown incidents and malformed ids get the same 404.
-    expect((await fetch(`${url}/incidents/INC-99/postmortem.md`)).status).toBe(404);
+    // An unknown incident's own token finds nothing; a path that is no incident id is no draft.
+    expect(
+      (await fetch(`${url}/incidents/INC-99/postmortem.md?token=${await tokenOf("INC-99")}`)).status,
+    ).toBe(404);
     expect((await fetch(`${url}/incidents/nope/postmortem.md`)).status).toBe(404);
   });
 
   it("reminds the owner by DM until it is done, tells the channel when overdue, and stops once done", async () => {
     await start("reminders");
     const channel = await recordedIncident();
+    // Firebreak's clock goes three hours back: the reminders at +1 h, +2 h (the due date) and +3 h are due now
+    // for the queue, which runs each at once, while Firebreak's clock says each is still ahead. Each of these
+    // early firings must send its reminder once and arm the next, never itself again; the one at +4 h waits.
+    clockOffsetMs = -3 * 3_600_000;
     await say(channel, "postmortem", "U0DANA");
     await eventually(async () => expect((await incident()).postmortem).toBeDefined(), 10_000);
     const reminders = () => (dms("U0ALICE").match(/Reminder: the post-mortem of INC-1/g) ?? []).length;
-    // Reminded at 1 s (still due), at 2 s the due date (overdue, and the channel is told).
-    await eventually(() => expect(reminders()).toBeGreaterThanOrEqual(1), 10_000);
+    await eventually(() => expect(reminders()).toBe(3), 10_000);
     await eventually(() => expect(inChannel(channel)).toContain("is overdue: it was due"), 10_000);
-    await eventually(() => expect(dms("U0ALICE")).toContain("is *overdue*"), 10_000);
+    expect(dms("U0ALICE")).toContain("is *overdue*");
+    const created = Date.parse((await incident()).postmortem?.createdAt ?? "");
+    await eventually(async () =>
+      expect((await incident()).timers?.postmortem?.dueAt).toBe(
+        new Date(created + 4 * 3_600_000).toISOString(),
+      ),
+    );
+    await sleep(1_500);
+    expect(reminders()).toBe(3);
 
     // Bob (a reporter) may not mark it done; Alice, its owner, may.
     await say(channel, "postmortem done", "U0BOB");
@@ -226,6 +249,14 @@ describe("/incident postmortem", () => {
     expect(done.postmortem?.done?.by).toBe("U0ALICE");
     expect(done.timers?.postmortem?.dueAt).toBeUndefined();
     expect((await world.store().timeline("INC-1")).map((e) => e.type)).toContain("postmortem_done");
+    // Asked again: it says it is done already (not "already open"), and changes nothing.
+    await say(channel, "postmortem done", "U0DANA");
+    await eventually(
+      () => expect(toldOnly("U0DANA")).toContain("is already done: <@U0ALICE> marked it done"),
+      10_000,
+    );
+    expect(toldOnly("U0DANA")).not.toContain("already open");
+    expect((await incident()).postmortem).toEqual(done.postmortem);
 
     // No reminder after it was done (give a job already in flight time to land first).
     await sleep(500);
@@ -237,68 +268,52 @@ describe("/incident postmortem", () => {
 });
 
 describe("the draft's access", () => {
-  let running: Running | undefined;
-  let prefix: string | undefined;
-  afterEach(async () => {
-    await running?.stop();
-    if (prefix) {
-      const redis = testRedis();
-      await deletePrefix(redis, prefix);
-      redis.disconnect();
-    }
-    running = undefined;
-  });
+  it("opens only with its own link token, never the status pages' token, private incidents included", async () => {
+    await start("token", { statusPageToken: "s3cret token" });
+    const channel = await recordedIncident();
+    await say(channel, "postmortem");
+    await eventually(async () => expect((await incident()).postmortem).toBeDefined(), 10_000);
+    const token = await tokenOf("INC-1");
+    const path = `${url}/incidents/INC-1/postmortem.md`;
+    await eventually(
+      () =>
+        expect(inChannel(channel)).toContain(
+          `<${path.replace("127.0.0.1", "localhost")}?token=${encodeURIComponent(token)}|postmortem.md>`,
+        ),
+      10_000,
+    );
+    expect(inChannel(channel)).not.toContain("s3cret");
 
-  it("needs the status page's token when one is set, and hides private incidents", async () => {
-    const slack = await startFakeSlack({ channels: [{ name: "general" }, { name: "incidents" }] });
-    const redis = testRedis();
-    try {
-      prefix = uniquePrefix("postmortem-token");
-      const env: Env = {
-        port: 0,
-        redisUrl: TEST_REDIS_URL,
-        redisPrefix: prefix,
-        configPath: writeConfig(CONFIG),
-        slack: {
-          kind: "http",
-          botToken: slack.botToken,
-          signingSecret: slack.signingSecret,
-          apiUrl: slack.apiUrl,
-        },
-        logLevel: "silent",
-        statusPageToken: "s3cret token",
-      };
-      running = await startRuntime(env, "all", createLogger("silent"));
-      slack.botUrl = `${running.url}/slack/events`;
-      fake = slack;
-      const base = running.url as string;
-      storeOf = () => createRedisIncidentStore(redis, createKeys(prefix as string));
-      await recordedIncident();
-      await say("inc-1-search-is-down", "postmortem");
-      await eventually(() => {
-        expect(fake.messages("inc-1-search-is-down").map(allText).join("\n")).toContain(
-          `${base.replace("127.0.0.1", "localhost")}/incidents/INC-1/postmortem.md?token=s3cret%20token`,
-        );
-      }, 10_000);
-      const path = `${base}/incidents/INC-1/postmortem.md`;
-      expect((await fetch(path)).status).toBe(401);
-      expect((await fetch(`${path}?token=wrong`)).status).toBe(401);
-      const ok = await fetch(`${path}?token=s3cret%20token`);
-      expect(ok.status).toBe(200);
-      expect(await ok.text()).toContain("# Post-mortem of INC-1");
-      // The cookie the token set lets the next request through without it.
-      const cookie = ok.headers.get("set-cookie")?.split(";")[0] ?? "";
-      expect((await fetch(path, { headers: { cookie } })).status).toBe(200);
+    const status = async (query: string) => (await fetch(`${path}${query}`)).status;
+    expect(await status("")).toBe(401);
+    expect(await status("?token=wrong")).toBe(401);
+    // The status pages' token (readers of the public pages) does not open the internal history.
+    expect(await status("?token=s3cret%20token")).toBe(401);
+    expect(
+      (await fetch(path, { headers: { cookie: `firebreak_status=${encodeURIComponent("s3cret token")}` } }))
+        .status,
+    ).toBe(401);
+    // Another incident's token opens nothing here, and its own path is refused before any lookup.
+    expect(await status(`?token=${await tokenOf("INC-2")}`)).toBe(401);
+    expect((await fetch(`${url}/incidents/INC-2/postmortem.md?token=${token}`)).status).toBe(401);
 
-      await say("inc-1-search-is-down", "visibility private");
-      await eventually(async () => expect((await incident()).private).toBe(true), 10_000);
-      expect((await fetch(`${path}?token=s3cret%20token`)).status).toBe(404);
-    } finally {
-      await running?.stop();
-      running = undefined;
-      await slack.close();
-      redis.disconnect();
-      storeOf = () => world.store();
-    }
+    const ok = await fetch(`${path}?token=${token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("cache-control")).toBe("no-store");
+    expect(ok.headers.get("set-cookie")).toBeNull();
+    expect(await ok.text()).toContain("# Post-mortem of INC-1");
+    expect((await fetch(`${url}/incidents/inc-1/postmortem.md?token=${token}`)).status).toBe(200);
+
+    // A private incident's draft is still served to whoever holds its link, and chat still hands it out.
+    await say(channel, "visibility private");
+    await eventually(async () => expect((await incident()).private).toBe(true), 10_000);
+    expect(await status(`?token=${token}`)).toBe(200);
+    expect(await status("")).toBe(401);
+    await say(channel, "postmortem", "U0BOB");
+    await eventually(
+      () => expect(toldOnly("U0BOB")).toContain(`?token=${encodeURIComponent(token)}|postmortem.md>`),
+      10_000,
+    );
+    expect(toldOnly("U0BOB")).not.toContain("not published");
   });
 });

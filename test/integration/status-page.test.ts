@@ -103,6 +103,10 @@ describe("GET /status", () => {
     // Times in the config's zone (Europe/Berlin in November: CET), with how long ago.
     expect(ongoing).toMatch(/\d\d:\d\d CET<\/time> <span class="rel">\((just now|\d+ min ago)\)/);
     expect(section(page.body, "Resolved in the last 30 days")).toContain("No incidents were resolved");
+    // The response times per service, under the charts, by the service's configured name.
+    const charts = section(page.body, "How fast we respond");
+    expect(charts).toContain("<caption>Median times by service (all time)</caption>");
+    expect(charts).toMatch(/<th scope="row">Search<\/th><td>1<\/td><td>\d+ s<\/td>/);
   });
 
   it("shows an incident resolved within 30 days in its own section, and its public history on its page", async () => {
@@ -203,6 +207,33 @@ describe("GET /status", () => {
     expect(page.body).not.toContain("Customer data");
     expect(page.body).toContain("no ongoing incidents");
     expect((await get("/incidents/INC-1")).status).toBe(404);
+  });
+
+  it("reads every incident at most every 15 s, shared with /metrics, yet shows a change to a shown one at once", async () => {
+    await start("cache");
+    await open("INC-1", "Search is down sev2 service:search");
+    expect((await get("/status")).body).toContain("1 ongoing incident.");
+
+    // Opened after the copy was taken: not on /status or /metrics until the copy is 15 s old.
+    await open("INC-2", "Checkout is slow sev3");
+    expect((await get("/status")).body).toContain("1 ongoing incident.");
+    const metrics = (await get("/metrics")).body;
+    expect(metrics).toContain('firebreak_incidents_open{severity="sev2"} 1');
+    expect(metrics).toContain('firebreak_incidents_open{severity="sev3"} 0');
+
+    // The incidents it shows are read afresh: a new title, or being made private, shows on the next load.
+    const at = new Date();
+    await world.store().update("INC-1", (current) => ({
+      incident: { ...current, title: "Search is back to slow", updatedAt: at.toISOString() },
+      events: [],
+    }));
+    expect((await get("/status")).body).toContain("INC-1: Search is back to slow");
+    await world
+      .store()
+      .update("INC-1", (current) => ({ incident: { ...current, private: true }, events: [] }));
+    const page = (await get("/status")).body;
+    expect(page).toContain("no ongoing incidents");
+    expect(page).not.toContain("Search is back");
   });
 
   it("escapes a hostile title and update everywhere", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
-import { formatSeconds, renderCharts } from "../../src/http/charts.js";
+import { formatSeconds, renderCharts, renderServiceTable } from "../../src/http/charts.js";
+import { incidentFamilies } from "../../src/http/metrics.js";
 import { formatFamilies, histogramSamples } from "../../src/http/prometheus-text.js";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -88,6 +89,30 @@ describe("renderCharts", () => {
     expect(renderCharts([], NOW)).toContain("No data yet");
   });
 
+  it("leaves out duplicates merged into another incident: the survivor counts the outage once", () => {
+    const svg = renderCharts(
+      [
+        incident(1, "2026-11-16T10:00:00Z"),
+        incident(2, "2026-11-16T10:05:00Z", { duplicateOf: "INC-1", severity: "sev2" }),
+      ],
+      NOW,
+    );
+    expect(svg).toContain(
+      "<title>Week 2026-W47: median time to acknowledge 3 min (1 of 1 incidents)</title>",
+    );
+    expect(svg).not.toMatch(/SEV2: median/);
+  });
+
+  it("takes its text and line colours from the page, so it reads in dark mode too", () => {
+    const svg = renderCharts([incident(1, "2026-11-16T10:00:00Z")], NOW);
+    const style = /<style>(.*?)<\/style>/.exec(svg)?.[1] ?? "";
+    expect(style).toContain("fill:var(--fg,currentColor)");
+    expect(style).toContain("fill:var(--muted,currentColor)");
+    expect(style).toContain("stroke:var(--line,currentColor)");
+    // No fixed greys, which vanish on a dark background (or glare on a light one).
+    expect(svg).not.toMatch(/#(111|333|444|777|ddd)\b/i);
+  });
+
   it("never prints incident text (titles are not charted), so nothing typed reaches the markup", () => {
     const svg = renderCharts([incident(1, "2026-11-16T10:00:00Z")], NOW);
     expect(svg).not.toContain("alert(1)");
@@ -100,6 +125,53 @@ describe("renderCharts", () => {
     [3 * 86_400, "3 d"],
   ])("%d seconds read %s", (s, text) => {
     expect(formatSeconds(s)).toBe(text);
+  });
+});
+
+describe("the per-service table", () => {
+  const name = (id: string) => (id === "search" ? `Search <API> & "co"` : id);
+
+  it("gives each service's count and median of each measure, names escaped, private and merged left out", () => {
+    const html = renderServiceTable(
+      [
+        incident(1, "2026-11-16T10:00:00Z"),
+        incident(2, "2026-11-17T10:00:00Z", {
+          milestones: { triggered: "2026-11-17T10:00:00Z", acknowledged: "2026-11-17T10:07:00Z" },
+          state: "acknowledged",
+          closeReason: undefined,
+        }),
+        incident(3, "2026-11-17T10:00:00Z", { service: "billing", private: true }),
+        incident(4, "2026-11-17T10:00:00Z", { service: "billing", duplicateOf: "INC-1" }),
+        incident(5, "2026-11-18T10:00:00Z", { service: undefined }),
+      ],
+      name,
+    );
+    expect(html).toContain("<caption>Median times by service (all time)</caption>");
+    expect(html).toContain(
+      '<tr><th scope="row">Search &lt;API&gt; &amp; &quot;co&quot;</th><td>2</td><td>5 min</td><td>25 min</td><td>1.5 h</td><td>10 h</td></tr>',
+    );
+    expect(html).toContain('<tr><th scope="row">No service</th><td>1</td>');
+    expect(html).not.toContain("billing");
+    expect(html).not.toContain("alert(1)");
+  });
+
+  it("is empty while nothing is charted", () => {
+    expect(renderServiceTable([incident(1, "2026-11-16T10:00:00Z", { private: true })], name)).toBe("");
+  });
+});
+
+describe("the incident metrics", () => {
+  it("leave private incidents out entirely, counts included", () => {
+    const families = incidentFamilies([
+      incident(1, "2026-11-16T10:00:00Z", { state: "acknowledged", severity: "sev2" }),
+      incident(2, "2026-11-16T10:00:00Z", { state: "acknowledged", severity: "sev2", private: true }),
+      incident(3, "2026-11-16T10:00:00Z", { severity: "sev1", service: "payroll", private: true }),
+    ]);
+    const open = families.find((f) => f.name === "firebreak_incidents_open");
+    expect(open?.samples.find((s) => s.labels?.severity === "sev2")?.value).toBe(1);
+    const total = families.find((f) => f.name === "firebreak_incidents_total");
+    expect(total?.samples).toEqual([{ labels: { severity: "sev2", service: "search" }, value: 1 }]);
+    expect(formatFamilies(families)).not.toContain("payroll");
   });
 });
 

@@ -185,7 +185,12 @@ const VALID: [string, Command][] = [
     { name: "followup", text: "Alert on queue depth", owner: "U0DANA" },
   ],
   ["followup ask <@U0BOB> about alerts", { name: "followup", text: "ask <@U0BOB> about alerts" }],
+  ["followup done 2", { name: "followup_done", n: 2 }],
+  ["followup DONE #3", { name: "followup_done", n: 3 }],
+  ["followup reopen 1", { name: "followup_reopen", n: 1 }],
   ["postmortem", { name: "postmortem" }],
+  ["postmortem <@U0DANA>", { name: "postmortem", owner: "U0DANA" }],
+  ["postmortem done", { name: "postmortem_done" }],
   ["log", { name: "log" }],
 ];
 
@@ -337,7 +342,19 @@ const INVALID: [string, ParseErrorCode, string][] = [
   ["services all", "usage", "takes nothing"],
   ["followup", "usage", "Usage: `/incident followup <text> [@owner]`"],
   ["followup <@U0DANA>", "usage", "What should they follow up?"],
-  ["postmortem now", "usage", "takes nothing"],
+  ["postmortem now", "usage", "Usage: `/incident postmortem [@owner]`"],
+  ["postmortem now", "usage", "`now` is not a mention of a person"],
+  ["postmortem <@U0DANA> <@U0BOB>", "usage", "Mention one person"],
+  ["postmortem done now", "usage", "Usage: `/incident postmortem done`"],
+  // `done` / `reopen` first is the sub-command, never a follow-up called "done …".
+  ["followup done", "usage", "Usage: `/incident followup done <n>`"],
+  ["followup done two", "usage", "Usage: `/incident followup done <n>`"],
+  ["followup done 0", "usage", "Give the number of one follow-up"],
+  ["followup done 1 <@U0DANA>", "usage", "Usage: `/incident followup done <n>`"],
+  ["followup done 1 2", "usage", "Usage: `/incident followup done <n>`"],
+  ["followup reopen", "usage", "Usage: `/incident followup reopen <n>`"],
+  ["followup reopen x", "usage", "Usage: `/incident followup reopen <n>`"],
+  ["followup Done criteria for the rollout", "usage", "Usage: `/incident followup done <n>`"],
   ["log more", "usage", "takes nothing"],
 ];
 

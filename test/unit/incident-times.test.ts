@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
 import type { TimelineEvent } from "../../src/core/incident/timeline.js";
-import { incidentLogCsv, matchesFilter, parseLogFilter } from "../../src/core/metrics/incident-log.js";
+import {
+  incidentLogCsv,
+  matchesFilter,
+  nextDate,
+  parseLogFilter,
+} from "../../src/core/metrics/incident-log.js";
 import {
   byIsoWeek,
   byService,
@@ -253,6 +258,29 @@ describe("log filters", () => {
     const r = parse({ from: "2026-10-25", to: "2026-10-25" });
     if (!r.ok) throw new Error(r.reason);
     expect((r.filter.to as number) + 1 - (r.filter.from as number)).toBe(25 * 3600_000);
+  });
+
+  it.each([
+    // Zones far east of UTC: the day starts on the previous UTC date, so a UTC date near it is the wrong day.
+    ["Pacific/Auckland", "2026-01-10", "2026-01-09T11:00:00.000Z", "2026-01-10T10:59:59.999Z"], // NZDT, UTC+13
+    ["Pacific/Kiritimati", "2026-06-10", "2026-06-09T10:00:00.000Z", "2026-06-10T09:59:59.999Z"], // UTC+14
+    ["Pacific/Kiritimati", "2026-12-31", "2026-12-30T10:00:00.000Z", "2026-12-31T09:59:59.999Z"], // year's end
+    ["Pacific/Pago_Pago", "2026-02-28", "2026-02-28T11:00:00.000Z", "2026-03-01T10:59:59.999Z"], // UTC-11
+    ["Pacific/Auckland", "2026-04-05", "2026-04-04T11:00:00.000Z", "2026-04-05T11:59:59.999Z"], // 25 h: DST ends
+  ])("in %s, the date %s runs from %s to %s", (zone, date, from, to) => {
+    const r = parseLogFilter({ from: date, to: date }, zone, services);
+    if (!r.ok) throw new Error(r.reason);
+    expect(new Date(r.filter.from as number).toISOString()).toBe(from);
+    expect(new Date(r.filter.to as number).toISOString()).toBe(to);
+  });
+
+  it.each([
+    ["2026-01-31", "2026-02-01"],
+    ["2028-02-28", "2028-02-29"],
+    ["2026-12-31", "2027-01-01"],
+    ["0099-12-31", "0100-01-01"],
+  ])("the day after %s is %s", (date, next) => {
+    expect(nextDate(date)).toBe(next);
   });
 
   it("takes timestamps with an offset, severities in any case, lists with commas, and the token", () => {

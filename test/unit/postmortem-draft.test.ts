@@ -5,11 +5,13 @@ import { parseConfigText } from "../../src/config/file.js";
 import { ConfigError } from "../../src/core/errors.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import {
+  changePostmortemOwner,
   defaultOwner,
   finishPostmortem,
   firedReminder,
   mayFinishPostmortem,
   nextPoint,
+  nextReminder,
   postmortemOpens,
   postmortemUrl,
   previousPoint,
@@ -83,7 +85,21 @@ describe("escapeMarkdown", () => {
   it.each([
     ["plain words", "plain words"],
     ["# not a heading", "\\# not a heading"],
-    ["[x](http://evil)", "\\[x\\](http://evil)"],
+    ["[x](http://evil)", "\\[x\\](http\\://evil)"],
+    // GitHub's bare autolinks: the scheme's colon, the dot after www and the @ of an address are escaped.
+    ["see https://evil.example/x", "see https\\://evil.example/x"],
+    ["HTTP://A.B and ftp://c.d", "HTTP\\://A.B and ftp\\://c.d"],
+    ["visit www.evil.example", "visit www\\.evil.example"],
+    ["(WWW.evil.example)", "(WWW\\.evil.example)"],
+    ["mail ops@evil.example", "mail ops\\@evil.example"],
+    ["an @mention stays", "an @mention stays"],
+    // A list marker at the start (the summary stands on a line of its own).
+    ["- not a list", "\\- not a list"],
+    ["+ not a list", "\\+ not a list"],
+    ["1. not a list", "1\\. not a list"],
+    ["12) not a list", "12\\) not a list"],
+    ["2026 was a year. 1. x", "2026 was a year. 1. x"],
+    ["-5 degrees", "\\-5 degrees"],
     ["![i](x)", "\\!\\[i\\](x)"],
     ["<b>hi</b>", "\\<b\\>hi\\</b\\>"],
     ["*a* _b_ `c`", "\\*a\\* \\_b\\_ \\`c\\`"],
@@ -182,6 +198,47 @@ describe("the post-mortem's rules", () => {
       ?.incident as Incident;
     expect(mayFinishPostmortem(settings, { ...open, commander: undefined }, "U0DANA")).toBe(true);
   });
+
+  it("does not let the communications lead mark it done (only the owner, commander, managers, admins)", () => {
+    const open = startPostmortem(
+      settings,
+      incident({ commander: { platformUserId: "U0DANA" }, comms: { platformUserId: "U0BOB" } }),
+      "U0DANA",
+      T0,
+    )?.incident as Incident;
+    expect(mayFinishPostmortem(settings, open, "U0BOB")).toBe(false);
+  });
+
+  it.each(["1s", "59m"])("refuses remind_every: %s (under an hour) in the config", (every) => {
+    const text = CONFIG.replace("remind_every: 1d", `remind_every: ${every}`);
+    expect(() => parseConfigText(text, "postmortem.yml")).toThrow(/remind at most once an hour/);
+    expect(
+      parseConfigText(CONFIG.replace("remind_every: 1d", "remind_every: 1h"), "x.yml").postmortem,
+    ).toEqual({
+      dueAfterMs: 5 * DAY,
+      remindEveryMs: 3_600_000,
+    });
+  });
+
+  it("opens with the owner named, recording them in the event", () => {
+    const started = startPostmortem(settings, incident(), "U0DANA", T0, "U0BOB");
+    expect(started?.incident.postmortem?.owner).toBe("U0BOB");
+    expect(started?.events[0]?.data.owner).toBe("U0BOB");
+  });
+
+  it("hands it to a new owner, and changes nothing for the same one", () => {
+    const open = startPostmortem(settings, incident(), "U0BOB", T0)?.incident as Incident;
+    const later = new Date(T0.getTime() + 30 * 3_600_000);
+    const moved = changePostmortemOwner(open, "U0DANA", later);
+    expect(moved?.postmortem).toEqual({ ...open.postmortem, owner: "U0DANA" });
+    expect(moved?.updatedAt).toBe(later.toISOString());
+    expect(changePostmortemOwner(open, "U0ALICE", later)).toBeNull();
+    expect(changePostmortemOwner(incident(), "U0DANA", later)).toBeNull();
+    // The new owner's reminders go on from now: 30 h in, the next daily one is at 2 days.
+    expect(
+      nextReminder(settings, open.postmortem as NonNullable<Incident["postmortem"]>, later).getTime(),
+    ).toBe(T0.getTime() + 2 * DAY);
+  });
 });
 
 describe("the reminder schedule", () => {
@@ -235,11 +292,42 @@ describe("the reminder schedule", () => {
     }
   });
 
+  /** The incident with its post-mortem opened at T0 and the reminder due at `dueMs` after T0 armed. */
+  function armedAt(dueMs: number): Incident {
+    const open = startPostmortem(settings, incident(), "U0BOB", T0)?.incident as Incident;
+    return { ...open, timers: armTimer(open, "postmortem", new Date(t(dueMs))) };
+  }
+  const fire = (current: Incident, nowMs: number) => {
+    const timer = current.timers?.postmortem;
+    const ref = {
+      incidentId: "INC-4",
+      kind: "postmortem" as const,
+      gen: timer?.gen ?? 0,
+      dueAt: timer?.dueAt ?? "",
+    };
+    return fireTimerChange(settings, current, ref, new Date(t(nowMs)))?.incident as Incident;
+  };
+
+  it.each([
+    // A job a few seconds early stands for its own instant and re-arms the next one, not itself again.
+    ["5 s early", DAY, DAY - 5_000, 2 * DAY, DAY, false],
+    ["on time", DAY, DAY, 2 * DAY, DAY, false],
+    // Early at the due date: still the overdue firing.
+    ["early at the due date", 5 * DAY, 5 * DAY - 1, 6 * DAY, 5 * DAY, true],
+    // Late (the worker was down over days 2 to 3): no backlog, the next after now; it says overdue once due.
+    ["late within the schedule", 2 * DAY, 3 * DAY + 3_600_000, 4 * DAY, 3 * DAY, false],
+    ["late across the due date", 4 * DAY, 6 * DAY + 3_600_000, 7 * DAY, 6 * DAY, true],
+  ])("a firing %s re-arms the next reminder once", (_label, dueMs, nowMs, nextMs, atMs, overdue) => {
+    const fired = fire(armedAt(dueMs), nowMs);
+    expect(fired.timers?.postmortem?.dueAt).toBe(new Date(t(nextMs)).toISOString());
+    expect(firedReminder(settings, fired)).toEqual({ at: new Date(t(atMs)).toISOString(), overdue });
+  });
+
   it("fires through the timer fence: re-armed while not done, stopped once done", () => {
     const started = startPostmortem(settings, incident(), "U0BOB", T0);
     const open = started?.incident as Incident;
     let current: Incident = { ...open, timers: armTimer(open, "postmortem", started?.firstReminder as Date) };
-    const seen: Array<{ at: string; overdue: boolean; dueNow: boolean }> = [];
+    const seen: Array<{ at: string; overdue: boolean }> = [];
     for (let day = 1; day <= 6; day++) {
       const timer = current.timers?.postmortem;
       const ref = {
@@ -254,16 +342,9 @@ describe("the reminder schedule", () => {
       current = fired?.incident as Incident;
       // A second run of the same job is fenced out.
       expect(fireTimerChange(settings, current, ref, new Date(ref.dueAt))).toBeNull();
-      seen.push(firedReminder(settings, current) as { at: string; overdue: boolean; dueNow: boolean });
+      seen.push(firedReminder(settings, current) as { at: string; overdue: boolean });
     }
-    expect(seen.map((s) => [s.overdue, s.dueNow])).toEqual([
-      [false, false],
-      [false, false],
-      [false, false],
-      [false, false],
-      [true, true],
-      [true, false],
-    ]);
+    expect(seen.map((s) => s.overdue)).toEqual([false, false, false, false, true, true]);
     expect(seen[0]?.at).toBe(new Date(t(DAY)).toISOString());
     // Done: the next firing stops the timer.
     const done = finishPostmortem(current, "U0ALICE", new Date(t(6 * DAY + 1)))?.incident as Incident;

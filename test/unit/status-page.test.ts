@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
 import { type TimelineEvent, timelineEvent } from "../../src/core/incident/timeline.js";
-import { cookieValue, tokenMatches } from "../../src/http/status-access.js";
+import { escapeHtml } from "../../src/http/html-escape.js";
+import { cookieValue } from "../../src/http/status-access.js";
 import {
-  escapeHtml,
   incidentPage,
   type PageFrame,
   relative,
   statusPage,
   updateHtml,
 } from "../../src/http/status-html.js";
-import { ongoing, recentlyResolved } from "../../src/http/status-select.js";
+import { candidates, ongoing, recentlyResolved } from "../../src/http/status-select.js";
 import { publicEntries } from "../../src/http/status-timeline.js";
+import { tokenMatches } from "../../src/http/token-match.js";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const DAY = 86_400_000;
@@ -90,6 +91,24 @@ describe("which incidents the status page shows", () => {
       NOW,
     );
     expect(shown.map((i) => i.id)).toEqual(["INC-2", "INC-3", "INC-1"]);
+  });
+});
+
+describe("the incidents /status re-reads before showing them", () => {
+  it("are the real incidents ongoing or resolved within 30 days, whatever their privacy or merging said", () => {
+    const picked = candidates(
+      [
+        incident({ id: "INC-1" }),
+        incident({ id: "INC-2", private: true }), // may have been made public since
+        incident({ id: "INC-3", duplicateOf: "INC-1" }), // may have been split off again
+        incident({ id: "INC-4", kind: "change_request" }),
+        resolvedAgo("INC-5", DAY, { private: true }),
+        resolvedAgo("INC-6", 31 * DAY),
+        incident({ id: "INC-7", state: "reopened" }),
+      ],
+      NOW,
+    );
+    expect(picked.map((i) => i.id)).toEqual(["INC-1", "INC-2", "INC-3", "INC-5", "INC-7"]);
   });
 });
 

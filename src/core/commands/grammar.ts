@@ -280,19 +280,25 @@ function parseVisibility(ctx: Ctx): ParseResult {
   return finish(ctx, "visibility", { name: "visibility", private: v === "private" });
 }
 
-/** `followup <text> [@owner]`, `followup done <n>`, `followup reopen <n>`. */
+/**
+ * `followup <text> [@owner]`, `followup done <n>`, `followup reopen <n>`. A first word `done` or `reopen` is
+ * always the sub-command: `followup done two` is a mistyped `followup done 2`, never a follow-up called
+ * "done two", so anything but one number from 1 gets that sub-command's usage.
+ */
 function parseFollowupVerb(ctx: Ctx): ParseResult {
   const [first, second, extra] = ctx.args;
   const sub = first?.text.toLowerCase();
-  if ((sub === "done" || sub === "reopen") && second && !extra && /^#?\d{1,4}$/.test(second.text)) {
-    const n = Number(second.text.replace("#", ""));
-    if (n >= 1)
-      return finish(ctx, `followup ${sub}`, {
-        name: sub === "done" ? "followup_done" : "followup_reopen",
-        n,
-      });
+  if (sub !== "done" && sub !== "reopen") return parseFollowup(ctx);
+  const verb = `followup ${sub}`;
+  const n = second && !extra && /^#?\d{1,4}$/.test(second.text) ? Number(second.text.replace("#", "")) : 0;
+  if (n < 1) {
+    return usage(
+      ctx,
+      verb,
+      second ? "Give the number of one follow-up (`followups` lists them)." : undefined,
+    );
   }
-  return parseFollowup(ctx);
+  return finish(ctx, verb, { name: sub === "done" ? "followup_done" : "followup_reopen", n });
 }
 
 // ---- incident verbs -------------------------------------------------------------------------------------
@@ -402,6 +408,20 @@ function parseFollowup(ctx: Ctx): ParseResult {
   const text = requiredText(ctx, "followup", "The follow-up", 0, owner ? ctx.args.length - 1 : undefined);
   if (isFailure(text)) return text;
   return finish(ctx, "followup", { name: "followup", text, ...(owner && { owner }) });
+}
+
+/** `postmortem [@owner]` (open it, or name its owner) and `postmortem done`. */
+function parsePostmortem(ctx: Ctx): ParseResult {
+  const [arg, extra] = ctx.args;
+  if (!arg) return finish(ctx, "postmortem", { name: "postmortem" });
+  if (arg.text.toLowerCase() === "done") {
+    if (extra) return usage(ctx, "postmortem done", "`postmortem done` takes nothing after it.");
+    return finish(ctx, "postmortem done", { name: "postmortem_done" });
+  }
+  const owner = mention(arg);
+  if (!owner) return usage(ctx, "postmortem", notAMentionHint(arg));
+  if (extra) return usage(ctx, "postmortem", "Mention one person: the post-mortem's owner.");
+  return finish(ctx, "postmortem", { name: "postmortem", owner });
 }
 
 function parseHelp(ctx: Ctx): ParseResult {
@@ -627,12 +647,7 @@ const PARSERS: Record<string, VerbParser> = {
   followup: parseFollowupVerb,
   followups: (c) => noArgs(c, "followups", "followups"),
   visibility: parseVisibility,
-  postmortem: (c) => {
-    const [arg, extra] = c.args;
-    if (arg?.text.toLowerCase() === "done" && !extra)
-      return finish(c, "postmortem done", { name: "postmortem_done" });
-    return noArgs(c, "postmortem", "postmortem");
-  },
+  postmortem: parsePostmortem,
   log: (c) => noArgs(c, "log", "log"),
   help: parseHelp,
 };

@@ -235,9 +235,9 @@ export const HELP: readonly HelpEntry[] = [
   },
   {
     verb: "postmortem",
-    usage: "postmortem",
-    example: "postmortem",
-    description: "Draft the postmortem from the timeline (once resolved).",
+    usage: "postmortem [@owner]",
+    example: "postmortem @dana",
+    description: "Draft the postmortem from the timeline (once resolved), or name its owner.",
   },
   {
     verb: "postmortem done",

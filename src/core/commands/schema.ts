@@ -107,7 +107,7 @@ export const CommandSchema = z.discriminatedUnion("name", [
   z.object({ name: z.literal("followup_reopen"), n: z.number().int().min(1) }),
   bare("followups"),
   z.object({ name: z.literal("visibility"), private: z.boolean() }),
-  bare("postmortem"),
+  z.object({ name: z.literal("postmortem"), owner: UserIdSchema.optional() }),
   bare("postmortem_done"),
   bare("log"),
   /** `topic` is a verb from HELP (`open`, `oncall override`) when the person asked about one command. */

@@ -30,12 +30,34 @@ import { idList, type TimelineEvent, type TimelineEventType } from "./timeline.j
  */
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>#|~&!]/g;
 
-/** Plain text as literal Markdown on one line: specials escaped, line breaks (which could start blocks) folded. */
+/**
+ * GitHub's extended autolinks: a bare `https://…`, `http://…`, `ftp://…`, `www.…` or e-mail address becomes a
+ * link with no Markdown syntax at all. A backslash before the scheme's colon, the dot after `www` or the `@`
+ * (each an escapable punctuation character, shown as itself) splits the text so the pattern is never whole.
+ */
+// No `\b`: GitHub also links right after `_`, `*`, `~` or `(`, and a backslash too many is harmless.
+const AUTOLINK_SCHEME = /(https?|ftp)(?=:\/\/)/gi;
+const AUTOLINK_WWW = /(www)(?=\.)/gi;
+const AUTOLINK_EMAIL = /(?<=[\w.+-])@(?=[\w-])/g;
+
+/** A line that starts like these is a list item (`- x`, `+ x`, `1. x`, `1) x`); `*` is escaped anyway. */
+const BULLET_START = /^[-+]/;
+const ORDERED_START = /^(\d{1,9})([.)])/;
+
+/**
+ * Plain text as literal Markdown on one line: specials escaped, line breaks (which could start blocks) folded,
+ * autolinks broken, and a list marker at its start escaped (the summary stands on a line of its own).
+ */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\s*[\r\n]+\s*/g, " ")
     .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
-    .trim();
+    .trim()
+    .replace(AUTOLINK_SCHEME, "$1\\")
+    .replace(AUTOLINK_WWW, "$1\\")
+    .replace(AUTOLINK_EMAIL, "\\@")
+    .replace(BULLET_START, (marker) => `\\${marker}`)
+    .replace(ORDERED_START, "$1\\$2");
 }
 
 /** A URL as a Markdown autolink, only when it is a plain http(s) URL; otherwise escaped text. */

@@ -29,9 +29,16 @@ const FILTERS = ["from", "to", "service", "severity", "state", "kind"] as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-const DAY_MS = 86_400_000;
 
 class Refused extends Error {}
+
+/** The calendar date after `date` (YYYY-MM-DD), whatever the zone: 2026-12-31 → 2027-01-01. */
+export function nextDate(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const next = new Date(0);
+  next.setUTCFullYear(y, m - 1, d + 1); // not Date.UTC, which reads the years 0–99 as 1900–1999
+  return `${String(next.getUTCFullYear()).padStart(4, "0")}-${String(next.getUTCMonth() + 1).padStart(2, "0")}-${String(next.getUTCDate()).padStart(2, "0")}`;
+}
 
 /** The instant a `from`/`to` value stands for: a date's first instant (from) or its next day's (to, exclusive). */
 function instant(name: "from" | "to", text: string, zone: string): number {
@@ -41,10 +48,10 @@ function instant(name: "from" | "to", text: string, zone: string): number {
   } else if (DATE_ONLY.test(text)) {
     try {
       const start = resolveWallClock(zone, text, "00:00").getTime();
-      // The next calendar day's start, found from noon so a DST day's 23 or 25 hours do not matter.
       if (name === "from") return start;
-      const next = new Date(start + DAY_MS + DAY_MS / 2).toISOString().slice(0, 10);
-      return resolveWallClock(zone, next, "00:00").getTime() - 1;
+      // Up to the next calendar day's start, exclusive. The next date is counted on the calendar itself, not
+      // from an instant: a UTC date near `start` is the wrong day in zones far from UTC (UTC+13, UTC+14).
+      return resolveWallClock(zone, nextDate(text), "00:00").getTime() - 1;
     } catch {
       // an impossible date such as 2026-02-30: refused below
     }

@@ -32,9 +32,11 @@ export interface AfterPostmortemVarsMap {
   "postmortem-reminder-dm": PostmortemBase & { overdue: boolean; channel?: string };
   /** Posted in the incident channel on the due date while it is not done. */
   "postmortem-overdue": PostmortemBase;
+  /** Posted in the incident channel when someone hands it to a new owner (`postmortem @owner`). */
+  "postmortem-owner-changed": PostmortemBase & { actor: string };
   /** Posted in the incident channel when it is marked done. */
   "postmortem-done": PostmortemBase & { actor: string };
-  /** Refusal of `postmortem done` by someone who may not (it names who may). */
+  /** Refusal of `postmortem done` or `postmortem @owner` by someone who may not (it names who may). */
   "postmortem-not-allowed": {
     incident: IncidentVars;
     owner: string;
@@ -52,6 +54,7 @@ export const AFTER_POSTMORTEM_VARIABLES = {
   "postmortem-exists": [...BASE, "done", "doneAt", "doneBy"],
   "postmortem-reminder-dm": [...BASE, "overdue", "channel"],
   "postmortem-overdue": [...BASE],
+  "postmortem-owner-changed": [...BASE, "actor"],
   "postmortem-done": [...BASE, "actor"],
   "postmortem-not-allowed": [
     ...INCIDENT,

@@ -22,6 +22,7 @@ export const AFTER_POSTMORTEM_SAMPLES: { [N in keyof AfterPostmortemVarsMap]: Af
   },
   "postmortem-reminder-dm": { ...base, overdue: true, channel: "C1" },
   "postmortem-overdue": base,
+  "postmortem-owner-changed": { ...base, actor: "U0BOB" },
   "postmortem-done": { ...base, actor: "U0BOB" },
   "postmortem-not-allowed": {
     incident: incident({ title: HOSTILE }),
