@@ -73,7 +73,16 @@ describe("the open form", () => {
         return v;
       });
       const blocks = (view.view.blocks as { block_id: string }[]).map((b) => b.block_id);
-      expect(blocks).toEqual(["title", "kind", "impact", "urgency", "severity", "service", "visibility", "description"]);
+      expect(blocks).toEqual([
+        "title",
+        "kind",
+        "impact",
+        "urgency",
+        "severity",
+        "service",
+        "visibility",
+        "description",
+      ]);
       const sent = await fake.sendViewSubmission({ viewId: view.id, values });
       expect(sent.status).toBe(200);
     };
