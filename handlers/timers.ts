@@ -196,7 +196,9 @@ export async function fireTimer(ctx: HandlerContext, timer: TimerRef): Promise<v
  */
 export async function reconcileTimers(ctx: HandlerContext): Promise<void> {
   let scheduled = 0;
-  for (const id of await ctx.store.listOpen()) {
+  // Open incidents (as before) and every incident with a timer due: a post-mortem's reminders run on closed ones.
+  const ids = new Set([...(await ctx.store.listOpen()), ...(await ctx.store.listTimed())]);
+  for (const id of ids) {
     try {
       const incident = await ctx.store.get(id);
       if (!incident) continue;

@@ -122,6 +122,8 @@ export interface IncidentStore {
   timeline(id: string): Promise<TimelineEvent[]>;
   /** Ids of incidents not yet closed, newest first. */
   listOpen(): Promise<string[]>;
+  /** Ids of incidents with a timer due, open or closed, in no order: the timers the reconciler looks after. */
+  listTimed(): Promise<string[]>;
   /** Every incident ever opened, oldest first (the log, the metrics and the status page read them all). */
   all(): Promise<Incident[]>;
   /** Records which incident a channel belongs to, so commands typed there find it. */

@@ -88,6 +88,27 @@ describe("RedisIncidentStore", () => {
     await expect(store.update("INC-404", (c) => ({ incident: c }))).rejects.toThrow(/does not exist/);
   });
 
+  it("lists the incidents with a timer due, closed ones included, for the reconciler", async () => {
+    const store = createRedisIncidentStore(redis, keys);
+    const due = { gen: 1, dueAt: "2026-11-21T10:00:00.000Z" };
+    await store.create(
+      incident(1004, { timers: { update: { ...due, misses: 0 } } }),
+      event("incident_opened"),
+    );
+    expect(await store.listTimed()).toContain("INC-1004");
+    // Closed with a post-mortem reminder still due: no longer open, still looked after.
+    await store.update("INC-1004", (c) => ({
+      incident: { ...c, state: "closed", timers: { postmortem: due } },
+    }));
+    expect(await store.listOpen()).not.toContain("INC-1004");
+    expect(await store.listTimed()).toContain("INC-1004");
+    // Nothing due any more (the reminders stopped): off the index.
+    await store.update("INC-1004", (c) => ({
+      incident: { ...c, timers: { postmortem: { gen: 2, firedGen: 1 } } },
+    }));
+    expect(await store.listTimed()).not.toContain("INC-1004");
+  });
+
   it("finds an incident by its channel", async () => {
     const store = createRedisIncidentStore(redis, keys);
     await store.linkChannel("INC-1001", "slack", "C123");

@@ -15,6 +15,7 @@ import type {
 } from "../../src/core/ports.js";
 import type { Settings } from "../../src/core/settings.js";
 import { loadTemplates, type TemplateName } from "../../src/core/templates/index.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 
 /**
  * An in-memory HandlerContext for handler unit tests: the store runs `change` the way the Redis store does
@@ -36,12 +37,7 @@ escalation_policies:
       - { notify: [rotation:primary] }
       - { notify: [person:bob], after: 2m }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`,
+${STANDARD_SEVERITIES}`,
   "test.yml",
 );
 
@@ -160,6 +156,7 @@ export async function fakeContext(
     appendEvent: async () => {},
     timeline: async () => options.timeline ?? [],
     listOpen: async () => [current.id],
+    listTimed: async () => [current.id],
     all: async () => [current],
     linkChannel: async () => {},
     findByChannel: async (_platform, channelId) => (channelId === current.channel?.id ? current.id : null),

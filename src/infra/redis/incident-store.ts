@@ -8,13 +8,16 @@ import type { Keys } from "./keys.js";
 /**
  * Incidents in Redis. Each incident is a hash `{data: <json>, v: <version>}`; its timeline is a stream. Writes go
  * through Lua scripts so that the record, its timeline events and the open-incident index change together or
- * not at all, and an update applies only to the version it read (optimistic concurrency, retried).
+ * not at all, and an update applies only to the version it read (optimistic concurrency, retried). A second
+ * index, of incidents with a timer due, changes in the same script: the reconciler visits those, closed ones
+ * included, so a post-mortem reminder on a closed incident is repaired like any other timer.
  */
 const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'data', ARGV[1], 'v', 1)
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-for i = 4, #ARGV, 5 do
+if ARGV[4] == '1' then redis.call('SADD', KEYS[4], ARGV[3]) end
+for i = 5, #ARGV, 5 do
   redis.call('XADD', KEYS[2], '*', 'type', ARGV[i], 'at', ARGV[i+1], 'recordedAt', ARGV[i+2], 'actor', ARGV[i+3], 'data', ARGV[i+4])
 end
 return 1`;
@@ -23,7 +26,8 @@ const UPDATE = `
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'data', ARGV[2], 'v', tonumber(ARGV[1]) + 1)
 if ARGV[3] == '1' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) else redis.call('ZREM', KEYS[3], ARGV[5]) end
-for i = 6, #ARGV, 5 do
+if ARGV[6] == '1' then redis.call('SADD', KEYS[4], ARGV[5]) else redis.call('SREM', KEYS[4], ARGV[5]) end
+for i = 7, #ARGV, 5 do
   redis.call('XADD', KEYS[2], '*', 'type', ARGV[i], 'at', ARGV[i+1], 'recordedAt', ARGV[i+2], 'actor', ARGV[i+3], 'data', ARGV[i+4])
 end
 return 1`;
@@ -38,6 +42,13 @@ function isOpen(incident: Incident): boolean {
   return incident.state !== "closed";
 }
 
+/** Whether any of the incident's timers has a job due (the reconciler's index). */
+function isTimed(incident: Incident): boolean {
+  return Object.values(incident.timers ?? {}).some((t) => t?.dueAt !== undefined);
+}
+
+const flag = (yes: boolean) => (yes ? "1" : "0");
+
 interface ScriptedRedis extends Redis {
   firebreakCreateIncident(...args: string[]): Promise<number>;
   firebreakUpdateIncident(...args: string[]): Promise<number>;
@@ -46,11 +57,16 @@ interface ScriptedRedis extends Redis {
 export function createRedisIncidentStore(client: Redis, keys: Keys): IncidentStore {
   // Defined once per connection: ioredis then sends EVALSHA, not the script text, on every write.
   if (!("firebreakCreateIncident" in client)) {
-    client.defineCommand("firebreakCreateIncident", { numberOfKeys: 3, lua: CREATE });
-    client.defineCommand("firebreakUpdateIncident", { numberOfKeys: 3, lua: UPDATE });
+    client.defineCommand("firebreakCreateIncident", { numberOfKeys: 4, lua: CREATE });
+    client.defineCommand("firebreakUpdateIncident", { numberOfKeys: 4, lua: UPDATE });
   }
   const redis = client as ScriptedRedis;
-  const keysFor = (id: string) => [keys.incident(id), keys.timeline(id), keys.openIncidents()];
+  const keysFor = (id: string) => [
+    keys.incident(id),
+    keys.timeline(id),
+    keys.openIncidents(),
+    keys.timedIncidents(),
+  ];
 
   const read = async (id: string): Promise<{ incident: Incident; version: string } | null> => {
     const [data, version] = await redis.hmget(keys.incident(id), "data", "v");
@@ -69,6 +85,7 @@ export function createRedisIncidentStore(client: Redis, keys: Keys): IncidentSto
         JSON.stringify(incident),
         String(Date.parse(incident.createdAt)),
         incident.id,
+        flag(isTimed(incident)),
         ...eventArgs([opened]),
       );
       if (created !== 1) throw new Error(`Incident ${incident.id} already exists`);
@@ -90,9 +107,10 @@ export function createRedisIncidentStore(client: Redis, keys: Keys): IncidentSto
           ...keysFor(id),
           current.version,
           JSON.stringify(next),
-          isOpen(next) ? "1" : "0",
+          flag(isOpen(next)),
           String(Date.parse(next.createdAt)),
           id,
+          flag(isTimed(next)),
           ...eventArgs(events),
         );
         if (done === 1) return { incident: next, changed: true };
@@ -128,6 +146,10 @@ export function createRedisIncidentStore(client: Redis, keys: Keys): IncidentSto
 
     async listOpen() {
       return redis.zrevrange(keys.openIncidents(), 0, -1);
+    },
+
+    async listTimed() {
+      return redis.smembers(keys.timedIncidents());
     },
 
     async all() {

@@ -8,6 +8,8 @@ export interface Keys {
   incident(id: string): string;
   timeline(id: string): string;
   openIncidents(): string;
+  /** Incidents with a timer due, open or closed (a post-mortem's reminders outlive the incident): what the reconciler visits. */
+  timedIncidents(): string;
   channelIndex(): string;
   delivery(key: string): string;
   effects(scope: string): string;
@@ -52,6 +54,7 @@ export function createKeys(prefix: string): Keys {
     incident: (id) => k("incident", id),
     timeline: (id) => k("incident", id, "timeline"),
     openIncidents: () => k("incidents", "open"),
+    timedIncidents: () => k("incidents", "timed"),
     channelIndex: () => k("incidents", "by-channel"),
     delivery: (key) => k("delivery", key),
     effects: (scope) => k("effects", scope),
