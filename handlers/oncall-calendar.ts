@@ -11,6 +11,7 @@ import type { OncallNoticesVarsMap } from "../src/core/templates/registry-oncall
 import type { HandlerContext } from "./context.js";
 import { actorPerson, findRotation } from "./oncall-state.js";
 import { reply } from "./outbox-items.js";
+import { webLink } from "./web-links.js";
 
 export async function calendarCommand(
   ctx: HandlerContext,
@@ -40,14 +41,9 @@ export async function calendarCommand(
   }
   const secret = await ctx.oncall.calendarSecret();
   const feeds = rotations.map((r) => {
-    const url = feedUrl(ctx.publicUrl, r.id, calendarToken(secret, r.id));
+    const url = webLink(ctx, `/oncall/${encodeURIComponent(r.id)}.ics`, calendarToken(secret, r.id));
     return { rotation: r.name ?? r.id, id: r.id, url, webcal: url.replace(/^https?:\/\//, "webcal://") };
   });
   const vars: OncallNoticesVarsMap["oncall-calendar"] = { mine, feeds };
   await reply(ctx, inbound, ctx.render("oncall-calendar", vars), "oncall-calendar");
-}
-
-/** The address a calendar app subscribes to; the token is base64url, so it needs no escaping. */
-export function feedUrl(publicUrl: string, rotationId: string, token: string): string {
-  return `${publicUrl}/oncall/${encodeURIComponent(rotationId)}.ics?token=${token}`;
 }

@@ -23,7 +23,7 @@
 import { createHash } from "node:crypto";
 import { dutyBetween, joinByPerson } from "../src/core/oncall/duty.js";
 import { clipSegments, outsideWindows, shiftMoves } from "../src/core/oncall/moves.js";
-import { NO_OVERRIDES } from "../src/core/oncall/override-index.js";
+import { NO_OVERRIDES, type OverrideIndex } from "../src/core/oncall/override-index.js";
 import type { DutySegment, DutySource, OncallRotation } from "../src/core/oncall/types.js";
 import type { Platform } from "../src/core/platform.js";
 import type { DutySourceVars, OncallNoticesVarsMap } from "../src/core/templates/registry-oncall-notices.js";
@@ -53,8 +53,8 @@ export async function scanShifts(ctx: HandlerContext): Promise<void> {
   // One rotation's trouble (a store hiccup, a bad channel) must not silence the others' notices.
   for (const rotation of ctx.settings.rotations) {
     try {
-      await noticeShifts(ctx, rotation, now);
-      await noticeConfigMoves(ctx, rotation, now);
+      const overrides = await noticeShifts(ctx, rotation, now);
+      await noticeConfigMoves(ctx, rotation, now, overrides);
     } catch (err) {
       failure ??= err;
       ctx.logger.error(
@@ -70,7 +70,12 @@ export async function scanShifts(ctx: HandlerContext): Promise<void> {
 // Shift DMs and handoff posts
 // ---------------------------------------------------------------------------------------------------------
 
-async function noticeShifts(ctx: HandlerContext, rotation: OncallRotation, now: Date): Promise<void> {
+/** Returns the overrides it read (those ending after the handoff window's start), which the config pass reuses. */
+async function noticeShifts(
+  ctx: HandlerContext,
+  rotation: OncallRotation,
+  now: Date,
+): Promise<OverrideIndex> {
   const t = now.getTime();
   const from = t - HANDOFF_FRESH_MS;
   const notifyBefore = Math.max(0, rotation.notifyBeforeMs);
@@ -87,6 +92,7 @@ async function noticeShifts(ctx: HandlerContext, rotation: OncallRotation, now: 
     else if (start <= t + notifyBefore && s.personId) await tellShiftSoon(ctx, rotation, s, t, until);
     else if (start > t + notifyBefore) break;
   }
+  return overrides;
 }
 
 async function tellShiftSoon(
@@ -267,7 +273,12 @@ function anotherConfigRuns(stored: BaseSnapshot, config: string, startedAt: numb
  * windows, old config or new, so the parts of every move inside an override's window are cut away (someone is
  * not told "you are now on call" for a night a swap gives to someone else).
  */
-async function noticeConfigMoves(ctx: HandlerContext, rotation: OncallRotation, now: Date): Promise<void> {
+async function noticeConfigMoves(
+  ctx: HandlerContext,
+  rotation: OncallRotation,
+  now: Date,
+  overrides: OverrideIndex,
+): Promise<void> {
   const t = now.getTime();
   const scanner = scannerOf(ctx, t);
   const config = configHash(rotation);
@@ -286,7 +297,7 @@ async function noticeConfigMoves(ctx: HandlerContext, rotation: OncallRotation, 
   scanner.warned.delete(rotation.id);
   const sameDuty = stored !== null && dutyText(stored) === dutyText(fresh);
   if (sameDuty && stored.config === config && t - (stored.savedAt ?? 0) < SNAPSHOT_REFRESH_MS) return;
-  if (stored && !sameDuty) await tellConfigMoves(ctx, rotation, stored, fresh, t);
+  if (stored && !sameDuty) await tellConfigMoves(ctx, rotation, stored, fresh, t, overrides);
   const saved: BaseSnapshot = { ...fresh, config, savedAt: t };
   await ctx.oncall.saveBaseSnapshot(rotation.id, JSON.stringify(saved));
 }
@@ -297,11 +308,12 @@ async function tellConfigMoves(
   stored: BaseSnapshot,
   fresh: BaseSnapshot,
   now: number,
+  overrides: OverrideIndex,
 ): Promise<void> {
   const from = new Date(Math.max(stored.from, fresh.from, now));
   const to = new Date(Math.min(stored.to, fresh.to));
   if (!(from < to)) return;
-  const overrides = await loadOverrides(ctx, rotation.id, from);
+  // The scan's read covers this window: it holds every override ending after (now - HANDOFF_FRESH_MS) <= from.
   const overridden = overrides
     .overlapping(from.getTime(), to.getTime())
     .map((o) => ({ from: new Date(o.from), to: new Date(o.to) }));

@@ -1,4 +1,4 @@
-import { UsageError } from "../src/core/errors.js";
+import { NotFoundError, UsageError } from "../src/core/errors.js";
 import type { Incident } from "../src/core/incident/incident.js";
 import { subscribe, unsubscribe } from "../src/core/incident/subscriptions.js";
 import type { Inbound } from "../src/core/ports.js";
@@ -59,15 +59,14 @@ async function writeSubscription(
   change: (current: Incident, now: Date) => ReturnType<typeof subscribe>,
 ): Promise<{ incident: Incident; changed: boolean }> {
   const now = ctx.clock.now();
-  const found = await ctx.store.get(id);
-  if (!found) throw noSuchIncident(id, true);
-  if (found.platform !== inbound.platform) {
-    throw new UsageError(
-      `${id} is followed on ${found.platform}: \`/incident ${verb} ${id}\` there. Nothing was changed.`,
-      "other_platform",
-    );
-  }
+  // One read: the write's own copy is checked (an incident's platform never changes).
   return updateIncident(ctx, id, (current) => {
+    if (current.platform !== inbound.platform) {
+      throw new UsageError(
+        `${id} is followed on ${current.platform}: \`/incident ${verb} ${id}\` there. Nothing was changed.`,
+        "other_platform",
+      );
+    }
     if (current.state === "closed") {
       throw new UsageError(
         `${current.id} is closed and sends no more news${current.duplicateOf ? `; it carries on as ${current.duplicateOf}: \`/incident ${verb} ${current.duplicateOf}\`` : ""}. Nothing was changed.`,
@@ -75,5 +74,7 @@ async function writeSubscription(
       );
     }
     return change(current, now);
+  }).catch((err: unknown) => {
+    throw err instanceof NotFoundError ? noSuchIncident(id, true) : err;
   });
 }
