@@ -1,4 +1,5 @@
 import { cardFollowups } from "../src/core/incident/followups.js";
+import { fixView, lastUpdateView } from "../src/core/incident/handoff-brief.js";
 import { type Incident, subscribersOf } from "../src/core/incident/incident.js";
 import { isFinished } from "../src/core/incident/timers.js";
 import type { Message } from "../src/core/message.js";
@@ -103,22 +104,10 @@ export function cardVars(ctx: HandlerContext, incident: Incident): Record<string
     ...(incident.responders?.length && {
       responders: incident.responders.map((r) => ({ id: r.platformUserId })),
     }),
-    ...(incident.fixes?.length && {
-      fixes: incident.fixes.map((f) => ({
-        ref: f.ref,
-        isLink: f.refKind === "link",
-        deployed: Boolean(f.deployedAt),
-      })),
-    }),
+    ...(incident.fixes?.length && { fixes: incident.fixes.map(fixView) }),
     duplicateOf: incident.duplicateOf,
     ...(incident.mergedFrom?.length && { mergedFrom: incident.mergedFrom.map((id) => ({ id })) }),
-    ...(incident.lastUpdate && {
-      lastUpdate: {
-        text: incident.lastUpdate.text,
-        at: incident.lastUpdate.at,
-        author: incident.lastUpdate.actor,
-      },
-    }),
+    ...(incident.lastUpdate && { lastUpdate: lastUpdateView(incident.lastUpdate) }),
     ...(due && !isFinished(incident) && { nextUpdateDue: due }),
     ...(followups && { followups }),
   };

@@ -1,3 +1,4 @@
+import { escapeHtml } from "../../core/html-escape.js";
 import { parseMarkup, type Span } from "../../core/markup.js";
 import type { Block, Button, Message } from "../../core/message.js";
 
@@ -13,18 +14,8 @@ export interface RenderNames {
   channel(id: string): string | undefined;
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for use both between tags and inside double- or single-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
+/** The one HTML escape (src/core/html-escape.ts), exported here too for the playground's tests. */
+export { escapeHtml };
 
 // parseMarkup already refuses other schemes; checking again keeps this renderer safe on its own.
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;

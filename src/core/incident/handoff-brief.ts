@@ -5,7 +5,7 @@
  * when the next is due, the calls for help nobody took, and who has a stake in it.
  */
 import { untakenCalls } from "./help-calls.js";
-import type { HandoffBrief, Incident } from "./incident.js";
+import type { Fix, HandoffBrief, Incident, StatusUpdate } from "./incident.js";
 import type { TimelineEvent } from "./timeline.js";
 import { isFinished } from "./timers.js";
 
@@ -36,6 +36,16 @@ export interface HandoffBriefContent extends HandoffBrief {
   responders: { id: string }[];
 }
 
+/** A fix as the brief and the status card show it. */
+export function fixView(f: Fix): { ref: string; isLink: boolean; deployed: boolean } {
+  return { ref: f.ref, isLink: f.refKind === "link", deployed: Boolean(f.deployedAt) };
+}
+
+/** The last status update as the brief and the status card show it. */
+export function lastUpdateView(u: StatusUpdate): { text: string; at: string; author: string } {
+  return { text: u.text, at: u.at, author: u.actor };
+}
+
 function entryOf(e: TimelineEvent): BriefEntry | null {
   const actor = e.actor ? { actor: e.actor } : {};
   if (e.type === "note_added" && e.data.text) return { at: e.at, ...actor, note: e.data.text };
@@ -59,18 +69,8 @@ export function handoffBrief(
   return {
     ...brief,
     recent,
-    fixes: (incident.fixes ?? []).map((f) => ({
-      ref: f.ref,
-      isLink: f.refKind === "link",
-      deployed: Boolean(f.deployedAt),
-    })),
-    ...(incident.lastUpdate && {
-      lastUpdate: {
-        text: incident.lastUpdate.text,
-        at: incident.lastUpdate.at,
-        author: incident.lastUpdate.actor,
-      },
-    }),
+    fixes: (incident.fixes ?? []).map(fixView),
+    ...(incident.lastUpdate && { lastUpdate: lastUpdateView(incident.lastUpdate) }),
     ...(due && !isFinished(incident) && { nextUpdateDue: due }),
     openCalls: untakenCalls(incident).map((c) => ({
       id: c.id,

@@ -11,6 +11,7 @@
  */
 import { personById, platformUserId } from "../oncall/people.js";
 import type { Settings } from "../settings.js";
+import { webUrl } from "../web-link.js";
 import type { Incident, IncidentState, Postmortem } from "./incident.js";
 import { rolesOf } from "./permissions.js";
 import { type TimelineEvent, timelineEvent } from "./timeline.js";
@@ -30,8 +31,7 @@ export function postmortemPath(incidentId: string): string {
 
 /** The link handed out in chat, with the draft's own token (postmortem-link.ts): the page needs it. */
 export function postmortemUrl(publicUrl: string, incidentId: string, token?: string): string {
-  const base = `${publicUrl.replace(/\/+$/, "")}${postmortemPath(incidentId)}`;
-  return token ? `${base}?token=${encodeURIComponent(token)}` : base;
+  return webUrl(publicUrl, postmortemPath(incidentId), token);
 }
 
 /**
