@@ -5,6 +5,7 @@ import type { Env, SlackMode } from "../../src/config/env.js";
 import type { Clock } from "../../src/core/ports.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type Role, type Running, startRuntime } from "../../src/main/runtime.js";
+import { STANDARD_SEVERITIES } from "./config-fixtures.js";
 import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "./redis.js";
 
 /**
@@ -35,12 +36,7 @@ services:
   - { id: search, name: Search, owner: search-team, policy: default }
   - { id: legacy, name: Legacy, policy: unreachable }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 export interface TestFirebreak extends Running {
   url: string;

@@ -1,14 +1,24 @@
 import { afterAll, afterEach } from "vitest";
+import type { Incident } from "../../src/core/incident/incident.js";
 import type { Clock, IncidentStore } from "../../src/core/ports.js";
 import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
-import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack/index.js";
-import { startFirebreak, type TestFirebreak } from "./firebreak.js";
+import {
+  type FakeSlack,
+  type FakeSlackOptions,
+  type SlashCommandDelivery,
+  startFakeSlack,
+} from "./fake-slack/index.js";
+import { eventually, startFirebreak, type TestFirebreak } from "./firebreak.js";
 import { testRedis } from "./redis.js";
 
 /** Everything a message says (its text and its blocks), for `toContain` checks. */
 export const allText = (m: { text?: string; blocks?: unknown[] }): string =>
   `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`;
+
+/** What the person who typed a command was answered through its response URL (only they see it). */
+export const answered = (d: SlashCommandDelivery): string =>
+  JSON.stringify(d.responseUrl.posts.map((p) => p.body));
 
 export interface SlackWorld {
   fake: FakeSlack;
@@ -33,6 +43,7 @@ export function slackWorld() {
     if (!current) throw new Error("start() the world first");
     return current;
   };
+  const store = (): IncidentStore => createRedisIncidentStore(redis, createKeys(world().app.prefix));
   return {
     /** Starts the fake Slack (#general and #incidents unless `channels` says otherwise) and Firebreak. */
     async start(options: {
@@ -66,8 +77,24 @@ export function slackWorld() {
       return current;
     },
     /** The incident store of the running Firebreak, read straight from Redis. */
-    store(): IncidentStore {
-      return createRedisIncidentStore(redis, createKeys(world().app.prefix));
+    store,
+    /** The incident as stored; throws while it is not. */
+    async incident(id = "INC-1"): Promise<Incident> {
+      const found = await store().get(id);
+      if (!found) throw new Error(`${id} is not stored`);
+      return found;
+    },
+    /** `user` (Dana, who commands, unless told) types `/incident <text>` in `channel`. */
+    say(channel: string, text: string, user = "U0DANA"): Promise<SlashCommandDelivery> {
+      return world().fake.sendSlashCommand({ text, user, channel });
+    },
+    /** Says something and waits for the answer only the person sees. */
+    async ask(channel: string, text: string, user = "U0DANA"): Promise<string> {
+      const d = await world().fake.sendSlashCommand({ text, user, channel });
+      return eventually(() => {
+        if (d.responseUrl.posts.length === 0) throw new Error(`no answer to "${text}" yet`);
+        return answered(d);
+      }, 10_000);
     },
     /** Everything said in a channel, as one string. */
     inChannel(channel: string): string {

@@ -16,6 +16,7 @@ import { connectRedis } from "../../src/infra/redis/connection.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { buildHandlerContext, loadStatic } from "../../src/main/context.js";
 import { createLogger } from "../../src/main/logger.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually, type TestFirebreak, writeConfig } from "../helpers/firebreak.js";
 import { TEST_REDIS_URL } from "../helpers/redis.js";
@@ -48,15 +49,11 @@ services:
   - { id: legacy, name: Legacy, policy: default }
 fallback_policy: default
 deploys: { production: [production, prod-eu] }
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities()}`;
 
 const world = slackWorld();
 let fake: FakeSlack;
+const { say } = world;
 let hook: { url: string; close(): Promise<void> } | undefined;
 
 afterEach(async () => {
@@ -109,8 +106,6 @@ async function start(label: string) {
 
 const store = () => world.store();
 const incident = async () => (await store().get("INC-1")) as Incident;
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
 
 /** Bob reports, Dana acknowledges and records the fix `abc1234`: INC-1 waits in fix_merged. */
 async function fixMerged(ref = "abc1234"): Promise<string> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Incident } from "../../src/core/incident/incident.js";
-import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
 
@@ -22,16 +22,11 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities()}`;
 
 const world = slackWorld();
 let fake: FakeSlack;
-const store = () => world.store();
+const { store, say, ask, incident } = world;
 const inChannel = (channel: string) => world.inChannel(channel);
 
 async function start(label: string) {
@@ -46,27 +41,6 @@ async function open(): Promise<string> {
     if (!channel || channel.pins.size === 0) throw new Error("no card yet");
     return channel.id;
   }, 10_000);
-}
-
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
-
-/** What the person who typed the command was answered (only they see it). */
-const answered = (d: SlashCommandDelivery) => JSON.stringify(d.responseUrl.posts.map((p) => p.body));
-
-/** Says something and waits for the answer only the person sees. */
-async function ask(channel: string, text: string, user = "U0DANA"): Promise<string> {
-  const d = await say(channel, text, user);
-  return eventually(() => {
-    if (d.responseUrl.posts.length === 0) throw new Error(`no answer to "${text}" yet`);
-    return answered(d);
-  }, 10_000);
-}
-
-async function incident(): Promise<Incident> {
-  const found = await store().get("INC-1");
-  if (!found) throw new Error("INC-1 is not stored");
-  return found;
 }
 
 const card = (channel: string) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -27,16 +28,11 @@ escalation_policies:
       - { notify: [rotation:primary] }
       - { notify: [person:alice], after: 1h }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities()}`;
 
 const world = slackWorld();
 let fake: FakeSlack;
-const store = () => world.store();
+const { store, say } = world;
 
 async function start(label: string, confirmWithin?: string) {
   ({ fake } = await world.start({ label, config: config(confirmWithin) }));
@@ -52,8 +48,6 @@ async function open(): Promise<string> {
   }, 10_000);
 }
 
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
 const inChannel = (channel: string) => world.inChannel(channel);
 const card = (channel: string) => {
   const c = fake.channel(channel);

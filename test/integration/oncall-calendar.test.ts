@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { calendarToken } from "../../src/core/oncall/calendar-token.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 import { eventually } from "../helpers/firebreak.js";
 import { noticesWorld, override } from "./oncall-notices-harness.js";
 
@@ -23,12 +24,7 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 const notices = noticesWorld();
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Override } from "../../src/core/oncall/types.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
@@ -41,12 +42,7 @@ services:
   - { id: wiki, name: Community wiki, owner: volunteers, policy: volunteers, backup_policy: default }
   - { id: blog, name: Team blog }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1s }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities({ sev1: { ack_within: "1s" } })}`;
 
 const USERS = [
   { id: "U0ERIN", name: "erin" },

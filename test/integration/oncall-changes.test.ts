@@ -2,8 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { OncallStore } from "../../src/core/ports.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
+import { type HandClock, handClock } from "../helpers/hand-clock.js";
 import { testRedis } from "../helpers/redis.js";
 import { allText, type SlackWorld, slackWorld } from "../helpers/slack-world.js";
 
@@ -39,25 +41,9 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 const NOW = "2026-11-03T12:00:00Z";
-
-/** A clock that stands still until the test moves it. */
-function handClock(iso: string) {
-  let t = Date.parse(iso);
-  return {
-    now: () => new Date(t),
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}
 
 const world = slackWorld();
 const redis = testRedis();
@@ -65,7 +51,7 @@ afterAll(() => redis.disconnect());
 
 let w: SlackWorld;
 let fake: FakeSlack;
-let clock: ReturnType<typeof handClock>;
+let clock: HandClock;
 let oncall: OncallStore;
 
 async function start(label: string) {

@@ -14,27 +14,9 @@ import { createLogger } from "../../src/main/logger.js";
 import { type Running, startRuntime } from "../../src/main/runtime.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually, writeConfig } from "../helpers/firebreak.js";
+import { type HandClock, handClock } from "../helpers/hand-clock.js";
 import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "../helpers/redis.js";
 import { allText } from "../helpers/slack-world.js";
-
-/** A clock that stands still until the test moves it. */
-export interface HandClock extends Clock {
-  set(iso: string): void;
-  advance(ms: number): void;
-}
-
-export function handClock(iso: string): HandClock {
-  let t = Date.parse(iso);
-  return {
-    now: () => new Date(t),
-    set(next) {
-      t = Date.parse(next);
-    },
-    advance(ms) {
-      t += ms;
-    },
-  };
-}
 
 export interface NoticesWorld {
   fake: FakeSlack;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 import { eventually } from "../helpers/firebreak.js";
 import { slackWorld } from "../helpers/slack-world.js";
 
@@ -26,12 +27,7 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 const world = slackWorld();
 

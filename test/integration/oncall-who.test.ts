@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/ports.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
@@ -55,12 +56,7 @@ services:
   - { id: search, name: Search API, owner: search-team, policy: search-policy }
   - { id: billing }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 const NOW = new Date("2026-11-18T10:00:00Z");
 const clock: Clock = { now: () => new Date(NOW) };

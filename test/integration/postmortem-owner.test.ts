@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { Incident } from "../../src/core/incident/incident.js";
 import type { TimerRef } from "../../src/core/ports.js";
 import { createJobScheduler } from "../../src/infra/queue/job-scheduler.js";
 import { createQueues } from "../../src/infra/queue/queues.js";
 import { createRedis } from "../../src/infra/redis/connection.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { TEST_REDIS_URL } from "../helpers/redis.js";
@@ -32,17 +32,13 @@ escalation_policies:
 services:
   - { id: search, name: Search API, policy: default, manager: alice }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities()}`;
 
 const world = slackWorld();
 const queueRedis = createRedis(TEST_REDIS_URL, "worker");
 afterAll(() => queueRedis.disconnect());
 let fake: FakeSlack;
+const { say, ask, incident } = world;
 let prefix: string;
 
 async function start(label: string) {
@@ -64,12 +60,6 @@ async function withJobs<T>(use: (jobs: ReturnType<typeof createJobScheduler>) =>
 const pendingPostmortem = (id = "INC-1"): Promise<TimerRef[]> =>
   withJobs(async (jobs) => (await jobs.pendingTimers(id)).filter((t) => t.kind === "postmortem"));
 
-async function incident(id = "INC-1"): Promise<Incident> {
-  const found = await world.store().get(id);
-  if (!found) throw new Error(`${id} is not stored`);
-  return found;
-}
-
 /** Opens an incident on the search service as Bob; resolves with its channel id once the card is pinned. */
 async function open(title: string, channelName: string): Promise<string> {
   await fake.sendSlashCommand({ text: `open ${title} sev3 service:search`, user: "U0BOB" });
@@ -77,18 +67,6 @@ async function open(title: string, channelName: string): Promise<string> {
     const channel = fake.channel(channelName);
     if (!channel || channel.pins.size === 0) throw new Error("no card yet");
     return channel.id;
-  }, 10_000);
-}
-
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
-
-/** Says something and waits for the answer only the person sees. */
-async function ask(channel: string, text: string, user = "U0DANA"): Promise<string> {
-  const d = await say(channel, text, user);
-  return eventually(() => {
-    if (d.responseUrl.posts.length === 0) throw new Error(`no answer to "${text}" yet`);
-    return JSON.stringify(d.responseUrl.posts.map((p) => p.body));
   }, 10_000);
 }
 

@@ -3,6 +3,7 @@ import type { Incident } from "../../src/core/incident/incident.js";
 import { postmortemToken } from "../../src/core/incident/postmortem-link.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
@@ -31,16 +32,12 @@ escalation_policies:
 services:
   - { id: search, name: Search API, policy: default, manager: alice }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities()}`;
 
 const world = slackWorld();
 const redis = testRedis();
 let fake: FakeSlack;
+const { say, incident } = world;
 let url: string;
 let prefix: string;
 const inChannel = (channel: string) => world.inChannel(channel);
@@ -69,12 +66,6 @@ async function tokenOf(id: string): Promise<string> {
   return postmortemToken(await createRedisOncallStore(redis, createKeys(prefix)).calendarSecret(), id);
 }
 
-async function incident(): Promise<Incident> {
-  const found = await world.store().get("INC-1");
-  if (!found) throw new Error("INC-1 is not stored");
-  return found;
-}
-
 /** Bob opens an incident on the search service; resolves with its channel id once the status card is pinned. */
 async function open(): Promise<string> {
   await fake.sendSlashCommand({ text: "open Search is down sev3 service:search", user: "U0BOB" });
@@ -84,9 +75,6 @@ async function open(): Promise<string> {
     return channel.id;
   }, 10_000);
 }
-
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
 
 async function reaches(state: Incident["state"]) {
   await eventually(async () => expect((await incident()).state).toBe(state), 10_000);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/file.js";
-import type { Incident } from "../../src/core/incident/incident.js";
 import { foldDuplicate } from "../../src/core/incident/merge.js";
-import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
 
@@ -26,20 +26,13 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 3s, ack_within: 1h }
-  sev2: { update_every: 1h, ack_within: 1h }
-  sev3: { update_every: 4h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities({ sev1: { update_every: "3s" }, sev3: { update_every: "4h" } })}`;
 
 const world = slackWorld();
 let fake: FakeSlack;
-const store = () => world.store();
+const { store, say, ask, incident } = world;
 const inChannel = (channel: string) => world.inChannel(channel);
 const dms = (user: string) => (fake.imWith(user)?.messages ?? []).map(allText);
-/** What the person who typed the command was answered (only they see it). */
-const answered = (d: SlashCommandDelivery) => JSON.stringify(d.responseUrl.posts.map((p) => p.body));
 const settingsOf = () => parseConfigText(CONFIG, "records.yml");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,24 +50,6 @@ async function open(name: string, text: string, user = "U0BOB"): Promise<string>
     }
     return channel.id;
   }, 10_000);
-}
-
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
-
-/** Says something and waits for the answer only the person sees. */
-async function ask(channel: string, text: string, user = "U0DANA"): Promise<string> {
-  const d = await say(channel, text, user);
-  return eventually(() => {
-    if (d.responseUrl.posts.length === 0) throw new Error(`no answer to "${text}" yet`);
-    return answered(d);
-  }, 10_000);
-}
-
-async function incident(id: string): Promise<Incident> {
-  const found = await store().get(id);
-  if (!found) throw new Error(`${id} is not stored`);
-  return found;
 }
 
 describe("merging a duplicate", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -25,16 +26,11 @@ escalation_policies:
       - { notify: [person:alice], after: 1h } # so each severity's ack_within decides
 fallback_policy: default
 reminders: { dm_after_misses: 2, escalate_after_misses: 3 }
-severities:
-  sev1: { update_every: 2s, ack_within: 1s }
-  sev2: { update_every: 3s, ack_within: 5s }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities({ sev1: { update_every: "2s", ack_within: "1s" }, sev2: { update_every: "3s", ack_within: "5s" } })}`;
 
 const world = slackWorld();
 let fake: FakeSlack;
-const store = () => world.store();
+const { store, say } = world;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(label: string) {
@@ -52,8 +48,6 @@ async function open(text: string): Promise<string> {
 }
 
 const inChannel = (channel: string) => fake.messages(channel).map(allText);
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
 
 describe("acknowledgement and escalation", () => {
   it("pages the next step when nobody acknowledges, repeats the last step, then says it is exhausted", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -24,12 +25,7 @@ escalation_policies:
       - { notify: [rotation:primary] }
       - { notify: [person:erin], after: 1h }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: 2h, ack_within: 1h }
-  sev3: { update_every: 4h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities({ sev2: { update_every: "2h" }, sev3: { update_every: "4h" } })}`;
 
 const world = slackWorld();
 let fake: FakeSlack;

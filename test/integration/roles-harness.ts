@@ -3,6 +3,7 @@ import type { Incident } from "../../src/core/incident/incident.js";
 import type { TimelineEvent, TimelineEventType } from "../../src/core/incident/timeline.js";
 import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
+import { hourlySeverities } from "../helpers/config-fixtures.js";
 import {
   DEFAULT_USERS,
   type FakeSlack,
@@ -40,12 +41,7 @@ escalation_policies:
       - { notify: [rotation:primary] }
       - { notify: [person:alice], after: 1h }
 fallback_policy: default
-severities:
-  sev1: { update_every: 1h, ack_within: 1h }
-  sev2: { update_every: ${options.updateEvery ?? "1h"}, ack_within: 1h }
-  sev3: { update_every: 1h, ack_within: 1h }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${hourlySeverities({ sev2: { update_every: options.updateEvery ?? "1h" } })}`;
 }
 
 export { allText } from "../helpers/slack-world.js";

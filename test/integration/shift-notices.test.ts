@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SNAPSHOT_LIVE_MS } from "../../handlers/shift-notices.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
 import { noticesWorld, override, settle } from "./oncall-notices-harness.js";
@@ -28,12 +29,7 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 const CONFIG = `${people}
 rotations:

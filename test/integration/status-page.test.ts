@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { Incident } from "../../src/core/incident/incident.js";
 import { timelineEvent } from "../../src/core/incident/timeline.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type Running, startRuntime } from "../../src/main/runtime.js";
-import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
+import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually, writeConfig } from "../helpers/firebreak.js";
 import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "../helpers/redis.js";
 import { slackWorld } from "../helpers/slack-world.js";
@@ -15,18 +14,13 @@ import { slackWorld } from "../helpers/slack-world.js";
  */
 const world = slackWorld();
 let fake: FakeSlack;
+const { say, ask, incident } = world;
 let base: string;
 
 async function start(label: string) {
   const w = await world.start({ label: `status-${label}` });
   fake = w.fake;
   base = w.app.url;
-}
-
-async function incident(id: string): Promise<Incident> {
-  const found = await world.store().get(id);
-  if (!found) throw new Error(`${id} is not stored`);
-  return found;
 }
 
 /** Bob opens an incident from #general; resolves with its channel id once the channel exists. */
@@ -36,18 +30,6 @@ async function open(id: string, text: string): Promise<string> {
     const channel = (await incident(id)).channel?.id;
     if (!channel) throw new Error(`${id} has no channel yet`);
     return channel;
-  }, 10_000);
-}
-
-const say = (channel: string, text: string, user = "U0DANA") =>
-  fake.sendSlashCommand({ text, user, channel });
-
-/** Says something and waits for the answer only the person sees. */
-async function ask(channel: string, text: string, user = "U0DANA"): Promise<string> {
-  const d: SlashCommandDelivery = await say(channel, text, user);
-  return eventually(() => {
-    if (d.responseUrl.posts.length === 0) throw new Error(`no answer to "${text}" yet`);
-    return JSON.stringify(d.responseUrl.posts.map((p) => p.body));
   }, 10_000);
 }
 

@@ -6,6 +6,7 @@ import { findCommander, policyForService, resolveStep } from "../../src/core/onc
 import { helpCandidates, whomToAsk } from "../../src/core/oncall/help-candidates.js";
 import { indexOverrides, NO_OVERRIDES, type OverrideBook } from "../../src/core/oncall/override-index.js";
 import type { Away, Override } from "../../src/core/oncall/types.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 
 // Wednesday 18 Nov 2026. Berlin is on CET (+01:00). The "layered" rotation has Alice on weekdays 09:00–17:00
 // Berlin and, underneath, a weekly Bob/Dana cycle from Mon 5 Jan 2026: the week of Mon 16 Nov is its 46th
@@ -57,12 +58,7 @@ services:
   - { id: blog, name: Blog }
   - { id: legacy, name: Legacy, owner: old-team }
 fallback_policy: primary
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`,
+${STANDARD_SEVERITIES}`,
   "catalog.yml",
 );
 

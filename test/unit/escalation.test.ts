@@ -27,6 +27,7 @@ import { policyForService } from "../../src/core/oncall/commander.js";
 import { indexOverrides, NO_OVERRIDES, type OverrideBook } from "../../src/core/oncall/override-index.js";
 import type { EscalationPolicy } from "../../src/core/oncall/types.js";
 import type { TimerRef } from "../../src/core/ports.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 
 const MIN = 60_000;
 const policy = (afters: number[], repeatLast = 2): EscalationPolicy => ({
@@ -123,12 +124,7 @@ escalation_policies:
       - { notify: [person:alice, person:erin], after: 2m }
 fallback_policy: default
 reminders: { dm_after_misses: 2, escalate_after_misses: 3 }
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`,
+${STANDARD_SEVERITIES}`,
   "test.yml",
 );
 
@@ -301,12 +297,7 @@ escalation_policies:
 services:
   - { id: wiki, name: Community wiki, policy: volunteers, backup_policy: default }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`,
+${STANDARD_SEVERITIES}`,
     "backup.yml",
   );
 
@@ -463,12 +454,7 @@ services:
   - { id: ghost, name: Ghost, policy: nobody }
   - { id: late, name: Late, policy: late-nobody }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`,
+${STANDARD_SEVERITIES}`,
     "nightly.yml",
   );
 

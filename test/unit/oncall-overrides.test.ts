@@ -20,6 +20,7 @@ import {
 import type { Away, OncallRotation, Override } from "../../src/core/oncall/types.js";
 import type { ListChange } from "../../src/core/ports.js";
 import type { Settings } from "../../src/core/settings.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 
 /**
  * Building and checking schedule changes, on a real parsed config. `primary` is weekly from Mon 2 Nov 2026
@@ -45,12 +46,7 @@ escalation_policies:
     steps:
       - { notify: [rotation:primary] }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 
 const settings: Settings = parseConfigText(CONFIG, "overrides.yml");
 const rotation = (id: string) => settings.rotations.find((r) => r.id === id) as OncallRotation;

@@ -27,6 +27,7 @@ import {
 import { type TimelineEvent, timelineEvent } from "../../src/core/incident/timeline.js";
 import { armTimer, fireTimerChange } from "../../src/core/incident/timers.js";
 import { DEFAULT_TEMPLATES_DIR } from "../../src/core/templates/load.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 
 const CONFIG = `
 timezone: Europe/Berlin
@@ -49,12 +50,7 @@ services:
   - { id: mail, name: Mail, policy: default, manager: erin }
   - { id: legacy, policy: default }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`;
+${STANDARD_SEVERITIES}`;
 const settings = parseConfigText(CONFIG, "postmortem.yml");
 
 const T0 = new Date("2026-11-20T21:05:00Z");

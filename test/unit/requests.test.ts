@@ -9,6 +9,7 @@ import {
   requestRefusal,
 } from "../../src/core/incident/requests.js";
 import { timelineEvent } from "../../src/core/incident/timeline.js";
+import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 
 /** The pure side of change and guidance requests, on a fixed clock. Bob asks; Erin manages; Ivy is an admin. */
 const settings = parseConfigText(
@@ -29,12 +30,7 @@ escalation_policies:
       - { notify: [rotation:primary] }
       - { notify: [person:erin], after: 30m }
 fallback_policy: default
-severities:
-  sev1: { update_every: 30m, ack_within: 5m }
-  sev2: { update_every: 1h, ack_within: 15m }
-  sev3: { update_every: 4h, ack_within: 30m }
-  sev4: { update_every: 1d, ack_within: 1h }
-`,
+${STANDARD_SEVERITIES}`,
   "test.yml",
 );
 
