@@ -46,6 +46,20 @@ const envSchema = z.object({
     (v) => v === undefined || /^https?:\/\/.+\/$/.test(v),
     "must be a URL ending in '/', for example https://slack.com/api/",
   ),
+  MATTERMOST_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+    "must be your Mattermost site URL, for example https://chat.example.com",
+  ),
+  MATTERMOST_BOT_TOKEN: optionalText,
+  MATTERMOST_COMMAND_TOKENS: optionalText,
+  MATTERMOST_ACTIONS_SECRET: optionalText.refine(
+    (v) => v === undefined || v.length >= 16,
+    "must be at least 16 characters; generate one with `openssl rand -hex 32`",
+  ),
+  MATTERMOST_TEAM: optionalText.refine(
+    (v) => v === undefined || /^[a-z0-9][a-z0-9-_]{0,63}$/.test(v),
+    "must be a team's URL name (the part after your site URL, for example `engineering`)",
+  ),
   DEPLOY_WEBHOOK_SECRET: optionalText.refine(
     (v) => v === undefined || v.length >= 16,
     "must be at least 16 characters; generate one with `openssl rand -hex 32`",
@@ -66,6 +80,20 @@ export type SlackMode =
   | { kind: "http"; signingSecret: string; botToken: string; apiUrl?: string }
   | { kind: "socket"; appToken: string; botToken: string; signingSecret?: string; apiUrl?: string };
 
+/** A Mattermost team served over HTTP (slash command, buttons, dialogs) and the bot's WebSocket (mentions). */
+export interface MattermostMode {
+  /** The site URL, without a trailing slash. */
+  url: string;
+  /** The bot account's access token. */
+  botToken: string;
+  /** The slash commands' tokens: a request carrying any of them is ours (several commands, or a rotation). */
+  commandTokens: string[];
+  /** Key of the HMAC the bot puts in every button's context and dialog's state (Mattermost signs nothing). */
+  actionsSecret: string;
+  /** The team (URL name) incident channels are created in; needed only when the bot is in several teams. */
+  team?: string;
+}
+
 export interface Env {
   port: number;
   redisUrl: string;
@@ -73,6 +101,7 @@ export interface Env {
   configPath?: string;
   templatesDir?: string;
   slack?: SlackMode;
+  mattermost?: MattermostMode;
   /** Secret the deploy webhook's HMAC is keyed with; the hook is off (404) without it. */
   deployWebhookSecret?: string;
   /** When set, the status pages ask for it (`?token=` or a cookie); public without it. */
@@ -97,6 +126,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     configPath: e.FIREBREAK_CONFIG,
     templatesDir: e.FIREBREAK_TEMPLATES,
     slack: slackMode(e),
+    mattermost: mattermostMode(e),
     deployWebhookSecret: e.DEPLOY_WEBHOOK_SECRET,
     statusPageToken: e.STATUS_PAGE_TOKEN,
     apiToken: e.API_TOKEN,
@@ -132,6 +162,43 @@ function slackMode(e: z.infer<typeof envSchema>): SlackMode | undefined {
     signingSecret: e.SLACK_SIGNING_SECRET,
     botToken: e.SLACK_BOT_TOKEN,
     apiUrl: e.SLACK_API_URL,
+  };
+}
+
+const MATTERMOST_REQUIRED = [
+  "MATTERMOST_URL",
+  "MATTERMOST_BOT_TOKEN",
+  "MATTERMOST_COMMAND_TOKENS",
+  "MATTERMOST_ACTIONS_SECRET",
+] as const;
+
+/** Mattermost needs all four of its variables or none; a half-configured team names what is missing. */
+function mattermostMode(e: z.infer<typeof envSchema>): MattermostMode | undefined {
+  const missing = MATTERMOST_REQUIRED.filter((name) => !e[name]);
+  if (missing.length === MATTERMOST_REQUIRED.length && !e.MATTERMOST_TEAM) return undefined;
+  if (missing.length > 0) {
+    throw invalidEnv(
+      missing.map(
+        (name) =>
+          `${name}: is required to serve Mattermost (see the README's Mattermost section); unset all MATTERMOST_* variables to run without it`,
+      ),
+    );
+  }
+  const commandTokens = (e.MATTERMOST_COMMAND_TOKENS ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+  if (commandTokens.length === 0) {
+    throw invalidEnv([
+      "MATTERMOST_COMMAND_TOKENS: list the slash command's token (Integrations → Slash Commands), several separated by commas",
+    ]);
+  }
+  return {
+    url: (e.MATTERMOST_URL as string).replace(/\/+$/, ""),
+    botToken: e.MATTERMOST_BOT_TOKEN as string,
+    commandTokens,
+    actionsSecret: e.MATTERMOST_ACTIONS_SECRET as string,
+    team: e.MATTERMOST_TEAM,
   };
 }
 

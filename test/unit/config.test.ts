@@ -52,6 +52,57 @@ describe("environment", () => {
     expect(() => parseEnv(env)).toThrow(message);
   });
 
+  const MATTERMOST = {
+    MATTERMOST_URL: "https://chat.example.com/",
+    MATTERMOST_BOT_TOKEN: "bot-token",
+    MATTERMOST_COMMAND_TOKENS: " first-token , second-token ,",
+    MATTERMOST_ACTIONS_SECRET: "0123456789abcdef0123",
+  };
+
+  it("serves Mattermost with its four variables, next to Slack or alone", () => {
+    expect(parseEnv(MATTERMOST).mattermost).toEqual({
+      url: "https://chat.example.com",
+      botToken: "bot-token",
+      commandTokens: ["first-token", "second-token"],
+      actionsSecret: "0123456789abcdef0123",
+      team: undefined,
+    });
+    const both = parseEnv({ ...MATTERMOST, SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" });
+    expect(both.slack?.kind).toBe("http");
+    expect(both.mattermost?.team).toBeUndefined();
+    expect(parseEnv({ ...MATTERMOST, MATTERMOST_TEAM: "engineering" }).mattermost?.team).toBe("engineering");
+    expect(parseEnv({}).mattermost).toBeUndefined();
+  });
+
+  it.each([
+    [{ MATTERMOST_URL: "https://chat.example.com" }, /MATTERMOST_BOT_TOKEN: is required to serve Mattermost/],
+    [
+      { ...MATTERMOST, MATTERMOST_COMMAND_TOKENS: " , " },
+      /MATTERMOST_COMMAND_TOKENS: list the slash command's token/,
+    ],
+    [{ ...MATTERMOST, MATTERMOST_ACTIONS_SECRET: "short" }, /MATTERMOST_ACTIONS_SECRET: must be at least 16/],
+    [
+      { ...MATTERMOST, MATTERMOST_URL: "chat.example.com" },
+      /MATTERMOST_URL: must be your Mattermost site URL/,
+    ],
+    [{ ...MATTERMOST, MATTERMOST_TEAM: "Engineering Team" }, /MATTERMOST_TEAM: must be a team's URL name/],
+  ])("names the Mattermost variable and the fix: %j", (env, message) => {
+    expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it("lists every missing Mattermost variable at once, without echoing the one that is set", () => {
+    try {
+      parseEnv({ MATTERMOST_BOT_TOKEN: "super-secret-bot-token" });
+      throw new Error("expected a ConfigError");
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toMatch(/MATTERMOST_URL: is required/);
+      expect(message).toMatch(/MATTERMOST_COMMAND_TOKENS: is required/);
+      expect(message).toMatch(/MATTERMOST_ACTIONS_SECRET: is required/);
+      expect(message).not.toContain("super-secret");
+    }
+  });
+
   it("never echoes a secret back", () => {
     try {
       parseEnv({ SLACK_BOT_TOKEN: "xoxp-super-secret-value" });
