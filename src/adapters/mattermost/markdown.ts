@@ -1,0 +1,239 @@
+import { escapeMarkup, parseMarkup, type Span } from "../../core/markup.js";
+
+/**
+ * Neutral markup → Mattermost Markdown, and what people type → neutral markup.
+ *
+ * Literal text (anything a person typed reaches templates escaped, so it arrives here as `text` spans) must
+ * render as the characters it holds and must never notify anyone. Three readers see the Markdown and each one
+ * has to be satisfied:
+ *
+ * - The web app's Markdown parser (a fork of marked 0.3) honours backslash escapes only for
+ *   `` ` * { } [ ] ( ) # + - . ! _ > | ~ `` and `\`, so `<`, `&` and `$` are written as HTML entities instead.
+ * - The mobile apps parse CommonMark, where every ASCII punctuation escape and every entity above works too.
+ * - The server finds mentions in the raw message text (after cutting out code spans, found by pairing
+ *   backticks) and the web app highlights them after rendering, so escaping cannot stop `@here`: a zero-width
+ *   space after every literal `@` and `~` does, for both. For the same reason a literal backtick is written as
+ *   an entity, so the only backticks the server pairs are those of real code spans.
+ *
+ * A URL in literal text is still auto-linked by Mattermost, showing its own address, just as when a person
+ * types one in a message (responders' links to dashboards should stay clickable); a link with a label of its
+ * own (`[label](url)`) is made only from a link span, whose target parseMarkup allows to be http(s) or mailto.
+ *
+ * The renderer produces "units": pieces of Markdown that are safe to cut between (no unit is half an escape,
+ * a half span or a half entity), so a long post can be shortened without turning escaped text live.
+ */
+
+/** Zero-width space: invisible, but it ends a mention and breaks Markdown that needs adjacent characters. */
+export const ZWSP = "\u200b";
+
+/**
+ * Names Mattermost reads as a broadcast rather than a person (it reserves them as usernames). The server also
+ * matches them with trailing punctuation (`@all-`) and in any case, so that is how they are compared.
+ */
+const BROADCASTS = new Set(["all", "channel", "here"]);
+
+/** Whether `@name` would notify a whole channel instead of one person. */
+export function isBroadcastName(name: string): boolean {
+  return BROADCASTS.has(name.replace(/[._-]+$/, "").toLowerCase());
+}
+
+/** A Mattermost channel's URL name, which `~name` links to. */
+const CHANNEL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+/** A line that Markdown would read as a list item, rule, setext heading underline or indented code. */
+const BLOCK_MARKER = /^(?:[ \t\-+=]|\d+[.)])/;
+/** What follows `&` in an HTML entity; only then does a literal `&` need escaping. */
+const ENTITY_TAIL = /^#?\w+;/;
+
+/** One literal character as Markdown. `next` is the following character of the same text, if any. */
+function escapeChar(c: string, next: string | undefined): string {
+  switch (c) {
+    case "\\":
+      // `\a` shows a backslash in both parsers; `\\` would show two in marked. Before anything else (or at
+      // the end, where the next unit is unknown) the backslash itself is escaped.
+      return next !== undefined && /[A-Za-z0-9]/.test(next) ? "\\" : "\\\\";
+    case "*":
+    case "_":
+    case "[":
+    case "]":
+    case "(":
+    case ")":
+    case "#":
+    case ">":
+    case "|":
+      return `\\${c}`;
+    case "`":
+      return "&#96;";
+    case "~":
+      return `\\~${ZWSP}`;
+    case "@":
+      return `@${ZWSP}`;
+    case "<":
+      return "&lt;";
+    case "$":
+      // Inline LaTeX (`$x$`) is parsed from the source; an entity is not a dollar to the parser.
+      return "&#36;";
+    default:
+      return c;
+  }
+}
+
+/**
+ * Literal text as Markdown units, one per character (so any boundary is a safe cut). `atLineStart` says
+ * whether the text begins a line; every line that begins inside it is guarded the same way.
+ */
+export function literalUnits(text: string, atLineStart: boolean): string[] {
+  const units: string[] = [];
+  const chars = Array.from(text);
+  let lineStart = atLineStart;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === "\n") {
+      units.push("\n");
+      lineStart = true;
+      continue;
+    }
+    if (lineStart && BLOCK_MARKER.test(chars.slice(i, i + 12).join(""))) units.push(ZWSP);
+    lineStart = false;
+    if (c === "&" && ENTITY_TAIL.test(chars.slice(i + 1, i + 40).join(""))) units.push("&amp;");
+    else units.push(escapeChar(c, chars[i + 1]));
+  }
+  return units;
+}
+
+/** Literal text as Markdown. */
+export function escapeMarkdown(text: string, atLineStart = false): string {
+  return literalUnits(text, atLineStart).join("");
+}
+
+/**
+ * Code span content is shown raw by every reader, so it needs no escaping, but it must not hold a backtick:
+ * the server pairs backticks lazily to find code, and a stray one would expose the rest of the text (and
+ * what it says, `@here` included) to mention parsing. A look-alike grave accent takes its place.
+ */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, "\u02cb").replace(/\n/g, " ")}\``;
+}
+
+/** A link target written so it stays one Markdown destination and names nobody. */
+function linkTarget(url: string): string {
+  return (
+    url
+      // Parentheses would end the destination; the rest would end or break it in one parser or the other.
+      .replace(/[\s()<>\\`"[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)
+      // The server finds mentions in the raw text, URLs included: an `@` that starts a word there is encoded.
+      .replace(/(^|[^\p{L}\p{N}:._@-])@/gu, "$1%40")
+  );
+}
+
+interface Rendered {
+  kind: Span["kind"] | "sep";
+  units: string[];
+}
+
+/** Emphasis around literal text; whitespace at its edges stays outside, where Markdown requires it. */
+function emphasis(text: string, marker: string): string[] {
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text) as RegExpExecArray;
+  const [, lead = "", body = "", trail = ""] = m;
+  if (!body) return literalUnits(text, false);
+  return [lead, `${marker}${escapeMarkdown(body)}${marker}`, trail].filter(Boolean);
+}
+
+function renderSpan(
+  span: Span,
+  first: boolean,
+  atLineStart: boolean,
+  channelName: (id: string) => string | undefined,
+): Rendered {
+  switch (span.kind) {
+    case "text":
+      return { kind: "text", units: literalUnits(span.text, first && atLineStart) };
+    case "bold":
+      return { kind: "bold", units: emphasis(span.text, "**") };
+    case "italic":
+      return { kind: "italic", units: emphasis(span.text, "_") };
+    case "code":
+      return { kind: "code", units: [codeSpan(span.text)] };
+    case "user":
+      // Usernames are all a mention can name: a reference to "here" is shown, inert, never broadcast.
+      if (isBroadcastName(span.id)) return { kind: "text", units: literalUnits(`@${span.id}`, false) };
+      return { kind: "user", units: [`@${span.id}`] };
+    case "channel": {
+      const name = channelName(span.id);
+      return {
+        kind: "channel",
+        units: [name !== undefined && CHANNEL_NAME.test(name) ? `~${name}` : codeSpan(span.id)],
+      };
+    }
+    case "link": {
+      const label = span.label.replace(/\s*\n\s*/g, " ").trim() || span.url;
+      // Brackets in a label confuse marked's bracket matching even when escaped; entities do not.
+      const text = escapeMarkdown(label).replace(/\\\[/g, "&#91;").replace(/\\\]/g, "&#93;");
+      return { kind: "link", units: [`[${text}](${linkTarget(span.url)})`] };
+    }
+  }
+}
+
+function firstChar(r: Rendered | undefined): string | undefined {
+  return r?.units.find((u) => u.length > 0)?.[0];
+}
+
+/**
+ * Neutral markup as Markdown units. Between spans: a mention or channel link followed by anything but
+ * whitespace gets a zero-width space, so `<@alice>_x` pings alice and not `alice_x`; two code spans side by
+ * side are kept apart so the server does not pair their backticks across; an italic span followed by a letter
+ * uses `*`, which works inside a word where `_` does not.
+ */
+export function markdownUnits(
+  neutral: string,
+  channelName: (id: string) => string | undefined,
+  atLineStart = true,
+): string[] {
+  const rendered = parseMarkup(neutral).map((s, i) => renderSpan(s, i === 0, atLineStart, channelName));
+  const units: string[] = [];
+  rendered.forEach((r, i) => {
+    const next = rendered[i + 1];
+    const after = firstChar(next);
+    let own = r.units;
+    if (r.kind === "italic" && after !== undefined && /[\p{L}\p{N}]/u.test(after)) {
+      own = own.map((u) => (u.startsWith("_") && u.endsWith("_") ? `*${u.slice(1, -1)}*` : u));
+    }
+    units.push(...own);
+    if ((r.kind === "user" || r.kind === "channel") && after !== undefined && !/\s/.test(after))
+      units.push(ZWSP);
+    if (r.kind === "code" && next?.kind === "code") units.push(ZWSP);
+  });
+  return units;
+}
+
+/** Neutral markup → Mattermost Markdown (see the top of this file for how literal text stays literal). */
+export function toMattermostMarkdown(
+  neutral: string,
+  channelName: (id: string) => string | undefined,
+): string {
+  return markdownUnits(neutral, channelName).join("");
+}
+
+/** A username as people type it after `@`; a trailing `.` ends the sentence, not the name. */
+const TYPED_MENTION = /@([A-Za-z0-9._-]+)/g;
+const USERNAME_CHAR = /[A-Za-z0-9._-]/;
+
+/**
+ * What a person typed (slash command text, a mention's message) → neutral markup. `@username` becomes a
+ * mention of that (lower-cased, as Mattermost matches names) username; an `@` inside a word (an email address)
+ * does not, and neither does a broadcast (`@here`, `@channel`, `@all`), which is no person. Everything else is
+ * literal text, escaped, so a typed `*x*`, `<@bob>` or `~channel` stays the characters typed.
+ */
+export function fromMattermostText(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(TYPED_MENTION)) {
+    const at = m.index;
+    const before = at > 0 ? (text[at - 1] as string) : "";
+    const name = (m[1] as string).replace(/\.+$/, "");
+    if ((before && USERNAME_CHAR.test(before)) || !/^[A-Za-z0-9]/.test(name) || isBroadcastName(name))
+      continue;
+    out += `${escapeMarkup(text.slice(last, at))}<@${name.toLowerCase()}>`;
+    last = at + 1 + name.length;
+  }
+  return out + escapeMarkup(text.slice(last));
+}
