@@ -1,0 +1,506 @@
+import { PlatformError, UsageError } from "../../core/errors.js";
+import type { Message } from "../../core/message.js";
+import type { ChatPlatform, FetchedMessage, Logger, PlatformUser } from "../../core/ports.js";
+import {
+  type MattermostClient,
+  mattermostErrorId,
+  mattermostStatus,
+  translateMattermostError,
+} from "./client.js";
+import { toDialog } from "./dialog.js";
+import type { Directory } from "./directory.js";
+import type { MattermostIdentity } from "./identity.js";
+import { fromMattermostText } from "./markdown.js";
+import {
+  carriesKey,
+  channelIdsIn,
+  KEY_PROP,
+  type RenderContext,
+  toCommandResponse,
+  toMattermostPost,
+} from "./post-render.js";
+import { signDialogState } from "./signed-context.js";
+
+export interface MattermostPlatformOptions {
+  identity: MattermostIdentity;
+  directory: Directory;
+  /** The site URL people open (no trailing slash): channel and message links start with it. */
+  siteUrl: string;
+  /** Where Mattermost sends button clicks; a function because the public URL may be learnt after start-up. */
+  actionsUrl: () => string;
+  /** Where Mattermost sends dialog submissions. */
+  dialogsUrl: () => string;
+  /** Key of the HMAC in every button's context and dialog's state. */
+  secret: string;
+  logger: Logger;
+}
+
+/** Mattermost's limits on a channel (model/channel.go). */
+const DISPLAY_NAME_MAX = 64;
+const HEADER_MAX = 1024;
+const PURPOSE_MAX = 250;
+
+/** How long resolveChannel remembers that a channel does not exist: one created later is found after this. */
+const MISSING_CHANNEL_TTL_MS = 5 * 60_000;
+/**
+ * How long isMember trusts a "yes" it read: someone who just left is still taken for a member this long. A
+ * "no" is never remembered, so a person who was just invited is found at once.
+ */
+const MEMBER_TTL_MS = 30_000;
+/** Memberships remembered; the oldest is forgotten first. */
+const MEMBER_CACHE_SIZE = 2_000;
+
+/**
+ * How long a refused ephemeral post (the bot lacks create_post_ephemeral) sends replies straight to DMs: an
+ * administrator who grants the permission sees it used after this.
+ */
+const EPHEMERAL_DENIED_TTL_MS = 10 * 60_000;
+
+/** A direct-message channel's name: the two user ids. Such a channel has no URL of its own. */
+const DIRECT_CHANNEL_NAME = /^[a-z0-9]{26}__[a-z0-9]{26}$/;
+
+/** At most `max` characters (code points, which is what Mattermost counts as runes). */
+const runes = (text: string, max: number) => Array.from(text).slice(0, max).join("");
+
+/** A post as the REST API gives it, as far as this file reads it. */
+interface MattermostPostRecord {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  message: string;
+  type?: string;
+  create_at: number;
+  delete_at?: number;
+  props?: Record<string, unknown> | null;
+}
+
+/** A user as the REST API gives it, as far as this file reads it. */
+interface MattermostUserRecord {
+  id: string;
+  username: string;
+  first_name?: string;
+  last_name?: string;
+  nickname?: string;
+  is_bot?: boolean;
+  delete_at?: number;
+}
+
+/** A channel as the REST API gives it, as far as this file reads it. */
+interface MattermostChannelRecord {
+  id: string;
+  name: string;
+  type: string;
+}
+
+/** What `call` resolves to when Mattermost answered with one of the statuses it was told to expect. */
+class Refused {
+  constructor(
+    readonly status: number,
+    readonly errorId: string | undefined,
+    readonly error: unknown,
+  ) {}
+}
+
+/**
+ * One Client4 call, its failure translated into our error types (see translateMattermostError); with
+ * `expect`, those HTTP statuses are an answer, not a failure, and the call resolves to `Refused`.
+ */
+async function call<T>(operation: string, run: () => Promise<T>, channelName?: string): Promise<T>;
+async function call<T>(
+  operation: string,
+  run: () => Promise<T>,
+  channelName: string | undefined,
+  expect: readonly number[],
+): Promise<T | Refused>;
+async function call<T>(
+  operation: string,
+  run: () => Promise<T>,
+  channelName?: string,
+  expect: readonly number[] = [],
+): Promise<T | Refused> {
+  try {
+    return await run();
+  } catch (err) {
+    const status = mattermostStatus(err);
+    if (status !== undefined && expect.includes(status))
+      return new Refused(status, mattermostErrorId(err), err);
+    return translateMattermostError(err, operation, channelName);
+  }
+}
+
+/** A 400 that says the thing asked for is already so (a member already there, a post already pinned). */
+const alreadyDone = (refused: Refused) =>
+  refused.status === 400 &&
+  /already|exists/i.test(`${refused.errorId ?? ""} ${(refused.error as Error).message ?? ""}`);
+
+/** A refusal of a dialog's trigger id: too old (30 s by default) or already used. */
+const triggerRefused = (err: unknown) =>
+  mattermostStatus(err) === 400 &&
+  /trigger/i.test(`${mattermostErrorId(err) ?? ""} ${(err as Error).message ?? ""}`);
+
+/** The name Mattermost's clients show when set to full names: full name, else nickname, else username. */
+function displayName(user: MattermostUserRecord): string {
+  const full = [user.first_name, user.last_name]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(" ");
+  return full || user.nickname?.trim() || user.username;
+}
+
+/**
+ * The Mattermost ChatPlatform over Client4. People are their usernames above this file; `directory` turns
+ * them into user ids and back. `identity` is the bot's and its team's, from fetchMattermostIdentity at
+ * start-up, so no call here has to ask the server who the bot is.
+ */
+export function createMattermostPlatform(
+  client: MattermostClient,
+  options: MattermostPlatformOptions,
+): ChatPlatform {
+  const { identity, directory, logger, secret } = options;
+  const siteUrl = options.siteUrl.replace(/\/+$/, "");
+  /** Channel names this platform saw itself (created or resolved), ahead of the directory learning them. */
+  const seenNames = new Map<string, string>();
+  /** Announce channels by name: an id for good, or null (not there) until `until`. */
+  const channelCache = new Map<string, { id: string; until?: undefined } | { id: null; until: number }>();
+  /** Until when ephemeral posts are not tried (the server refused the bot the permission). */
+  let ephemeralDeniedUntil = 0;
+  /** "channel|user id" → until when a "yes, a member" stands (see MEMBER_TTL_MS). */
+  const memberCache = new Map<string, number>();
+
+  const channelName = (id: string) => seenNames.get(id) ?? directory.channelName(id);
+
+  const renderContext = (): RenderContext => ({
+    actionsUrl: options.actionsUrl(),
+    secret,
+    channelName,
+  });
+
+  /** The message rendered as a post, after learning the names of the channels it mentions. */
+  const render = async (message: Message, key?: string) => {
+    await directory.learnChannelNames(channelIdsIn(message).filter((id) => !seenNames.has(id)));
+    return toMattermostPost(message, renderContext(), key);
+  };
+
+  const rememberMember = (channelId: string, userId: string) => {
+    const key = `${channelId}|${userId}`;
+    memberCache.delete(key);
+    memberCache.set(key, Date.now() + MEMBER_TTL_MS);
+    for (const oldest of memberCache.keys()) {
+      if (memberCache.size <= MEMBER_CACHE_SIZE) break;
+      memberCache.delete(oldest);
+    }
+  };
+
+  /** The user id of a username, or a PlatformError: the person is unknown to the server. */
+  const requireId = async (username: string, operation: string): Promise<string> => {
+    const id = await directory.idOf(username);
+    if (!id) {
+      throw new PlatformError("user_not_found", `Mattermost has no user "${username}" (${operation})`);
+    }
+    return id;
+  };
+
+  const openDirect = async (username: string): Promise<string> => {
+    const userId = await requireId(username, "openDirect");
+    const channel = await call("createDirectChannel", () =>
+      client.createDirectChannel([identity.userId, userId]),
+    );
+    if (!channel?.id) {
+      throw new PlatformError("invalid_response", "createDirectChannel answered without a channel id");
+    }
+    return channel.id;
+  };
+
+  /** Adds one person to a channel; true when they are in it now. Retryable failures are thrown. */
+  const addMember = async (channelId: string, userId: string): Promise<Refused | true> => {
+    const added = await call(
+      "addToChannel",
+      () => client.addToChannel(userId, channelId),
+      undefined,
+      [400, 403, 404],
+    );
+    if (added instanceof Refused && !alreadyDone(added)) return added;
+    rememberMember(channelId, userId);
+    return true;
+  };
+
+  const createPost = (channelId: string, post: { message: string; props: Record<string, unknown> }) =>
+    client.createPost({ channel_id: channelId, message: post.message, props: post.props });
+
+  /** The public channel named `name` in the team, joined so the bot can post there; null when none. */
+  const findChannel = async (name: string): Promise<string | null> => {
+    const found = await call(
+      "getChannelByName",
+      () => client.getChannelByName(identity.teamId, name),
+      undefined,
+      [403, 404],
+    );
+    if (found instanceof Refused) return null;
+    const channel = found as unknown as MattermostChannelRecord;
+    seenNames.set(channel.id, channel.name);
+    if (channel.type === "O") {
+      // The bot posts only where it is a member; joining once is what makes the announce channel work.
+      const member = await call(
+        "getChannelMember",
+        () => client.getChannelMember(channel.id, identity.userId),
+        undefined,
+        [404],
+      );
+      if (member instanceof Refused) {
+        await call("addToChannel", () => client.addToChannel(identity.userId, channel.id)).catch(
+          (err: unknown) =>
+            logger.warn({ err: String(err), channel: name }, "could not join the announce channel"),
+        );
+      }
+    }
+    return channel.id;
+  };
+
+  /**
+   * Answers through a slash command's response_url; false when Mattermost refused it (it lives 30 minutes
+   * and takes 5 replies), so the caller can reply another way.
+   */
+  const replyThroughResponseUrl = async (responseUrl: string, message: Message): Promise<boolean> => {
+    await directory.learnChannelNames(channelIdsIn(message).filter((id) => !seenNames.has(id)));
+    const body = toCommandResponse(message, renderContext());
+    const res = await fetch(responseUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    }).catch((err: unknown) => {
+      throw new PlatformError("unreachable", `response_url could not be reached: ${String(err)}`, true);
+    });
+    await res.body?.cancel();
+    if (res.ok) return true;
+    logger.info({ status: res.status }, "response_url refused the reply; posting it another way");
+    return false;
+  };
+
+  return {
+    platform: "mattermost",
+    maxChannelNameLength: 64,
+
+    async createChannel(name, { topic, displayName: wanted }) {
+      const display = runes(wanted?.trim() || name, DISPLAY_NAME_MAX);
+      const created = await call(
+        "createChannel",
+        () =>
+          client.createChannel({
+            team_id: identity.teamId,
+            name,
+            display_name: display,
+            type: "O",
+            ...(topic ? { header: runes(topic, HEADER_MAX), purpose: runes(topic, PURPOSE_MAX) } : {}),
+          }),
+        name,
+      );
+      seenNames.set(created.id, created.name);
+      // The creator is a member from the start.
+      rememberMember(created.id, identity.userId);
+      return { id: created.id, name: created.name };
+    },
+
+    async invite(channelId, usernames) {
+      const wanted = [...new Set(usernames)];
+      const refusals: string[] = [];
+      for (const username of wanted) {
+        const userId = await directory.idOf(username);
+        if (!userId) {
+          logger.info({ channelId, username }, "invite: Mattermost has no such user; skipped");
+          continue;
+        }
+        if (userId === identity.userId) continue;
+        const added = await addMember(channelId, userId);
+        if (added instanceof Refused) {
+          // One person who cannot be added (deactivated, not in the team) must not keep the others out.
+          logger.warn(
+            { channelId, username, status: added.status, code: added.errorId },
+            "invite: Mattermost refused to add a person",
+          );
+          refusals.push(`${username} (${added.errorId ?? `HTTP ${added.status}`})`);
+        }
+      }
+      if (refusals.length > 0) {
+        throw new PlatformError(
+          "invite_refused",
+          `Mattermost refused to add ${refusals.join(", ")} to the channel`,
+        );
+      }
+    },
+
+    async post(channelId, message, postOptions) {
+      const rendered = await render(message, postOptions?.key);
+      const posted = await call("createPost", () => createPost(channelId, rendered));
+      return { channelId, messageId: posted.id };
+    },
+
+    async findPosted(channelId, key, since) {
+      // The server answers posts changed after `since` (strictly); one millisecond earlier makes it inclusive.
+      const list = await call("getPostsSince", () =>
+        client.getPostsSince(channelId, Math.max(0, since.getTime() - 1), false),
+      );
+      const posts = (list?.posts ?? {}) as Record<string, MattermostPostRecord>;
+      const order = list?.order?.length ? list.order : Object.keys(posts);
+      for (const id of order) {
+        const post = posts[id];
+        if (!post || post.user_id !== identity.userId || (post.delete_at ?? 0) > 0) continue;
+        if (carriesKey(post, key)) return { channelId, messageId: post.id };
+      }
+      return null;
+    },
+
+    async update(target, message) {
+      // A patch replaces the props whole: the key findPosted reads must be carried over from the post.
+      const current = (await call("getPost", () =>
+        client.getPost(target.messageId),
+      )) as unknown as MattermostPostRecord;
+      const rendered = await render(message);
+      const key = current.props?.[KEY_PROP];
+      const props = key === undefined ? rendered.props : { ...rendered.props, [KEY_PROP]: key };
+      await call("patchPost", () =>
+        client.patchPost({ id: target.messageId, message: rendered.message, props }),
+      );
+    },
+
+    async pin(target) {
+      const pinned = await call("pinPost", () => client.pinPost(target.messageId), undefined, [400]);
+      if (pinned instanceof Refused && !alreadyDone(pinned)) {
+        translateMattermostError(pinned.error, "pinPost");
+      }
+    },
+
+    openDirect,
+
+    async replyEphemeral(to, message) {
+      if (to.responseUrl && (await replyThroughResponseUrl(to.responseUrl, message))) return;
+      const rendered = await render(message);
+      const userId = await requireId(to.userId, "replyEphemeral");
+      if (Date.now() >= ephemeralDeniedUntil) {
+        const sent = await call(
+          "createPostEphemeral",
+          () =>
+            client.createPostEphemeral(userId, {
+              channel_id: to.conversationId,
+              message: rendered.message,
+              props: rendered.props,
+            }),
+          undefined,
+          [400, 403, 404],
+        );
+        if (!(sent instanceof Refused)) return;
+        // Ephemeral posts need create_post_ephemeral, which only system admins have by default: once refused,
+        // replies go by DM for a while instead of asking again for each one.
+        if (sent.status === 403) ephemeralDeniedUntil = Date.now() + EPHEMERAL_DENIED_TTL_MS;
+        logger.info(
+          { status: sent.status, code: sent.errorId },
+          "ephemeral reply not possible there; sending it by DM",
+        );
+      }
+      // The answer still reaches the person, by DM.
+      const dm = await openDirect(to.userId);
+      await call("createPost", () => createPost(dm, rendered));
+    },
+
+    async openForm(triggerId, form, to) {
+      const state = signDialogState(secret, {
+        callbackId: form.callbackId,
+        conversationId: to.conversationId,
+        ...(form.state !== undefined ? { state: form.state } : {}),
+      });
+      try {
+        await client.openDialog(triggerId, options.dialogsUrl(), toDialog(form, state));
+      } catch (err) {
+        if (triggerRefused(err)) {
+          throw new UsageError(
+            "The form took too long to open (Mattermost allows 30 seconds). Run the command or click the " +
+              "button again.",
+            "form_expired",
+          );
+        }
+        translateMattermostError(err, "openDialog");
+      }
+    },
+
+    async resolveChannel(name) {
+      const wanted = name.trim().replace(/^[~#]/, "").toLowerCase();
+      const cached = channelCache.get(wanted);
+      if (cached && (cached.id !== null || Date.now() < cached.until)) return cached.id;
+      const id = await findChannel(wanted);
+      // A miss is remembered briefly: every announcement would otherwise ask again.
+      channelCache.set(wanted, id ? { id } : { id: null, until: Date.now() + MISSING_CHANNEL_TTL_MS });
+      return id;
+    },
+
+    async userInfo(username): Promise<PlatformUser | null> {
+      const name = username.trim().replace(/^@/, "").toLowerCase();
+      if (!name) return null;
+      const found = await call("getUserByUsername", () => client.getUserByUsername(name), undefined, [404]);
+      if (found instanceof Refused) return null;
+      const user = found as unknown as MattermostUserRecord;
+      directory.remember(user);
+      return {
+        id: user.username,
+        name: displayName(user),
+        isBot: user.is_bot === true,
+        deleted: (user.delete_at ?? 0) > 0,
+      };
+    },
+
+    async isMember(channelId, username) {
+      const userId = await directory.idOf(username);
+      if (!userId) return false;
+      const until = memberCache.get(`${channelId}|${userId}`);
+      if (until !== undefined && Date.now() < until) return true;
+      const member = await call(
+        "getChannelMember",
+        () => client.getChannelMember(channelId, userId),
+        undefined,
+        [403, 404],
+      );
+      if (member instanceof Refused) {
+        if (member.status === 403) logger.info({ channelId }, "isMember: the bot cannot see that channel");
+        return false;
+      }
+      rememberMember(channelId, userId);
+      return true;
+    },
+
+    async fetchMessage(channelId, messageId): Promise<FetchedMessage | null> {
+      const found = await call("getPost", () => client.getPost(messageId), undefined, [403, 404]);
+      if (found instanceof Refused) return null;
+      const post = found as unknown as MattermostPostRecord;
+      if (post.channel_id !== channelId || (post.delete_at ?? 0) > 0) return null;
+      const fetched: FetchedMessage = {
+        text: fromMattermostText(post.message ?? ""),
+        at: new Date(post.create_at).toISOString(),
+        link: `${siteUrl}/${identity.teamName}/pl/${post.id}`,
+      };
+      // Integrations post under a person's account but mark it; system messages ("joined") have no author.
+      const props = post.props ?? {};
+      const byPerson =
+        post.user_id !== identity.userId &&
+        !props.from_bot &&
+        !props.from_webhook &&
+        !(post.type ?? "").startsWith("system_");
+      if (byPerson) {
+        const author = await directory.usernameOf(post.user_id);
+        if (author) fetched.author = author;
+      }
+      return fetched;
+    },
+
+    channelUrl(channelId) {
+      const name = channelName(channelId);
+      if (name === undefined) {
+        // Learnt for the next time: this call cannot wait for the server.
+        directory
+          .learnChannelNames([channelId])
+          .catch((err: unknown) => logger.info({ err: String(err), channelId }, "channel name not learnt"));
+        return null;
+      }
+      if (DIRECT_CHANNEL_NAME.test(name)) return null;
+      return `${siteUrl}/${identity.teamName}/channels/${name}`;
+    },
+  };
+}
