@@ -1,0 +1,356 @@
+/**
+ * What Mattermost sends the bot over HTTP: the slash command, button clicks and dialog submissions, each turned
+ * into a neutral Inbound, acknowledged in the HTTP response, and then carried out after the response has gone.
+ *
+ * Mattermost signs none of these requests. The slash command carries its token (checked against every
+ * configured one in constant time); buttons and dialogs carry our own HMAC, put in their context and state when
+ * they were rendered (signed-context.ts), so a forged or altered click reaches nothing.
+ *
+ * Answers:
+ * - command: 401 `{error}` for a wrong or missing token; 400 `{error}` for an unreadable body or missing fields;
+ *   200 with a CommandResponse (the ack, shown only to the person) or `{}`.
+ * - actions: 200 `{ephemeral_text}` (the ack, or why the click was refused) or `{}`; 400 for an unreadable body.
+ *   A refusal is a 200 on purpose: Mattermost shows any other status to the clicker as a bare error, while
+ *   `ephemeral_text` tells them what to do.
+ * - dialogs: 200 `{}` (closes the dialog), `{errors}` (keeps it open, next to the fields) or `{error}` (a refusal
+ *   shown in the dialog); 400 for an unreadable body.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { type Request, type RequestHandler, type Response, Router } from "express";
+import { answerThenRun, type Plan } from "../../../handlers/context.js";
+import type { Message } from "../../core/message.js";
+import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
+import { dialogValues } from "./dialog.js";
+import type { Directory } from "./directory.js";
+import { fromMattermostText } from "./markdown.js";
+import { channelIdsIn, type RenderContext, toCommandResponse, toMattermostPost } from "./post-render.js";
+import { verifyActionContext, verifyDialogState } from "./signed-context.js";
+
+export const MATTERMOST_PATHS = {
+  command: "/mattermost/command",
+  actions: "/mattermost/actions",
+  dialogs: "/mattermost/dialogs",
+} as const;
+
+export interface MattermostRouterOptions {
+  /** The slash commands' tokens; a command carrying any of them is accepted. */
+  commandTokens: string[];
+  /** Key of the HMAC in buttons' context and dialogs' state. */
+  secret: string;
+  prepare: (inbound: Inbound) => Plan;
+  platform: ChatPlatform;
+  directory: Directory;
+  /** How acks are rendered (read per request: the public URL may be known only once the server listens). */
+  renderContext: () => RenderContext;
+  logger: Logger;
+}
+
+/** Commands, clicks and submissions are small; anything bigger is not from Mattermost. */
+const BODY_LIMIT = "256kb";
+
+export const REFUSED_BUTTON =
+  "This button could not be verified; it may be from an old message. Run the command again.";
+export const REFUSED_FORM = "This form could not be verified. Run the command again.";
+const FAILED = "Something went wrong on Firebreak's side; the details are in its log. Try again in a moment.";
+
+type Fields = Record<string, unknown>;
+
+export function createMattermostRouter(options: MattermostRouterOptions): Router {
+  const { prepare, platform, directory, secret, logger } = options;
+  const router = Router();
+  const tokenDigests = options.commandTokens.map(digest);
+  const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });
+  const json = express.json({ limit: BODY_LIMIT });
+
+  const runSafely = async (run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      // The dispatcher answers the person itself; anything reaching here is a bug worth a loud log line.
+      logger.error({ err: String(err) }, "unhandled error after ack");
+    }
+  };
+
+  /** `prepare` is pure and should never throw; if it does, the person hears of it and the log has why. */
+  const planFor = (inbound: Inbound): Plan | null => {
+    try {
+      return prepare(inbound);
+    } catch (err) {
+      logger.error({ err: String(err), kind: inbound.body.kind }, "mattermost: preparing an inbound failed");
+      return null;
+    }
+  };
+
+  /** Looks up the names of the channels a message links to, so they render as `~name`; a failure only logs. */
+  const learnChannels = async (message: Message) => {
+    const ids = channelIdsIn(message);
+    if (ids.length === 0) return;
+    await directory.learnChannelNames(ids).catch((err: unknown) => {
+      logger.warn({ err: String(err) }, "mattermost: could not look channel names up; showing ids");
+    });
+  };
+
+  router.post(
+    MATTERMOST_PATHS.command,
+    guarded(logger, async (req, res) => {
+      const body = await readBody(req, res, [form, json]);
+      if (!body) return;
+      if (!tokenMatchesAny(tokenDigests, commandToken(req, body))) {
+        logger.warn({ ip: req.ip }, "mattermost: slash command with a wrong or missing token refused");
+        sendJson(res, 401, {
+          error: "The slash command's token is missing or unknown (see MATTERMOST_COMMAND_TOKENS).",
+        });
+        return;
+      }
+      const actor = text(body, "user_name");
+      const channelId = text(body, "channel_id");
+      const triggerId = text(body, "trigger_id");
+      if (!actor || !channelId || !triggerId) {
+        sendJson(res, 400, { error: "A slash command needs user_name, channel_id and trigger_id." });
+        return;
+      }
+      const userId = text(body, "user_id");
+      if (userId) directory.remember({ id: userId, username: actor });
+      const inbound: Inbound = {
+        platform: "mattermost",
+        actor,
+        conversationId: channelId,
+        deliveryId: `command-${triggerId}`,
+        triggerId,
+        responseUrl: text(body, "response_url"),
+        // Mattermost sends the trigger word in `command`; `text` is only what follows it.
+        body: { kind: "command", text: fromMattermostText(text(body, "text") ?? "") },
+      };
+      const plan = planFor(inbound);
+      if (!plan) {
+        sendJson(res, 200, { response_type: "ephemeral", text: FAILED });
+        return;
+      }
+      if (plan.ack) {
+        await learnChannels(plan.ack);
+        sendJson(res, 200, toCommandResponse(plan.ack, options.renderContext()));
+      } else {
+        // An empty object is an empty ephemeral response, which Mattermost does not show at all.
+        sendJson(res, 200, {});
+      }
+      void runSafely(() => plan.run());
+    }),
+  );
+
+  router.post(
+    MATTERMOST_PATHS.actions,
+    guarded(logger, async (req, res) => {
+      const body = await readBody(req, res, [json]);
+      if (!body) return;
+      const verified = verifyActionContext(secret, body.context);
+      if (!verified) {
+        logger.warn(
+          { userId: text(body, "user_id"), postId: text(body, "post_id") },
+          "mattermost: a button click with an unverifiable context was refused",
+        );
+        sendJson(res, 200, { ephemeral_text: REFUSED_BUTTON });
+        return;
+      }
+      const channelId = text(body, "channel_id");
+      const triggerId = text(body, "trigger_id");
+      const userId = text(body, "user_id");
+      if (!channelId || !triggerId) {
+        sendJson(res, 400, { error: "A button click needs channel_id and trigger_id." });
+        return;
+      }
+      const userName = text(body, "user_name");
+      if (userName && userId) directory.remember({ id: userId, username: userName });
+      const actor = userName ?? (userId ? await directory.usernameOf(userId) : null);
+      if (!actor) {
+        sendJson(res, 200, { ephemeral_text: REFUSED_BUTTON });
+        return;
+      }
+      const inbound: Inbound = {
+        platform: "mattermost",
+        actor,
+        conversationId: channelId,
+        // Every click gets a trigger id of its own; a redelivery of one click carries the same.
+        deliveryId: `action-${triggerId}`,
+        triggerId,
+        body: {
+          kind: "action",
+          actionId: verified.actionId,
+          value: verified.value,
+          messageId: text(body, "post_id"),
+        },
+      };
+      const plan = planFor(inbound);
+      if (!plan) {
+        sendJson(res, 200, { ephemeral_text: FAILED });
+        return;
+      }
+      const ack = plan.ack;
+      if (!ack) {
+        sendJson(res, 200, {});
+        void runSafely(() => plan.run());
+        return;
+      }
+      await learnChannels(ack);
+      const rendered = toMattermostPost(ack, options.renderContext());
+      if (rendered.props.attachments !== undefined) {
+        // `ephemeral_text` is text only; an answer with buttons follows as an ephemeral post of its own.
+        sendJson(res, 200, {});
+        void runSafely(() => answerThenRun(platform, inbound, plan, couldNotAnswer(logger, inbound)));
+        return;
+      }
+      sendJson(res, 200, { ephemeral_text: rendered.message });
+      void runSafely(() => plan.run());
+    }),
+  );
+
+  router.post(
+    MATTERMOST_PATHS.dialogs,
+    guarded(logger, async (req, res) => {
+      const body = await readBody(req, res, [json]);
+      if (!body) return;
+      // Dialogs are opened without notify_on_cancel; should one still report a cancel, there is nothing to do.
+      if (body.cancelled === true) {
+        sendJson(res, 200, {});
+        return;
+      }
+      const callbackId = text(body, "callback_id") ?? "";
+      const verified = verifyDialogState(secret, body.state, callbackId);
+      const userId = text(body, "user_id");
+      const actor = verified && userId ? await directory.usernameOf(userId) : null;
+      if (!verified || !actor) {
+        logger.warn({ userId, callbackId }, "mattermost: a dialog submission that could not be verified");
+        sendJson(res, 200, { error: REFUSED_FORM });
+        return;
+      }
+      const submission = isObject(body.submission) ? body.submission : {};
+      const inbound: Inbound = {
+        platform: "mattermost",
+        actor,
+        // The conversation the dialog was opened from travels signed in its state.
+        conversationId: verified.conversationId || (text(body, "channel_id") ?? ""),
+        deliveryId: `form-${submissionDigest(callbackId, body.state, userId, submission)}`,
+        body: {
+          kind: "form",
+          callbackId: verified.callbackId,
+          values: dialogValues(undefined, submission),
+          state: verified.state,
+        },
+      };
+      const plan = planFor(inbound);
+      if (!plan) {
+        sendJson(res, 200, { error: FAILED });
+        return;
+      }
+      if (plan.formErrors) {
+        sendJson(res, 200, { errors: plan.formErrors });
+        return;
+      }
+      sendJson(res, 200, {});
+      // A submission's answer cannot ride on the response (it only closes the dialog): it follows as an
+      // ephemeral reply.
+      void runSafely(() => answerThenRun(platform, inbound, plan, couldNotAnswer(logger, inbound)));
+    }),
+  );
+
+  return router;
+}
+
+const couldNotAnswer = (logger: Logger, inbound: Inbound) => (err: unknown) =>
+  logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer");
+
+/**
+ * Runs a handler so that nothing escapes to Express's default error page (which shows a stack trace): an
+ * unexpected failure is logged and answered with a plain JSON error.
+ */
+function guarded(logger: Logger, handle: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req, res) => {
+    try {
+      await handle(req, res);
+    } catch (err) {
+      logger.error({ err: String(err), path: req.path }, "mattermost: a request failed");
+      if (!res.headersSent) sendJson(res, 500, { error: FAILED });
+    }
+  };
+}
+
+/**
+ * The body as an object, parsed by the first parser whose content type matches; null once a 400 was sent.
+ * Parsers run here rather than on the app, because other routes (Slack's) need the raw bytes.
+ */
+async function readBody(req: Request, res: Response, parsers: RequestHandler[]): Promise<Fields | null> {
+  try {
+    for (const parse of parsers) {
+      await new Promise<void>((resolve, reject) =>
+        parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+      );
+    }
+  } catch (err) {
+    const type = (err as { type?: string }).type;
+    sendJson(res, 400, {
+      error:
+        type === "entity.too.large"
+          ? `The body is larger than ${BODY_LIMIT}.`
+          : "The body could not be read: it is not valid JSON or form data.",
+    });
+    return null;
+  }
+  if (!isObject(req.body)) {
+    const expected = parsers.length > 1 ? "form data or a JSON object" : "a JSON object";
+    sendJson(res, 400, { error: `The body must be ${expected}.` });
+    return null;
+  }
+  return req.body;
+}
+
+/** Mattermost sends the command's token both as `Authorization: Token <t>` and in the `token` field. */
+function commandToken(req: Request, body: Fields): string | undefined {
+  const header = /^token\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
+  return header?.[1] ?? text(body, "token");
+}
+
+function digest(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+/**
+ * Whether `given` is one of the configured tokens. Digests make every comparison the same length (the token's
+ * length never leaks) and every configured token is compared, so the time taken tells nothing about which one
+ * came close.
+ */
+function tokenMatchesAny(configured: Buffer[], given: string | undefined): boolean {
+  const candidate = digest(given ?? "");
+  let matched = false;
+  for (const expected of configured) {
+    // The comparison comes first, so it runs for every token even after a match.
+    matched = timingSafeEqual(expected, candidate) || matched;
+  }
+  return matched && given !== undefined && given !== "";
+}
+
+/**
+ * One id for one submission: a double click on Submit sends the same callback, state, person and values again,
+ * and is then one delivery. Keys are sorted so the order Mattermost lists them in does not matter.
+ */
+function submissionDigest(callbackId: string, state: unknown, userId: unknown, submission: Fields): string {
+  const values = Object.keys(submission)
+    .sort()
+    .map((key) => [key, submission[key]]);
+  return createHash("sha256")
+    .update(JSON.stringify([callbackId, state ?? null, userId ?? null, values]))
+    .digest("hex");
+}
+
+function text(body: Fields, key: string): string | undefined {
+  const value = body[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** JSON with exactly `Content-Type: application/json` (Express's `res.json` and `res.set` add a charset). */
+function sendJson(res: Response, status: number, body: unknown): void {
+  res.status(status).setHeader("Content-Type", "application/json");
+  res.send(Buffer.from(JSON.stringify(body)));
+}

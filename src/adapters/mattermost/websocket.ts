@@ -1,0 +1,298 @@
+/**
+ * The bot's WebSocket to Mattermost: the only way Mattermost tells a bot it was @mentioned or that someone
+ * reacted to a message (there is no outgoing webhook for either that works in every channel).
+ *
+ * @mattermost/client's WebSocketClient does the protocol: the authentication challenge, pings, reconnecting with
+ * backoff, and resuming with `connection_id` + `sequence_number`, so that events sent while the socket was down
+ * are replayed by the server on reconnect. This file turns its events into neutral Inbounds and makes sure
+ * `stop()` leaves nothing behind (no socket, no timer).
+ */
+import mm from "@mattermost/client";
+import { WebSocket as NodeWebSocket } from "ws";
+import type { Inbound, Logger } from "../../core/ports.js";
+import type { Directory } from "./directory.js";
+import type { MattermostIdentity } from "./identity.js";
+import { fromMattermostText } from "./markdown.js";
+
+const { WebSocketClient } = mm;
+
+export interface MentionListener {
+  /** Connects; resolves once the server said hello, or after `connectWaitMs` while it keeps trying. */
+  start(): Promise<void>;
+  /** Closes the socket and cancels every pending reconnect and ping. */
+  stop(): void;
+}
+
+export interface MentionListenerOptions {
+  siteUrl: string;
+  token: string;
+  identity: MattermostIdentity;
+  /** Mentions of the bot and reactions by people, as Inbounds (called synchronously, errors are logged). */
+  onMention: (inbound: Inbound) => void;
+  logger: Logger;
+  /** Reconnect backoff; Mattermost's client grows it from `minMs` to `maxMs` after repeated failures. */
+  retry?: { minMs: number; maxMs: number };
+  /** Names the people behind reactions (and mentions whose sender name is not a username). */
+  directory?: Pick<Directory, "usernameOf">;
+  /** How long `start()` waits for the first connection before leaving it to the background retries. */
+  connectWaitMs?: number;
+}
+
+const DEFAULT_RETRY = { minMs: 1000, maxMs: 60_000 };
+const DEFAULT_CONNECT_WAIT_MS = 10_000;
+/** Failed attempts in a row after which a reconnect is worth a warning rather than an info line. */
+const WARN_AFTER_FAILURES = 3;
+
+installGlobals();
+
+/**
+ * WebSocketClient reads `WebSocket` (and, on ping timeouts and sequence gaps, `CloseEvent`) from the global
+ * scope. Node 20 has neither: without `WebSocket` it cannot connect, and without `CloseEvent` a missed pong or a
+ * gap in the event stream would throw inside a timer and end the process instead of reconnecting.
+ */
+function installGlobals(): void {
+  // The ws class stands in for the DOM one; the client only uses the API both share.
+  globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
+  if (typeof globalThis.CloseEvent === "undefined") {
+    class NodeCloseEvent extends Event {
+      readonly code: number;
+      readonly reason: string;
+      readonly wasClean: boolean;
+      constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
+        super(type);
+        this.code = init.code ?? 0;
+        this.reason = init.reason ?? "";
+        this.wasClean = init.wasClean ?? false;
+      }
+    }
+    globalThis.CloseEvent = NodeCloseEvent as unknown as typeof CloseEvent;
+  }
+}
+
+/** `https://chat.example.com` → `wss://chat.example.com/api/v4/websocket`. */
+export function webSocketUrl(siteUrl: string): string {
+  return `${siteUrl.replace(/\/+$/, "").replace(/^http/i, "ws")}/api/v4/websocket`;
+}
+
+interface WebSocketEvent {
+  event?: unknown;
+  data?: Record<string, unknown>;
+  broadcast?: { channel_id?: unknown };
+}
+
+interface PostedPost {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  message: string;
+  type?: string;
+  props?: Record<string, unknown>;
+}
+
+export function listenForMentions(options: MentionListenerOptions): MentionListener {
+  const { identity, logger, directory } = options;
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const { namesBot, stripBotMention } = botMentionPatterns(identity.username);
+  /** Every socket the client opened that has not closed yet, so `stop()` can end one still connecting. */
+  const sockets = new Set<NodeWebSocket>();
+  let stopped = false;
+  let connectedOnce = false;
+  let settleStart: (() => void) | undefined;
+  let startTimer: NodeJS.Timeout | undefined;
+
+  const client = new WebSocketClient({
+    minWebSocketRetryTime: retry.minMs,
+    maxWebSocketRetryTime: retry.maxMs,
+    // Spread reconnects of several processes by up to one minimum delay (the default 2 s dwarfs short delays).
+    reconnectJitterRange: retry.minMs,
+    newWebSocketFn: (url) => {
+      // The token on the upgrade request (not only in the challenge that follows) is what lets the server
+      // recognise our connection id on a reconnect and replay the events sent while we were away.
+      const socket = new NodeWebSocket(url, { headers: { Authorization: `Bearer ${options.token}` } });
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+      // The client's own error handler prints the whole error object to stdout (a screenful per failed
+      // attempt); it is kept off this socket, and the error is one debug line here. The close that always
+      // follows an error is what drives the reconnect (and is logged, with a count).
+      Object.defineProperty(socket, "onerror", { configurable: true, get: () => null, set: () => {} });
+      socket.on("error", (err) => logger.debug({ err: String(err) }, "mattermost: WebSocket error"));
+      return socket as unknown as WebSocket;
+    },
+  });
+
+  const deliver = (inbound: Inbound) => {
+    // A lookup that finishes after stop() must not start work in a process that is shutting down.
+    if (stopped) return;
+    try {
+      options.onMention(inbound);
+    } catch (err) {
+      logger.error(
+        { err: String(err), deliveryId: inbound.deliveryId },
+        "mattermost: handling an event failed",
+      );
+    }
+  };
+
+  /** The username of a Mattermost user id, or null (logged) when it cannot be told. */
+  const usernameOf = async (userId: string): Promise<string | null> => {
+    if (!directory) return null;
+    try {
+      return await directory.usernameOf(userId);
+    } catch (err) {
+      logger.warn({ err: String(err), userId }, "mattermost: could not look a user up for an event");
+      return null;
+    }
+  };
+
+  const onPosted = async (data: Record<string, unknown>) => {
+    const post = parseJson(data.post) as PostedPost | undefined;
+    if (!post || typeof post.id !== "string" || typeof post.message !== "string") return;
+    const mentions = parseJson(data.mentions ?? "[]");
+    if (!Array.isArray(mentions) || !mentions.includes(identity.userId)) return;
+    // `@here`, `@channel` and `@all` put every member in `mentions`, the bot too; those are for people. A
+    // direct message is addressed to the bot without naming it.
+    if (data.channel_type !== "D" && !namesBot.test(post.message)) return;
+    // The bot's own posts (which may quote a mention of it) and join/leave notices never become work.
+    if (post.user_id === identity.userId || (post.type ?? "").startsWith("system_")) return;
+    const actor = senderUsername(data.sender_name, post) ?? (await usernameOf(post.user_id));
+    if (!actor) return;
+    deliver({
+      platform: "mattermost",
+      actor,
+      conversationId: post.channel_id,
+      // Keyed on the post: the replay after a reconnect re-sends the same post, which is then one delivery.
+      deliveryId: `mention-${post.id}`,
+      body: { kind: "mention", text: fromMattermostText(post.message.replace(stripBotMention, "")) },
+    });
+  };
+
+  const onReactionAdded = async (data: Record<string, unknown>, channelId: unknown) => {
+    const reaction = parseJson(data.reaction) as
+      | { user_id?: unknown; post_id?: unknown; emoji_name?: unknown; create_at?: unknown }
+      | undefined;
+    if (!reaction || typeof reaction.user_id !== "string" || typeof reaction.post_id !== "string") return;
+    if (typeof reaction.emoji_name !== "string" || typeof channelId !== "string" || channelId === "") return;
+    // A reaction the bot adds itself must never turn into work for the bot.
+    if (reaction.user_id === identity.userId) return;
+    const actor = await usernameOf(reaction.user_id);
+    if (!actor) return;
+    deliver({
+      platform: "mattermost",
+      actor,
+      conversationId: channelId,
+      // Removing and adding the same emoji again is a new reaction (a new create_at); a replay is not.
+      deliveryId: `reaction-${reaction.post_id}-${reaction.user_id}-${reaction.emoji_name}-${String(reaction.create_at ?? "")}`,
+      body: { kind: "reaction", reaction: reaction.emoji_name, messageId: reaction.post_id },
+    });
+  };
+
+  const finishStart = () => {
+    if (startTimer) clearTimeout(startTimer);
+    startTimer = undefined;
+    settleStart?.();
+    settleStart = undefined;
+  };
+
+  client.addMessageListener((message) => {
+    const msg = message as unknown as WebSocketEvent;
+    const data = msg.data ?? {};
+    const handled = (work: Promise<void>) =>
+      work.catch((err: unknown) =>
+        logger.error({ err: String(err), event: msg.event }, "mattermost: reading an event failed"),
+      );
+    if (msg.event === "hello") {
+      if (!connectedOnce) logger.info({}, "mattermost: listening for mentions");
+      connectedOnce = true;
+      finishStart();
+    } else if (msg.event === "posted") {
+      void handled(onPosted(data));
+    } else if (msg.event === "reaction_added") {
+      void handled(onReactionAdded(data, msg.broadcast?.channel_id));
+    }
+  });
+  client.addReconnectListener(() => {
+    if (!stopped) logger.info({}, "mattermost: WebSocket reconnected");
+  });
+  client.addCloseListener((failures) => {
+    if (stopped) return;
+    if (failures >= WARN_AFTER_FAILURES) {
+      logger.warn(
+        { failures },
+        "mattermost: the WebSocket keeps failing to connect; mentions and reactions wait until it does",
+      );
+    } else {
+      logger.info({ failures }, "mattermost: WebSocket closed; reconnecting");
+    }
+  });
+  client.addMissedMessageListener(() => {
+    // The server no longer had our place in the stream (it restarted, or we were away too long).
+    logger.warn({}, "mattermost: events sent while the WebSocket was down may have been missed");
+  });
+
+  return {
+    start() {
+      if (stopped) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        settleStart = resolve;
+        startTimer = setTimeout(() => {
+          logger.warn(
+            { siteUrl: options.siteUrl },
+            "mattermost: the WebSocket is not connected yet; still trying in the background",
+          );
+          finishStart();
+        }, options.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS);
+        client.initialize(webSocketUrl(options.siteUrl), options.token);
+      });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      finishStart();
+      // Clears the reconnect timer and the ping interval, and closes an open socket.
+      client.close();
+      // A socket still connecting is left alone by close(); its failure would schedule a reconnect. Cut it (and
+      // any open one, without waiting for the close handshake) with its handlers removed.
+      for (const socket of sockets) {
+        socket.onclose = null;
+        socket.onmessage = null;
+        socket.onopen = null;
+        socket.terminate();
+      }
+      sockets.clear();
+    },
+  };
+}
+
+/**
+ * `namesBot`: `@firebreak` anywhere as a word (not `@firebreak-ops`, not `x@firebreak`); `stripBotMention`: the
+ * `@firebreak`, `@firebreak:` or `@firebreak,` a message starts with.
+ */
+export function botMentionPatterns(username: string): { namesBot: RegExp; stripBotMention: RegExp } {
+  const name = username.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+  // A trailing `.`, `-` or `_` is punctuation, not part of the name (as Mattermost reads mentions).
+  const end = "(?![a-z0-9._-]*[a-z0-9])";
+  return {
+    namesBot: new RegExp(`(^|[^a-z0-9._-])@${name}${end}`, "i"),
+    stripBotMention: new RegExp(`^\\s*@${name}${end}[:,]?\\s*`, "i"),
+  };
+}
+
+/**
+ * The author's username from the event itself, when it is one: Mattermost sends `@username` by default, but a
+ * display name on servers set to show full names, and a webhook's chosen name for posts that override it.
+ */
+function senderUsername(senderName: unknown, post: PostedPost): string | null {
+  if (typeof senderName !== "string") return null;
+  const overridden = post.props?.from_webhook === "true" || post.props?.override_username !== undefined;
+  const match = /^@([a-z0-9._-]+)$/.exec(senderName);
+  return !overridden && match ? (match[1] as string) : null;
+}
+
+function parseJson(raw: unknown): unknown {
+  if (typeof raw !== "string") return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
