@@ -7,6 +7,11 @@ import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
 import { scanShifts } from "../../handlers/shift-notices.js";
 import { fireTimer, reconcileTimers } from "../../handlers/timers.js";
+import {
+  connectMattermost,
+  createMattermostAdapter,
+  type MattermostAdapter,
+} from "../adapters/mattermost/index.js";
 import { createPlayground } from "../adapters/playground/index.js";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack/bolt-app.js";
 import { fetchSlackIdentity } from "../adapters/slack/identity.js";
@@ -54,9 +59,9 @@ export async function startRuntime(
   options: { clock?: Clock } = {},
 ): Promise<Running> {
   const { settings, render } = await loadStatic(env);
-  if (!env.slack && role !== "all") {
+  if (!env.slack && !env.mattermost && role !== "all") {
     throw new ConfigError(
-      "No Slack credentials are set. The playground runs in one process: use `npm start`. To run web and worker separately, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN).",
+      "No Slack or Mattermost credentials are set. The playground runs in one process: use `npm start`. To run web and worker separately, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or the MATTERMOST_* variables.",
     );
   }
   const keys = createKeys(env.redisPrefix);
@@ -105,7 +110,12 @@ export async function startRuntime(
 
   const requests = role === "worker" ? undefined : await side("request");
   const jobs = role === "web" ? undefined : await side("worker");
-  if (env.slack && !env.publicUrl) {
+  if (env.mattermost && !env.publicUrl) {
+    logger.warn(
+      {},
+      "PUBLIC_URL is not set: Mattermost sends button clicks and form submissions to this server's address, and localhost only works when Mattermost runs on this machine; set it to the address Mattermost reaches this server at",
+    );
+  } else if (env.slack && !env.publicUrl) {
     logger.warn(
       {},
       "PUBLIC_URL is not set: calendar-feed links will point at localhost, which nobody else can open; set it to the address people reach this server at",
@@ -118,10 +128,26 @@ export async function startRuntime(
   try {
     if (requests) {
       const opsStats = createOpsStats(requests.queues, keys);
-      server = await serve(env, settings, requests.ctx, requests.redis, opsStats, platforms, stops, logger);
-    } else if (env.slack) {
-      const client = createSlackWebClient(env.slack.botToken, env.slack.apiUrl);
-      platforms.slack = createSlackPlatform(client, await fetchSlackIdentity(client, { logger }), logger);
+      server = await serve(
+        env,
+        settings,
+        requests.ctx,
+        requests.redis,
+        opsStats,
+        platforms,
+        stops,
+        logger,
+        publicUrl,
+      );
+    } else {
+      // A worker alone only sends: the platforms' clients, without their inbound endpoints.
+      if (env.slack) {
+        const client = createSlackWebClient(env.slack.botToken, env.slack.apiUrl);
+        platforms.slack = createSlackPlatform(client, await fetchSlackIdentity(client, { logger }), logger);
+      }
+      if (env.mattermost) {
+        platforms.mattermost = (await connectMattermost(env.mattermost, logger, publicUrl)).platform;
+      }
     }
     if (jobs) {
       const { ctx } = jobs;
@@ -149,10 +175,7 @@ export async function startRuntime(
   const address = server?.address();
   const port = typeof address === "object" && address ? address.port : undefined;
   if (port) listeningPort = port;
-  logger.info(
-    { role, port, mode: env.slack ? `slack-${env.slack.kind}` : "playground" },
-    "Firebreak started",
-  );
+  logger.info({ role, port, mode: modeName(env) }, "Firebreak started");
   return {
     url: port ? `http://127.0.0.1:${port}` : undefined,
     port,
@@ -165,8 +188,9 @@ export async function startRuntime(
 }
 
 /**
- * The web side: the platform's endpoint (Slack's receiver, or the playground), the dispatcher behind it, and the
- * health check, on one HTTP server. Registers the platform it serves in `platforms`.
+ * The web side: the platforms' endpoints (Slack's receiver, Mattermost's routes and WebSocket, or the
+ * playground when neither is configured), the dispatcher behind them, and the web pages, on one HTTP server.
+ * Registers the platforms it serves in `platforms`.
  */
 async function serve(
   env: Env,
@@ -177,16 +201,31 @@ async function serve(
   platforms: Partial<Record<Platform, ChatPlatform>>,
   stops: Array<() => Promise<void>>,
   logger: Logger,
+  publicUrl: () => string,
 ): Promise<Server> {
   const expressApp = express();
   expressApp.disable("x-powered-by");
   // Building the dispatcher asks nothing of the platforms; its plans reach them through `ctx` when they run.
   const { prepare } = createDispatcher(ctx);
   let slack: SlackAdapter | undefined;
+  let mattermost: MattermostAdapter | undefined;
+  // One deployment may serve a Slack workspace and a Mattermost team at once; each incident lives on the
+  // platform it was opened on, and on-call people are found on either through the config's people map.
   if (env.slack) {
     slack = await createSlackAdapter({ mode: env.slack, expressApp, prepare, logger });
     platforms.slack = slack.platform;
-  } else {
+  }
+  if (env.mattermost) {
+    mattermost = await createMattermostAdapter({
+      mode: env.mattermost,
+      expressApp,
+      prepare,
+      logger,
+      publicUrl,
+    });
+    platforms.mattermost = mattermost.platform;
+  }
+  if (!slack && !mattermost) {
     const playground = createPlayground({
       people: settings.people,
       channels: ["general", settings.announceChannel],
@@ -218,9 +257,17 @@ async function serve(
   // Slack gives 3 s per request; keep-alive sockets outliving the load balancer's would drop requests.
   server.keepAliveTimeout = 65_000;
   if (slack) await slack.start();
+  if (mattermost) await mattermost.start();
   stops.push(async () => {
     await slack?.stop();
+    await mattermost?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
   return server;
+}
+
+/** What the start-up log line calls the platforms served: `slack-http+mattermost`, or `playground`. */
+function modeName(env: Env): string {
+  const served = [env.slack && `slack-${env.slack.kind}`, env.mattermost && "mattermost"].filter(Boolean);
+  return served.length > 0 ? served.join("+") : "playground";
 }

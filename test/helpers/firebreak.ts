@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Env, SlackMode } from "../../src/config/env.js";
+import type { Env, MattermostMode, SlackMode } from "../../src/config/env.js";
 import type { Clock } from "../../src/core/ports.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type Role, type Running, startRuntime } from "../../src/main/runtime.js";
@@ -54,6 +54,7 @@ export function writeConfig(yaml = TEST_CONFIG): string {
 /** Starts Firebreak in-process on a random port with its own Redis prefix; stop() also deletes its keys. */
 export async function startFirebreak(options: {
   slack?: SlackMode;
+  mattermost?: MattermostMode;
   config?: string;
   role?: Role;
   label?: string;
@@ -69,6 +70,7 @@ export async function startFirebreak(options: {
     redisPrefix: prefix,
     configPath: writeConfig(options.config),
     slack: options.slack,
+    mattermost: options.mattermost,
     logLevel: "silent",
     ...options.env,
   };
