@@ -1,0 +1,68 @@
+// Fake Mattermost server for tests: REST (checked against the OpenAPI sources and the server's Go rules), command
+// response URLs, the WebSocket, and drivers that play Mattermost's side of commands, buttons and dialogs.
+//
+//   const fake = await startFakeMattermost({ botUrl: "http://127.0.0.1:3000" });
+//   const client = new Client4(); client.setUrl(fake.url); client.setToken(fake.botToken);
+//   await fake.sendSlashCommand({ user: "alice", channel: "incidents", text: "open db down" });
+//   fake.assertNoViolations();
+//   await fake.close();
+//
+// Beyond the shared API (startFakeMattermost, FakeMattermost, FakeMattermostOptions):
+// - options `botToken`, `commandPath` (default /mattermost/command), `now` (a clock for trigger and response-URL
+//   expiry), `specDir` (`false` runs without the spec), and `teams[].botIsMember` / `channels[].team`;
+// - `warnings` (what the server accepts but logs), `takeViolations()`, `assertNoViolations({ allow })`,
+//   `addChannel()`, `mintTriggerId()`, `cancelDialog()`, `react()`, `posts(name, { includeSystem })` (join and
+//   add notices are real posts in the history the bot reads, hidden here by default);
+// - `postAs` channel `@username` posts in the bot's direct channel with that person;
+// - `failNext(path, { network: true })` drops the connection; `dropWebSockets({ forget: true })` also forgets the
+//   server's WebSocket sessions, like a restart;
+// - deliveries report `clientStatus` (buttons) and `closed` (dialogs); slash commands report the `fields` sent.
+//
+// Faithful where Mattermost surprises (each one tested in test/contract/fake-mattermost.test.ts):
+// - a 429 is plain text, so Client4's ClientError has no `status_code` for it;
+// - WebSocket events missed during a drop are replayed only when the upgrade request itself carried the token
+//   (e.g. `newWebSocketFn: (url) => new WebSocket(url, { headers: { Authorization: "Bearer …" } })`); with the
+//   authentication challenge alone the server starts a new connection (hello with a new connection id);
+// - a direct message, `@channel`, `@all` and `@here` all put the bot in `mentions`;
+// - a dialog that breaks the element rules is opened (200) and recorded as a violation;
+// - PUT /posts/{id} replaces: an absent `is_pinned` unpins, absent `props` clears them.
+// Stricter than Mattermost, on purpose: a post whose button id is not [A-Za-z0-9]+ is refused (400), since no
+// click could ever reach it; a trigger id opens one dialog only.
+
+export { FakeMattermost, type FakeMattermostOptions, startFakeMattermost } from "./fake.js";
+export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from "./hooks.js";
+export { postJson } from "./json.js";
+export type { RecordedCall, Violation, ViolationKind, Warning } from "./records.js";
+export { goDuration } from "./rest-dialogs.js";
+export {
+  ACTION_ID_PATTERN,
+  CHANNEL_NAME_MAX_LENGTH,
+  DIALOG_LIMITS,
+  POST_MESSAGE_MAX_RUNES,
+  POST_PROPS_MAX_RUNES,
+  runeCount,
+} from "./rules.js";
+export { ROUTES } from "./server.js";
+export {
+  loadMattermostSpec,
+  type MattermostSpec,
+  mattermostSpecsDir,
+  SPEC_ERRATA,
+  SPEC_PATH_FILES,
+} from "./spec.js";
+export {
+  BOT_USERNAME,
+  type CommandHook,
+  DEFAULT_CHANNELS,
+  DEFAULT_USERS,
+  type EphemeralPost,
+  type MmChannel,
+  type MmUser,
+  type OpenedDialog,
+  type SeedChannel,
+  type SeedTeam,
+  type SeedUser,
+  type StoredPost,
+} from "./state.js";
+export type { ActionDelivery, DialogDelivery, SlashCommandDelivery, SlashCommandInput } from "./to-bot.js";
+export { REPLAY_BUFFER_SIZE, WEBSOCKET_PATH } from "./websocket.js";
