@@ -4,6 +4,11 @@
  *   ack        Slash-command ack latency through Bolt's HTTP receiver, open-loop at 200/s and 500/s for 20 s
  *              each: a bare Bolt app that only acks, Firebreak answering `help`, and Firebreak opening incidents
  *              (web process: dedupe, INC number, store, enqueue), all in the same run on the same machine.
+ *   mattermost Slash-command ack latency on Mattermost next to Slack's, for the ack section's Firebreak scenarios
+ *              (help, open) at the same rates and BENCH_SECONDS: one Firebreak web process serving both platforms
+ *              with one config (both fake servers inside it), a fresh one per measurement, loaded once through
+ *              Bolt's receiver and once through POST /mattermost/command; prints Mattermost's p99 as a multiple
+ *              of Slack's (target ≤ 1.5×) (bench/mattermost-ack.ts).
  *   page       Command received → commander paged, with the fake Slack adding 50 ms to every call.
  *   reminders  Reminder firing drift (fired − due) with 10,000 and with 100,000 pending reminders (bench/reminders.ts).
  *   burst      2,000 reminders due in the same second: time until the last one fired (bench/reminders.ts).
@@ -15,7 +20,7 @@
  *   BENCH_ONLY                 comma-separated section names (e.g. `reminders,outbox`) runs only those. Any other
  *                              value keeps the old meaning: the ack scenarios whose name contains it (and the bare
  *                              baseline), then the page section.
- *   BENCH_SECONDS              length of each ack load phase (default 20; e.g. 3 for a quick look)
+ *   BENCH_SECONDS              length of each ack and mattermost load phase (default 20; e.g. 3 for a quick look)
  *   BENCH_PAGES                incidents in the page section (default 30)
  *   BENCH_REMINDERS_SMALL      pending reminders of the first drift run (default 10000)
  *   BENCH_REMINDERS_LARGE      pending reminders of the second drift run (default 100000)
@@ -32,43 +37,16 @@
  * Quick look at the queue sections: BENCH_ONLY=reminders,burst,rss,outbox BENCH_REMINDERS_LARGE=20000
  *   BENCH_RSS_PENDING=20000 BENCH_OUTBOX_CHANNELS=10 BENCH_OUTBOX_PER_CHANNEL=10 npm run bench
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type LoadResult, openLoop, slashCommand } from "./load.js";
+import { type LoadResult, openLoop, slashCommand, startTarget } from "./load.js";
+import { mattermostSection } from "./mattermost-ack.js";
 import { whoIsOnSection } from "./oncall-lookup.js";
 import { measurePageLatency } from "./page-latency.js";
 import { plannerSection } from "./planner.js";
 import { burstSection, outboxSection, remindersSection, rssSection } from "./queue-sections.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATES = [200, 500];
 const SECRET = "bench-signing-secret";
-
-async function startTarget(mode: "bare" | "firebreak"): Promise<{ port: number; child: ChildProcess }> {
-  const prefix = `fbbench-${randomUUID().slice(0, 8)}`;
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "target.ts"), mode, SECRET, prefix], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`${mode} target exited with ${code}`)));
-  });
-  return { port, child };
-}
-
-async function stopTarget(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 const fmt = (n: number) => (Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(2) : n.toFixed(1));
 
@@ -86,7 +64,17 @@ const scenarios = [
   },
 ];
 
-const SECTIONS = ["ack", "page", "reminders", "burst", "rss", "outbox", "oncall", "planner"] as const;
+const SECTIONS = [
+  "ack",
+  "mattermost",
+  "page",
+  "reminders",
+  "burst",
+  "rss",
+  "outbox",
+  "oncall",
+  "planner",
+] as const;
 type Section = (typeof SECTIONS)[number];
 const only = process.env.BENCH_ONLY;
 const tokens = (only ?? "")
@@ -107,26 +95,30 @@ async function ackSection(): Promise<void> {
     (s) => !scenarioFilter || s.name.includes(scenarioFilter) || s.mode === "bare",
   )) {
     for (const rate of RATES) {
-      const { port, child } = await startTarget(scenario.mode);
-      const url = `http://127.0.0.1:${port}/slack/events`;
-      // Warm up connections and JIT before measuring.
-      await openLoop({
-        url,
-        rate: 50,
-        seconds: 1,
-        request: (i) => slashCommand(SECRET, scenario.text(-i - 1)),
-      });
-      const result = await openLoop({
-        url,
-        rate,
-        seconds: SECONDS,
-        request: (i) => slashCommand(SECRET, scenario.text(i)),
-      });
+      const target = await startTarget(scenario.mode, SECRET);
+      const url = `http://127.0.0.1:${target.port}/slack/events`;
+      let result: LoadResult;
+      try {
+        // Warm up connections and JIT before measuring.
+        await openLoop({
+          url,
+          rate: 50,
+          seconds: 1,
+          request: (i) => slashCommand(SECRET, scenario.text(-i - 1)),
+        });
+        result = await openLoop({
+          url,
+          rate,
+          seconds: SECONDS,
+          request: (i) => slashCommand(SECRET, scenario.text(i)),
+        });
+      } finally {
+        await target.stop();
+      }
       results.push({ name: scenario.name, result });
       process.stderr.write(
         `${scenario.name} @ ${rate}/s: p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms\n`,
       );
-      await stopTarget(child);
     }
   }
 
@@ -162,6 +154,13 @@ async function pageSection(): Promise<void> {
 
 const sections: Record<Section, () => Promise<void>> = {
   ack: ackSection,
+  mattermost: () =>
+    mattermostSection({
+      scenarios: scenarios.filter((s) => s.mode === "firebreak"),
+      rates: RATES,
+      seconds: SECONDS,
+      secret: SECRET,
+    }),
   page: pageSection,
   reminders: remindersSection,
   burst: burstSection,
