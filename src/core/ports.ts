@@ -79,7 +79,11 @@ export interface ChatPlatform {
   post(channelId: string, message: Message, options?: { key?: string }): Promise<PostedMessage>;
   /** The message this bot posted with `key` in the channel since `since`, or null when there is none. */
   findPosted(channelId: string, key: string, since: Date): Promise<PostedMessage | null>;
-  update(target: PostedMessage, message: Message): Promise<void>;
+  /**
+   * Replaces a posted message's content. `key` is the key the post was sent with: the edited message carries it
+   * again, because the edit replaces whatever held it, and `findPosted` must still find the message by it.
+   */
+  update(target: PostedMessage, message: Message, options?: { key?: string }): Promise<void>;
   pin(target: PostedMessage): Promise<void>;
   /** The id of the direct-message conversation between the bot and a person, opening it when needed. */
   openDirect(userId: string): Promise<string>;

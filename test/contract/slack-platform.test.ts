@@ -160,6 +160,37 @@ describe("post with a key, then findPosted", () => {
     fake.assertNoViolations({ allow: ["not_in_channel"] });
   });
 
+  test("an update given the post's key keeps it on the new first block, so findPosted still finds it", async () => {
+    const since = aMinuteAgo();
+    const posted = await slack.post(id("incidents"), msg("INC-4 opened"), { key: "INC-4/kickoff" });
+    // The edit's first block is of another kind than the post's: the key moves to whatever comes first now.
+    await slack.update(
+      posted,
+      {
+        text: "INC-4 acknowledged",
+        blocks: [{ type: "header", text: "INC-4" }, ...msg("acknowledged").blocks],
+      },
+      { key: "INC-4/kickoff" },
+    );
+    const [edited] = fake.messages("incidents");
+    expect(edited?.text).toBe("INC-4 acknowledged");
+    expect(edited?.blocks?.[0]).toMatchObject({ type: "header", block_id: "fbk.INC-4/kickoff" });
+    expect(await slack.findPosted(id("incidents"), "INC-4/kickoff", since)).toEqual(posted);
+
+    // A long key and an edit without blocks: the key's hash gets a section of its own, as on a post.
+    const key = `INC-4/note/${"é".repeat(200)}`;
+    const note = await slack.post(id("incidents"), msg("note"), { key });
+    await slack.update(note, { text: "note, edited", blocks: [] }, { key });
+    expect(await slack.findPosted(id("incidents"), key, since)).toEqual(note);
+    fake.assertNoViolations();
+  });
+
+  test("an update without the key loses it: findPosted no longer knows the message", async () => {
+    const posted = await slack.post(id("incidents"), msg("INC-4 opened"), { key: "INC-4/page" });
+    await slack.update(posted, msg("INC-4 acknowledged"));
+    expect(await slack.findPosted(id("incidents"), "INC-4/page", aMinuteAgo())).toBeNull();
+  });
+
   test("an unknown channel is a non-retryable PlatformError", async () => {
     const err = await platformError(slack.findPosted("CNOPE", "k", aMinuteAgo()));
     expect(err).toMatchObject({ platformCode: "channel_not_found", retryable: false });

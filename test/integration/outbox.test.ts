@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { carriesKey } from "../../src/adapters/slack/block-kit.js";
 import { fetchSlackIdentity } from "../../src/adapters/slack/identity.js";
 import { createSlackPlatform } from "../../src/adapters/slack/slack-platform.js";
 import { createSlackWebClient } from "../../src/adapters/slack/web-client.js";
@@ -160,6 +161,13 @@ describe("the outbox", () => {
       expect(fake.channel("bravo")?.pins.has(card?.ts as string)).toBe(true);
     }, 8000);
     expect(fake.messages("bravo")).toHaveLength(1);
+    // The edit kept the post's key (the op's ref): a later retry of the post would still find it, not repeat it.
+    const slack = await slackPlatformFor(fake, logger);
+    expect(await slack.findPosted(channelId("bravo"), "card", new Date(Date.now() - 60_000))).toEqual(
+      await outbox.delivered("card"),
+    );
+    expect(fake.callsTo("chat.update")).toHaveLength(1);
+    expect(carriesKey(fake.messages("bravo")[0] ?? {}, "card")).toBe(true);
     fake.assertNoViolations();
   });
 

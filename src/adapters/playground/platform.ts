@@ -156,6 +156,7 @@ export function createPlaygroundPlatform(options: PlaygroundPlatformOptions): Ch
       return null;
     },
 
+    // The key is stored beside the message, not inside it, so an edit keeps it without being given it again.
     async update(target, message) {
       const stored = messageOrThrow(target);
       if (stored.author !== botUserId) {

@@ -378,9 +378,14 @@ export function createSlackPlatform(
       return null;
     },
 
-    async update(target, message) {
+    async update(target, message, options) {
+      // chat.update replaces every block, the keyed first one too: the key is put back on the new first block.
       await call("chat.update", () =>
-        client.chat.update({ channel: target.channelId, ts: target.messageId, ...toBlockKit(message) }),
+        client.chat.update({
+          channel: target.channelId,
+          ts: target.messageId,
+          ...toBlockKit(message, options?.key),
+        }),
       );
     },
 

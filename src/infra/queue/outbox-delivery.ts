@@ -108,7 +108,8 @@ async function perform(
         throw new PlatformError("ref_failed", `${item.key}: the message ${op.ref} was never delivered`);
       }
       // Edits and pins repeat harmlessly, so they need no attempt marker.
-      if (op.kind === "update") await chat.update(target, op.message);
+      // The ref is the original post's key: the edit keeps it, so findPosted still knows the message.
+      if (op.kind === "update") await chat.update(target, op.message, { key: op.ref });
       else await chat.pin(target);
       return target;
     }
