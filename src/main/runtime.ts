@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import express from "express";
 import type { Redis } from "ioredis";
-import { answerThenRun, type HandlerContext } from "../../handlers/context.js";
+import type { HandlerContext } from "../../handlers/context.js";
 import { applyDeploy } from "../../handlers/deploy-hook.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
 import { runOpenEffects } from "../../handlers/open-effects.js";
@@ -20,7 +20,7 @@ import { createSlackWebClient } from "../adapters/slack/web-client.js";
 import type { Env } from "../config/env.js";
 import { ConfigError } from "../core/errors.js";
 import type { Platform } from "../core/platform.js";
-import type { ChatPlatform, Clock, Inbound, Logger, OpsStats } from "../core/ports.js";
+import type { ChatPlatform, Clock, Logger, OpsStats } from "../core/ports.js";
 import type { Settings } from "../core/settings.js";
 import { createCalendarRouter } from "../http/calendar.js";
 import { createDeployHookRouter } from "../http/deploy-hook.js";
@@ -230,12 +230,7 @@ async function serve(
       people: settings.people,
       channels: ["general", settings.announceChannel],
       logger,
-      onInbound: async (inbound: Inbound) => {
-        const plan = prepare(inbound);
-        if (plan.formErrors) return { formErrors: plan.formErrors };
-        await answerThenRun(playground.platform, inbound, plan);
-        return undefined;
-      },
+      prepare,
     });
     platforms.playground = playground.platform;
     expressApp.use(playground.router);

@@ -473,6 +473,11 @@ describe("platform effects reach the page", () => {
     // A person's message is never taken for the bot's.
     await say("bob", "INC-7/page", "incidents");
     expect(await platform.findPosted(id, "INC-7/page", before)).toEqual(posted);
+    // An edit keeps the key, given or not: the outbox's later retries still find the message.
+    await platform.update(posted, { text: "paged, acknowledged", blocks: [] });
+    expect(await platform.findPosted(id, "INC-7/page", before)).toEqual(posted);
+    await platform.update(posted, { text: "paged, resolved", blocks: [] }, { key: "INC-7/page" });
+    expect(await platform.findPosted(id, "INC-7/page", before)).toEqual(posted);
     // Direct messages too: openDirect + post with a key, as the outbox does.
     const dm = await platform.openDirect("alice");
     const direct = await platform.post(dm, { text: "you are paged", blocks: [] }, { key: "INC-7/dm" });

@@ -1,4 +1,5 @@
 import type express from "express";
+import { answerThenRun, type Plan } from "../../../handlers/context.js";
 import type { Person } from "../../core/oncall/types.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { checkChannelName, createPlaygroundPlatform } from "./platform.js";
@@ -17,19 +18,39 @@ import type { ViewContext } from "./views.js";
 
 export { PlaygroundState } from "./state.js";
 
-export interface PlaygroundOptions {
+interface PlaygroundBaseOptions {
   /** Demo people; in the playground a person's platform user id is their person id. */
   people: Person[];
   /** The bot's user id; default "firebreak". */
   botUserId?: string;
   /** Channels that exist at start, every demo person a member; default ["general"]. */
   channels?: string[];
-  /** The core's entry point. Awaited; a failure is logged and shown to the person as an error id. */
-  onInbound: (inbound: Inbound) => Promise<InboundResult>;
   logger?: Logger;
   /** Absolute origin for channelUrl (e.g. "http://localhost:3000"); without it the links are relative. */
   baseUrl?: string;
 }
+
+/**
+ * Where what people do goes: `prepare`, the core's entry point as every adapter takes it, or `onInbound`, a
+ * stand-in that answers through the platform itself (tests of the page that need no core).
+ */
+export type PlaygroundOptions = PlaygroundBaseOptions &
+  (
+    | {
+        /**
+         * The core's plan for each inbound, carried out here: a refused form answers with its errors, anything
+         * else gets its ack as a reply only the person sees, then runs. Run failures are logged and shown to the
+         * person as an error id.
+         */
+        prepare: (inbound: Inbound) => Plan;
+        onInbound?: never;
+      }
+    | {
+        /** Awaited; a failure is logged and shown to the person as an error id. */
+        onInbound: (inbound: Inbound) => Promise<InboundResult>;
+        prepare?: never;
+      }
+  );
 
 export interface Playground {
   router: express.Router;
@@ -96,8 +117,25 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     people,
     isKnownUser,
     ctx,
-    onInbound: options.onInbound,
+    onInbound: options.prepare ? carryOut(options.prepare, platform) : options.onInbound,
     logger,
   });
   return { router, platform, state, close: closeStreams };
+}
+
+/**
+ * An inbound handed to the core as a plan. The playground's HTTP answer can carry nothing but form errors, so
+ * the ack follows as an ephemeral reply, and the page waits for the whole plan: what it shows next is the
+ * outcome, which makes the playground (and tests driving it) deterministic.
+ */
+function carryOut(
+  prepare: (inbound: Inbound) => Plan,
+  platform: ChatPlatform,
+): (inbound: Inbound) => Promise<InboundResult> {
+  return async (inbound) => {
+    const plan = prepare(inbound);
+    if (plan.formErrors) return { formErrors: plan.formErrors };
+    await answerThenRun(platform, inbound, plan);
+    return undefined;
+  };
 }
