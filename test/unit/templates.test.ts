@@ -11,24 +11,10 @@ import {
   formatTime,
   loadTemplates,
   TEMPLATE_NAMES,
-  type TemplateName,
   type Templates,
   type TemplateVarsMap,
 } from "../../src/core/templates/index.js";
-import { AFTER_DEPLOY_SAMPLES } from "./template-samples/after-deploy.js";
-import { AFTER_FOLLOWUPS_SAMPLES } from "./template-samples/after-followups.js";
-import { AFTER_LOG_SAMPLES } from "./template-samples/after-log.js";
-import { AFTER_POSTMORTEM_SAMPLES } from "./template-samples/after-postmortem.js";
-import { AFTER_STATUS_SAMPLES } from "./template-samples/after-status.js";
-import { LIFECYCLE_SAMPLES } from "./template-samples/lifecycle.js";
-import { ONCALL_CATALOG_SAMPLES } from "./template-samples/oncall-catalog.js";
-import { ONCALL_CHANGES_SAMPLES } from "./template-samples/oncall-changes.js";
-import { ONCALL_DUTY_SAMPLES } from "./template-samples/oncall-duty.js";
-import { ONCALL_NOTICES_SAMPLES } from "./template-samples/oncall-notices.js";
-import { ONCALL_PLAN_SAMPLES } from "./template-samples/oncall-plan.js";
-import { RECORDS_SAMPLES } from "./template-samples/records.js";
-import { REQUESTS_SAMPLES } from "./template-samples/requests.js";
-import { ROLES_SAMPLES } from "./template-samples/roles.js";
+import { TEMPLATE_SAMPLES } from "./template-samples/index.js";
 import { HOSTILE, incident } from "./template-samples/shared.js";
 
 // Chat messages are the YAML files; templates/ also holds the post-mortem's Markdown draft (postmortem.md.hbs).
@@ -372,157 +358,7 @@ describe("timer templates", () => {
 });
 
 describe("escaping", () => {
-  const hostileVars: { [N in TemplateName]: TemplateVarsMap[N] } = {
-    kickoff: kickoffVars({
-      incident: incident({ title: HOSTILE, description: HOSTILE, serviceName: HOSTILE }),
-      comms: "U0ALICE",
-      responders: [{ id: "U0BOB" }],
-      fixes: [{ ref: HOSTILE, isLink: false, deployed: true }],
-      duplicateOf: HOSTILE,
-      commander: undefined,
-      commanderMissingReason: HOSTILE,
-    }),
-    page: { incident: incident({ title: HOSTILE }), severity: "SEV1", commander: "U0BOB", ackWithin: 1000 },
-    "page-dm": { incident: incident({ title: HOSTILE }), severity: "SEV1", channel: "C1", ackWithin: 1000 },
-    announcement: {
-      incident: incident({ title: HOSTILE, serviceName: HOSTILE }),
-      severity: "SEV1",
-      channel: "C1",
-      reporter: "U0ALICE",
-      commanderMissingReason: HOSTILE,
-    },
-    "opened-reply": { incident: incident({ title: HOSTILE }), channel: "C1" },
-    "opening-reply": { incident: { title: HOSTILE }, severity: "SEV1" },
-    help: { prefix: "/incident", commands: [{ usage: HOSTILE, summary: HOSTILE }] },
-    error: { message: HOSTILE },
-    "internal-error": { errorId: HOSTILE },
-    usage: { message: HOSTILE },
-    "not-yet": { verb: HOSTILE },
-    "channel-failed": { incident: incident({ title: HOSTILE }), reason: HOSTILE },
-    acknowledged: {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      actor: "U0BOB",
-      updateEvery: 60_000,
-    },
-    "already-acknowledged": { incident: incident({ title: HOSTILE }), actor: "U0BOB" },
-    "escalation-page": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      targets: [{ id: "U0ALICE" }, { id: HOSTILE }],
-      step: 2,
-      steps: 2,
-      repeat: 1,
-      of: 2,
-      skipped: HOSTILE,
-      ackWithin: 60_000,
-    },
-    "escalation-page-dm": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      channel: "C1",
-      step: 2,
-      steps: 2,
-      overdue: true,
-      misses: 3,
-    },
-    "escalation-exhausted": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      channel: "C1",
-      steps: 2,
-      repeats: 2,
-    },
-    "status-update": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      author: "U0BOB",
-      text: HOSTILE,
-      nextUpdateDue: "2026-11-20T22:35:00Z",
-      updateEvery: 1_800_000,
-      timezone: HOSTILE,
-    },
-    "status-update-announcement": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      author: "U0BOB",
-      text: HOSTILE,
-      channel: "C1",
-    },
-    "update-overdue": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      commander: "U0BOB",
-      misses: 2,
-      lastUpdate: HOSTILE,
-      nextNudge: HOSTILE,
-      updateEvery: 1_800_000,
-      timezone: HOSTILE,
-      escalating: true,
-    },
-    "update-overdue-dm": {
-      incident: incident({ title: HOSTILE }),
-      severity: "SEV1",
-      channel: "C1",
-      misses: 2,
-      updateEvery: 1_800_000,
-    },
-    snoozed: {
-      incident: incident({ title: HOSTILE }),
-      actor: "U0BOB",
-      duration: 1_800_000,
-      until: HOSTILE,
-      timezone: HOSTILE,
-    },
-    reminders: {
-      incident: incident({ title: HOSTILE, state: HOSTILE }),
-      timezone: HOSTILE,
-      nothing: false,
-      escalation: { at: HOSTILE, in: 60_000, step: 2, steps: 2, exhausts: false, queued: false },
-      update: { at: HOSTILE, in: 60_000, misses: 1, snoozed: true, queued: true },
-    },
-    "severity-changed": {
-      incident: incident({ title: HOSTILE }),
-      actor: "U0BOB",
-      from: HOSTILE,
-      to: "SEV1",
-      updateEvery: 1_800_000,
-      ackWithin: 300_000,
-      nextUpdateDue: HOSTILE,
-      timezone: HOSTILE,
-      triggered: true,
-    },
-    "severity-changed-announcement": {
-      incident: incident({ title: HOSTILE }),
-      actor: "U0BOB",
-      from: "SEV3",
-      to: "SEV1",
-      channel: "C1",
-    },
-    "not-allowed": {
-      incident: { id: HOSTILE },
-      doing: HOSTILE,
-      who: [
-        { sep: "", commander: true, people: [{ id: "U0BOB" }] },
-        { sep: HOSTILE, manager: true, people: [{ id: "U0ALICE" }, { id: "U0BOB" }] },
-      ],
-    },
-    "subscription-footer": { incident: incident({ id: HOSTILE }), severity: "SEV1", channel: "C1" },
-    ...LIFECYCLE_SAMPLES,
-    ...ROLES_SAMPLES,
-    ...RECORDS_SAMPLES,
-    ...REQUESTS_SAMPLES,
-    ...ONCALL_DUTY_SAMPLES,
-    ...ONCALL_CHANGES_SAMPLES,
-    ...ONCALL_PLAN_SAMPLES,
-    ...ONCALL_NOTICES_SAMPLES,
-    ...ONCALL_CATALOG_SAMPLES,
-    ...AFTER_DEPLOY_SAMPLES,
-    ...AFTER_STATUS_SAMPLES,
-    ...AFTER_LOG_SAMPLES,
-    ...AFTER_POSTMORTEM_SAMPLES,
-    ...AFTER_FOLLOWUPS_SAMPLES,
-  };
+  const hostileVars = TEMPLATE_SAMPLES;
 
   it.each(TEMPLATE_NAMES)("%s never turns user text into a mention, broadcast or link", (name) => {
     const m = templates.render(name, hostileVars[name] as never);
