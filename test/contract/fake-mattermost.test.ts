@@ -376,6 +376,129 @@ describe("users and teams", () => {
   });
 });
 
+describe("roles", () => {
+  const defaultRoles = [
+    "channel_admin",
+    "channel_guest",
+    "channel_user",
+    "system_admin",
+    "system_guest",
+    "system_post_all",
+    "system_post_all_public",
+    "system_user",
+    "system_user_access_token",
+    "team_admin",
+    "team_guest",
+    "team_post_all",
+    "team_post_all_public",
+    "team_user",
+  ];
+
+  test("users/me names the bot's roles: system_user system_post_all, plus system_admin when granted", async () => {
+    expect((await client().getMe()).roles).toBe("system_user system_post_all");
+    expect((await client().getUserByUsername("alice")).roles).toBe("system_user");
+    const admin = await start({ botCanPostEphemeral: true });
+    expect((await client(admin).getMe()).roles).toBe("system_user system_post_all system_admin");
+  });
+
+  test("POST /roles/names answers Role objects as @mattermost/types declares them", async () => {
+    const roles = await client().getRolesByNames(["system_user", "system_post_all"]);
+    expect(roles.map((r) => r.name).sort()).toEqual(["system_post_all", "system_user"]);
+    for (const role of roles) {
+      expect(Object.keys(role).sort()).toEqual(
+        [
+          "built_in",
+          "create_at",
+          "delete_at",
+          "description",
+          "display_name",
+          "id",
+          "name",
+          "permissions",
+          "scheme_managed",
+          "update_at",
+        ].sort(),
+      );
+      expect(role.id).toMatch(/^[a-z0-9]{26}$/);
+      expect(role.display_name).toMatch(/^authentication\.roles\..+\.name$/);
+      expect(role.permissions.length).toBeGreaterThan(0);
+      expect(role.delete_at).toBe(0);
+    }
+    expect(roles.find((r) => r.name === "system_post_all")?.permissions).toEqual([
+      "create_post",
+      "use_channel_mentions",
+    ]);
+    const ids = (await client().getRolesByNames(["system_user"])).map((r) => r.id);
+    expect(ids).toEqual([roles.find((r) => r.name === "system_user")?.id]);
+    fake.assertNoViolations();
+  });
+
+  test("of the default roles only system_admin grants create_post_ephemeral", async () => {
+    const roles = await client().getRolesByNames(defaultRoles);
+    expect(roles.map((r) => r.name).sort()).toEqual(defaultRoles);
+    expect(roles.filter((r) => r.permissions.includes("create_post_ephemeral")).map((r) => r.name)).toEqual([
+      "system_admin",
+    ]);
+    const admin = roles.find((r) => r.name === "system_admin");
+    for (const role of roles) {
+      for (const permission of role.permissions) expect(admin?.permissions).toContain(permission);
+    }
+    expect(roles.find((r) => r.name === "system_user")?.permissions).toContain("create_direct_channel");
+    expect(roles.find((r) => r.name === "channel_user")?.permissions).toContain("create_post");
+    fake.assertNoViolations();
+  });
+
+  test("unknown names are left out, duplicates answered once, blank names skipped", async () => {
+    const roles = await client().getRolesByNames(["system_user", "no_such_role", "system_user", " "]);
+    expect(roles.map((r) => r.name)).toEqual(["system_user"]);
+    expect(await client().getRolesByNames([""])).toEqual([]);
+    fake.assertNoViolations();
+  });
+
+  test("an empty list, a malformed name or more than 100 names are refused with a 400", async () => {
+    await expectRefused(
+      client().getRolesByNames([]),
+      400,
+      "api.context.invalid_body_param.app_error",
+      "role_names_empty",
+    );
+    await expectRefused(
+      client().getRolesByNames(["system_user", "System-Admin"]),
+      400,
+      "api.context.invalid_body_param.app_error",
+      "role_name",
+    );
+    await expectRefused(
+      client().getRolesByNames(["x".repeat(65)]),
+      400,
+      "api.context.invalid_body_param.app_error",
+      "role_name",
+    );
+    await expectRefused(
+      client().getRolesByNames(Array.from({ length: 101 }, (_, i) => `role_${i}`)),
+      400,
+      "api.roles.get_multiple_by_name_too_many.request_error",
+      "role_names_too_many",
+    );
+    expect((await client().getRolesByNames(Array.from({ length: 100 }, (_, i) => `role_${i}`))).length).toBe(
+      0,
+    );
+  });
+
+  test(specTest("a body that is not an array of strings breaks the spec"), async () => {
+    if (!spec) return;
+    const res = await raw("POST", "/api/v4/roles/names", { body: { names: ["system_user"] } });
+    expect(res.status).toBe(400);
+    expect(fake.violations.at(-1)).toMatchObject({ kind: "spec", rule: "request_body_schema" });
+  });
+
+  test("needs a session, like every other route", async () => {
+    const res = await raw("POST", "/api/v4/roles/names", { body: ["system_user"], auth: null });
+    expect(res.status).toBe(401);
+    expect(fake.violations.at(-1)).toMatchObject({ kind: "auth", rule: "token_missing" });
+  });
+});
+
 describe("channels", () => {
   const create = (name: string, display_name = "Incident", extra: Record<string, unknown> = {}) =>
     client().createChannel({ team_id: fake.teamId, name, display_name, type: "O", ...extra } as never);
@@ -718,6 +841,19 @@ describe("posts", () => {
     });
     expect(res.status).toBe(201);
     expect(admin.ephemerals("alice")).toMatchObject([{ message: "psst", via: "api" }]);
+    admin.assertNoViolations();
+  });
+
+  test("the permission follows the bot's roles: granted and revoked as an administrator would", async () => {
+    const post = () =>
+      client().createPostEphemeral(fake.user("alice").id, { channel_id: incidents(), message: "psst" });
+    fake.setRoles(fake.botUsername, "system_user system_post_all system_admin");
+    expect((await client().getMe()).roles).toBe("system_user system_post_all system_admin");
+    await post();
+    expect(fake.ephemerals("alice")).toHaveLength(1);
+    fake.setRoles(fake.botUsername, "system_user system_post_all");
+    await expectRefused(post(), 403, "api.context.permissions.app_error", "ephemeral_permission");
+    expect(fake.ephemerals("alice")).toHaveLength(1);
   });
 
   test("the bot's direct channel with a person, as dmWith shows it", async () => {

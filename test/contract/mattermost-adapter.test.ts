@@ -189,7 +189,8 @@ describe("slash commands", () => {
         deliveryId: `command-${d.triggerId}`,
         triggerId: d.triggerId,
         responseUrl: d.responseUrl.url,
-        body: { kind: "command", text: "open \\*db\\* down <@bob> ~general" },
+        // As typed: the grammar reads plain text; only the person Mattermost found named is a mention.
+        body: { kind: "command", text: "open *db* down <@bob> ~general" },
       });
       expect(d.body).toMatchObject({ response_type: "ephemeral" });
       expect(strings(d.body)).toContain("ack for command");
@@ -212,6 +213,53 @@ describe("slash commands", () => {
     await eventually(() => expect(s.ran).toEqual([`command-${d.triggerId}`]));
     expect(s.fake.ephemerals("bob")).toEqual([]);
     s.fake.assertNoViolations();
+  });
+
+  test("what was typed arrives as typed; only the @names Mattermost found to be people become mentions", async () => {
+    const s = await serve();
+    const d = await s.fake.sendSlashCommand({
+      user: "alice",
+      channel: "incidents",
+      text: "note *db* mail ops@example.com, ask @nobody, @Bob. or @dana: `x` C:\\temp @here ~general ~nowhere",
+    });
+    expect(d.status).toBe(200);
+    // As Mattermost sends them: the team's people found under a name typed (`@dana:` is no name), ids alike.
+    expect(d.fields.user_mentions).toEqual(["bob"]);
+    expect(d.fields.user_mentions_ids).toEqual([s.fake.user("bob").id]);
+    expect(d.fields.channel_mentions).toEqual(["general"]);
+    expect(s.seen.at(-1)?.body).toEqual({
+      kind: "command",
+      text: "note *db* mail ops@example.com, ask @nobody, <@bob>. or @dana: `x` C:\\temp @here ~general ~nowhere",
+    });
+    s.fake.assertNoViolations();
+  });
+
+  test("an @name Mattermost did not send in user_mentions stays text, even one of a person", async () => {
+    const s = await serve();
+    const url = `${s.botUrl}${MATTERMOST_PATHS.command}`;
+    const fields = {
+      token: TOKENS[0] as string,
+      user_id: s.fake.user("dana").id,
+      user_name: "dana",
+      channel_id: s.channelId("town-square"),
+      trigger_id: "trigger-mentions",
+      text: "commander @bob @alice",
+    };
+    const form = new URLSearchParams(fields);
+    form.append("user_mentions", "alice");
+    form.append("user_mentions_ids", s.fake.user("alice").id);
+    const d = await post(url, {
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+    });
+    expect(d.status).toBe(200);
+    expect(s.seen.at(-1)?.body).toEqual({ kind: "command", text: "commander @bob <@alice>" });
+    // Alice's id came with the command: the directory knows her without asking the server.
+    const lookups = s.fake.calls.length;
+    expect(await s.adapter.platform.isMember(s.channelId("town-square"), "alice")).toBe(true);
+    expect(s.fake.calls.slice(lookups).map((c) => c.path)).not.toContainEqual(
+      expect.stringContaining("/users/username/"),
+    );
   });
 
   test("a wrong or missing token is refused with 401, and nothing reaches prepare", async () => {
@@ -354,7 +402,11 @@ describe("buttons", () => {
         body: { kind: "action", actionId: "fbAcknowledge", value: "INC-4", messageId: card.id },
       },
     ]);
-    expect(d.body).toEqual({ ephemeral_text: expect.stringContaining("ack for action") });
+    // The ack is Markdown already: Mattermost is told not to rewrite it as Slack markup first.
+    expect(d.body).toEqual({
+      ephemeral_text: expect.stringContaining("ack for action"),
+      skip_slack_parsing: true,
+    });
     expect(s.fake.ephemerals("bob")).toEqual([
       expect.objectContaining({
         channelId: s.channelId("incidents"),
@@ -405,7 +457,7 @@ describe("buttons", () => {
     for (const context of forgeries) {
       const d = await s.fake.clickButton({ user: "bob", post: card, label: "Acknowledge", context });
       expect(d.status).toBe(200);
-      expect(d.body).toEqual({ ephemeral_text: REFUSED_BUTTON });
+      expect(d.body).toEqual({ ephemeral_text: REFUSED_BUTTON, skip_slack_parsing: true });
     }
     // A click with no context at all (the fake then sends none).
     const bare = await post(`${s.botUrl}${MATTERMOST_PATHS.actions}`, {
@@ -417,7 +469,7 @@ describe("buttons", () => {
         post_id: card.id,
       }),
     });
-    expect(bare.json).toEqual({ ephemeral_text: REFUSED_BUTTON });
+    expect(bare.json).toEqual({ ephemeral_text: REFUSED_BUTTON, skip_slack_parsing: true });
     expect(s.seen).toEqual([]);
     expect(s.fake.ephemerals("bob").map((e) => e.message)).toEqual(forgeries.map(() => REFUSED_BUTTON));
     s.fake.assertNoViolations();
@@ -607,7 +659,7 @@ describe("the WebSocket", () => {
       actor: "bob",
       conversationId: s.channelId("incidents"),
       deliveryId: `mention-${p.id}`,
-      body: { kind: "mention", text: "who is \\*on call\\*?" },
+      body: { kind: "mention", text: "who is *on call*?" },
     });
     // The ack follows as a reply only Bob sees, then the plan runs.
     await eventually(() => expect(told(s.fake, "bob")).toContain("ack for mention"));
@@ -628,6 +680,49 @@ describe("the WebSocket", () => {
     expect(mentions(s)[1]?.conversationId).toBe(dm.channelId);
     await sleep(100);
     expect(mentions(s)).toHaveLength(2);
+    s.fake.assertNoViolations();
+  });
+
+  test("a mention's text arrives as typed; only @names of people become mentions", async () => {
+    const s = await serve();
+    await s.adapter.start();
+    const p = await s.fake.postAs({
+      user: "alice",
+      channel: "incidents",
+      message: "@firebreak handoff to @Dana, not @nobody or ops@example.com: *now* `x` @here",
+    });
+    const [mention] = await eventually(() => {
+      expect(mentions(s)).toHaveLength(1);
+      return mentions(s);
+    });
+    expect(mention?.deliveryId).toBe(`mention-${p.id}`);
+    expect(mention?.body).toEqual({
+      kind: "mention",
+      text: "handoff to <@dana>, not @nobody or ops@example.com: *now* `x` @here",
+    });
+    s.fake.assertNoViolations();
+  });
+
+  test("mentions said in quick succession reach prepare in the order said, lookups or not", async () => {
+    const s = await serve();
+    await s.adapter.start();
+    const said = [
+      "@firebreak first, ask @bob and @nobody",
+      "@firebreak second",
+      "@firebreak third, ask @dana",
+      "@firebreak fourth",
+    ];
+    const posts = [];
+    for (const message of said)
+      posts.push(await s.fake.postAs({ user: "alice", channel: "incidents", message }));
+    await eventually(() => expect(mentions(s)).toHaveLength(said.length));
+    expect(mentions(s).map((i) => i.deliveryId)).toEqual(posts.map((p) => `mention-${p.id}`));
+    expect(mentions(s).map((i) => (i.body.kind === "mention" ? i.body.text : ""))).toEqual([
+      "first, ask <@bob> and @nobody",
+      "second",
+      "third, ask <@dana>",
+      "fourth",
+    ]);
     s.fake.assertNoViolations();
   });
 

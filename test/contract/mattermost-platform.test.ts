@@ -105,8 +105,42 @@ describe("identity at start-up", () => {
       username: fake.botUsername,
       teamId: fake.teamId,
       teamName: fake.teamName,
+      canPostEphemeral: false,
     });
     expect(mattermost.platform).toBe("mattermost");
+  });
+
+  test("reads what the bot's roles grant: a default bot may not post ephemeral messages", () => {
+    const asked = fake.calls.filter((c) => c.path === "/api/v4/roles/names");
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.body).toEqual(["system_user", "system_post_all"]);
+    expect(asked[0]?.status).toBe(200);
+    expect(identity.canPostEphemeral).toBe(false);
+  });
+
+  test("a bot made system admin may post ephemeral messages", async () => {
+    const f = await startFakeMattermost({ botCanPostEphemeral: true });
+    started.push(f);
+    const admin = await fetchMattermostIdentity(createMattermostClient(f.url, f.botToken), { attempts: 1 });
+    expect(admin.canPostEphemeral).toBe(true);
+    expect(f.calls.find((c) => c.path === "/api/v4/roles/names")?.body).toEqual([
+      "system_user",
+      "system_post_all",
+      "system_admin",
+    ]);
+  });
+
+  test("roles that cannot be read are taken as no ephemeral posts, said at info, and start-up goes on", async () => {
+    const f = await startFakeMattermost({ botCanPostEphemeral: true });
+    started.push(f);
+    f.failNext(/^\/api\/v4\/roles\/names$/, { status: 500 });
+    const client = createMattermostClient(f.url, f.botToken);
+    const unsure = await fetchMattermostIdentity(client, { attempts: 1, logger });
+    expect(unsure).toMatchObject({ userId: f.botUserId, teamName: f.teamName, canPostEphemeral: false });
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 500, roles: ["system_user", "system_post_all", "system_admin"] }),
+      expect.stringContaining("by DM"),
+    );
   });
 
   test("a wrong bot token is a ConfigError naming MATTERMOST_BOT_TOKEN", async () => {
@@ -343,6 +377,29 @@ describe("post, findPosted and update", () => {
     await mattermost.pin(posted);
     expect(fake.posts("incidents")[0]?.isPinned).toBe(true);
   });
+  test("an edit told the key the post was sent with keeps it without reading the post back", async () => {
+    const since = aMinuteAgo();
+    for (const key of ["INC-9/card", `INC-9/${"card-".repeat(50)}`]) {
+      const posted = await mattermost.post(id("incidents"), msg("INC-9 open"), { key });
+      const reads = () => fake.calls.filter((c) => c.method === "GET" && c.path.startsWith("/api/v4/posts/"));
+      const before = reads().length;
+      await mattermost.update(posted, msg("INC-9 *mitigated*"), { key });
+      expect(reads().length).toBe(before);
+      const stored = fake.posts("incidents").find((p) => p.id === posted.messageId);
+      expect(stored?.message).toContain("INC-9 **mitigated**");
+      expect(stored?.props[KEY_PROP]).toBe(postKey(key));
+      expect(await mattermost.findPosted(id("incidents"), key, since)).toEqual(posted);
+    }
+  });
+
+  test("an edit without a key reads the post back for it", async () => {
+    const posted = await mattermost.post(id("incidents"), msg("v1"), { key: "INC-10/card" });
+    await mattermost.update(posted, msg("v2"));
+    expect(fake.calls.filter((c) => c.path === `/api/v4/posts/${posted.messageId}`)).toEqual([
+      expect.objectContaining({ method: "GET", status: 200 }),
+    ]);
+    expect(fake.posts("incidents")[0]?.props[KEY_PROP]).toBe("INC-10/card");
+  });
 });
 
 describe("openDirect", () => {
@@ -362,6 +419,8 @@ describe("openDirect", () => {
 });
 
 describe("replyEphemeral", () => {
+  const ephemeralCalls = () => fake.calls.filter((c) => c.path === "/api/v4/posts/ephemeral");
+
   /** A bot endpoint for the slash command that answers at once, so the command has a response URL to use. */
   async function commandServer(): Promise<Server> {
     const server = createServer((_req, res) => {
@@ -391,17 +450,18 @@ describe("replyEphemeral", () => {
   });
 
   test("an unknown or expired response URL falls back to a DM", async () => {
-    allowed = ["response_url_expired", "ephemeral_permission"];
+    allowed = ["response_url_expired"];
     const unknown = `${fake.url}/hooks/commands/${"x".repeat(26)}`;
     await mattermost.replyEphemeral(
       { userId: "alice", conversationId: id("incidents"), responseUrl: unknown },
       msg("late answer"),
     );
     expect(fake.dmWith("alice").map((p) => p.message)).toEqual([expect.stringContaining("late answer")]);
+    expect(ephemeralCalls()).toEqual([]);
   });
 
   test("a response URL used up (5 replies) falls back to a DM for the sixth", async () => {
-    allowed = ["response_url_used_up", "ephemeral_permission"];
+    allowed = ["response_url_used_up"];
     const server = await commandServer();
     try {
       const command = await fake.sendSlashCommand({ user: "alice", channel: "incidents", text: "status" });
@@ -409,12 +469,25 @@ describe("replyEphemeral", () => {
       for (let i = 1; i <= 6; i++) await mattermost.replyEphemeral(to, msg(`reply ${i}`));
       expect(command.responseUrl.posts.map((p) => p.status)).toEqual([200, 200, 200, 200, 200, 400]);
       expect(fake.dmWith("alice").map((p) => p.message)).toEqual([expect.stringContaining("reply 6")]);
+      expect(ephemeralCalls()).toEqual([]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });
 
-  test("posts an ephemeral message when the bot may (botCanPostEphemeral)", async () => {
+  test("a default bot answers by DM without ever asking for an ephemeral post", async () => {
+    await mattermost.replyEphemeral({ userId: "bob", conversationId: id("incidents") }, msg("first"));
+    await mattermost.replyEphemeral({ userId: "bob", conversationId: id("incidents") }, msg("second"));
+    expect(fake.dmWith("bob").map((p) => p.message)).toEqual([
+      expect.stringContaining("first"),
+      expect.stringContaining("second"),
+    ]);
+    expect(fake.ephemerals("bob")).toEqual([]);
+    expect(ephemeralCalls()).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  test("a bot whose roles allow it posts an ephemeral message, not a DM", async () => {
     ({ fake, mattermost } = await start({ botCanPostEphemeral: true }));
     await mattermost.replyEphemeral({ userId: "bob", conversationId: id("incidents") }, msg("Only you"));
     expect(fake.ephemerals("bob")).toEqual([
@@ -424,11 +497,13 @@ describe("replyEphemeral", () => {
         message: expect.stringContaining("Only you"),
       }),
     ]);
+    expect(ephemeralCalls().map((c) => c.status)).toEqual([201]);
     expect(fake.dmWith("bob")).toEqual([]);
   });
 
-  test("falls back to a DM where ephemeral posts are refused (the default), and stops asking", async () => {
-    allowed = ["ephemeral_permission"];
+  test("the permission revoked after start-up: one refusal, then DMs without asking again", async () => {
+    ({ fake, mattermost } = await start({ botCanPostEphemeral: true }));
+    fake.setRoles(fake.botUsername, "system_user system_post_all");
     await mattermost.replyEphemeral({ userId: "bob", conversationId: id("incidents") }, msg("first"));
     await mattermost.replyEphemeral({ userId: "bob", conversationId: id("incidents") }, msg("second"));
     expect(fake.ephemerals("bob")).toEqual([]);
@@ -436,7 +511,9 @@ describe("replyEphemeral", () => {
       expect.stringContaining("first"),
       expect.stringContaining("second"),
     ]);
-    expect(fake.calls.filter((c) => c.path === "/api/v4/posts/ephemeral")).toHaveLength(1);
+    expect(ephemeralCalls().map((c) => c.status)).toEqual([403]);
+    // The one refused call is the point of this test: the bot could not know of the revocation before it.
+    expect(fake.takeViolations().map((v) => v.rule)).toEqual(["ephemeral_permission"]);
     expect(logger.info).toHaveBeenCalledWith(
       expect.objectContaining({ status: 403 }),
       expect.stringContaining("by DM"),

@@ -62,13 +62,6 @@ export interface MattermostWorld {
   slack?: FakeSlack;
 }
 
-/**
- * The rule a bot without `create_post_ephemeral` (the default: only system admins have it) breaks when it tries
- * an ephemeral post; Firebreak then answers by DM. Tests allow it where an answer has no response URL to use
- * (after a click, a dialog or a mention).
- */
-export const EPHEMERAL_REFUSED = "ephemeral_permission";
-
 /** The actions secret the world gives Firebreak; tests forge with other values. */
 export const ACTIONS_SECRET = "actions-secret-for-tests-0123456789";
 

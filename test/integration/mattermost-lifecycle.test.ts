@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FakeMattermost } from "../helpers/fake-mattermost/index.js";
 import { eventually } from "../helpers/firebreak.js";
-import {
-  answered,
-  buttons,
-  EPHEMERAL_REFUSED,
-  mattermostWorld,
-  postText,
-} from "../helpers/mattermost-world.js";
+import { answered, buttons, mattermostWorld, postText } from "../helpers/mattermost-world.js";
 
 /**
  * A whole incident on Mattermost, as Mattermost would deliver it: slash commands with their token, button
@@ -196,7 +190,7 @@ describe("an incident's whole life on Mattermost", { timeout: 30_000 }, () => {
       () => expect(`${world.toldOnly("alice")}\n${world.dmsTo("alice")}`).toContain("~inc-1-checkout-errors"),
       10_000,
     );
-    fake.assertNoViolations({ allow: [EPHEMERAL_REFUSED] });
+    fake.assertNoViolations();
   });
 
   it("hands off through the brief dialog, and the incoming commander gets the brief", async () => {
@@ -243,7 +237,7 @@ describe("an incident's whole life on Mattermost", { timeout: 30_000 }, () => {
       () => expect(world.inChannel(CHANNEL)).toContain("@bob is now the **Incident Commander** of **INC-1**"),
       10_000,
     );
-    fake.assertNoViolations({ allow: [EPHEMERAL_REFUSED] });
+    fake.assertNoViolations();
   });
 
   it("resolves, and closes once the reporter clicks Fixed for me", async () => {
@@ -275,7 +269,7 @@ describe("an incident's whole life on Mattermost", { timeout: 30_000 }, () => {
       "mitigated→resolved",
       "resolved→closed",
     ]);
-    fake.assertNoViolations({ allow: [EPHEMERAL_REFUSED] });
+    fake.assertNoViolations();
   });
 
   it('reopens with the note from "Still broken", and tells the commander', async () => {
@@ -306,7 +300,7 @@ describe("an incident's whole life on Mattermost", { timeout: 30_000 }, () => {
     await eventually(() => expect(world.dmsTo("bob")).toContain("reopened with your note"), 10_000);
     const note = (await world.store().timeline("INC-1")).find((e) => e.type === "reporter_still_broken");
     expect(note).toMatchObject({ actor: "bob", data: { note: "Filtered searches still time out" } });
-    fake.assertNoViolations({ allow: [EPHEMERAL_REFUSED] });
+    fake.assertNoViolations();
   });
 
   it("answers help in the command's own response, with every command", async () => {
@@ -340,6 +334,6 @@ describe("an incident's whole life on Mattermost", { timeout: 30_000 }, () => {
     // Nothing was posted for everyone to see.
     const botPosts = fake.posts("incidents").filter((p) => p.userId === fake.botUserId);
     expect(botPosts.map(postText).join("\n")).not.toContain("times in America/New_York");
-    fake.assertNoViolations({ allow: [EPHEMERAL_REFUSED] });
+    fake.assertNoViolations();
   });
 });

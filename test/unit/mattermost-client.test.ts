@@ -188,7 +188,13 @@ describe("fetchMattermostIdentity", () => {
       return json(res, 200, [{ id: "team1", name: "acme" }]);
     };
     const identity = await fetchMattermostIdentity(client, { attempts: 3, delayMs: 1 });
-    expect(identity).toEqual({ userId: "bot1", username: "firebreak", teamId: "team1", teamName: "acme" });
+    expect(identity).toEqual({
+      userId: "bot1",
+      username: "firebreak",
+      teamId: "team1",
+      teamName: "acme",
+      canPostEphemeral: false,
+    });
   });
 
   test("a refused token is a ConfigError naming MATTERMOST_BOT_TOKEN, without retrying", async () => {

@@ -1,7 +1,9 @@
-// How the Mattermost WebSocket listener reads a post addressed to the bot: which posts name it (a word of its
-// own, as Mattermost reads mentions) and what is left of the message once the leading mention is cut.
+// How the Mattermost inbound side reads what people send: which posts name the bot (a word of its own, as
+// Mattermost reads mentions), what is left of the message once the leading mention is cut, and whom Mattermost
+// found named in a slash command's text.
 
 import { describe, expect, test } from "vitest";
+import { commandMentions } from "../../src/adapters/mattermost/inbound.js";
 import { botMentionPatterns, webSocketUrl } from "../../src/adapters/mattermost/websocket.js";
 
 const { namesBot, stripBotMention } = botMentionPatterns("firebreak");
@@ -58,4 +60,34 @@ test("the WebSocket URL follows the site URL's scheme", () => {
   expect(webSocketUrl("https://example.com/mattermost")).toBe(
     "wss://example.com/mattermost/api/v4/websocket",
   );
+});
+
+describe("the people a slash command names", () => {
+  test("one mention arrives as a string, several as lists in the same order as their ids", () => {
+    expect(commandMentions({ user_mentions: "bob", user_mentions_ids: "id-bob" })).toEqual([
+      { username: "bob", id: "id-bob" },
+    ]);
+    expect(
+      commandMentions({ user_mentions: ["bob", "dana"], user_mentions_ids: ["id-bob", "id-dana"] }),
+    ).toEqual([
+      { username: "bob", id: "id-bob" },
+      { username: "dana", id: "id-dana" },
+    ]);
+  });
+
+  test("a comma-separated list is read too; names are lower-cased and lose a leading @", () => {
+    expect(commandMentions({ user_mentions: "Bob, @dana", user_mentions_ids: "id-bob,id-dana" })).toEqual([
+      { username: "bob", id: "id-bob" },
+      { username: "dana", id: "id-dana" },
+    ]);
+  });
+
+  test("ids that do not pair up with the names are not trusted; no field means nobody", () => {
+    expect(commandMentions({ user_mentions: ["bob", "dana"], user_mentions_ids: "id-bob" })).toEqual([
+      { username: "bob" },
+      { username: "dana" },
+    ]);
+    expect(commandMentions({ text: "ask @bob" })).toEqual([]);
+    expect(commandMentions({ user_mentions: [7, ""], user_mentions_ids: [] })).toEqual([]);
+  });
 });

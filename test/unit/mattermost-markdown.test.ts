@@ -2,8 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   escapeMarkdown,
-  fromMattermostText,
+  fromMattermostCommandText,
+  fromMattermostMessage,
   isBroadcastName,
+  mentionCandidates,
   toMattermostMarkdown,
   ZWSP,
 } from "../../src/adapters/mattermost/markdown.js";
@@ -231,30 +233,116 @@ describe("literal text, whatever it holds (properties)", () => {
   });
 });
 
-describe("what people type, as neutral markup", () => {
-  it("turns @username into a mention and leaves everything else as typed", () => {
-    expect(fromMattermostText("assign @alice and @bob.smith.")).toBe("assign <@alice> and <@bob.smith>.");
-    expect(fromMattermostText("@Dana-2, see ~town-square *now* <@x> `c` a\\b")).toBe(
+/** A directory of the people in these tests: who `isPerson` says exists. */
+const PEOPLE = new Set(["alice", "bob", "bob.smith", "dana-2", "firebreak"]);
+const typed = (text: string) => fromMattermostCommandText(text, (name) => PEOPLE.has(name));
+
+describe("what people type to the bot, as the command text the grammar reads", () => {
+  it("keeps every character as typed and turns only mentions of people into <@username>", () => {
+    expect(typed("open *db* is _slow_ `x` for @bob, C:\\temp \\ 2*3 <#C1> ~general")).toBe(
+      "open *db* is _slow_ `x` for <@bob>, C:\\temp \\ 2*3 <#C1> ~general",
+    );
+    expect(typed("assign @alice and @bob.smith.")).toBe("assign <@alice> and <@bob.smith>.");
+    expect(typed("@Dana-2, see ~town-square")).toBe("<@dana-2>, see ~town-square");
+  });
+
+  it("leaves an @ that names nobody as typed: addresses, unknown names, broadcasts, a lone @", () => {
+    expect(typed("note mail ops@example.com or ask @nobody")).toBe(
+      "note mail ops@example.com or ask @nobody",
+    );
+    expect(typed("@here @Channel @all. @ @. @_x @-y x_@bob")).toBe(
+      "@here @Channel @all. @ @. @_x @-y x_@bob",
+    );
+  });
+
+  it("asks about the whole name first, then without trailing punctuation, as Mattermost looks names up", () => {
+    const asked: string[] = [];
+    fromMattermostCommandText("ping @Bob.Smith.. now", (name) => {
+      asked.push(name);
+      return false;
+    });
+    expect(asked).toEqual(["bob.smith..", "bob.smith.", "bob.smith"]);
+    // A name that is a person as a whole is not cut short: bob.smith, not bob.
+    expect(typed("@bob.smith.")).toBe("<@bob.smith>.");
+    expect(typed("@bob...")).toBe("<@bob>...");
+  });
+
+  it("takes `:` as part of the name, as the server does, so `@bob:` and a remote `@bob:acme` name nobody", () => {
+    expect(typed("@bob: take it, or @bob:acme")).toBe("@bob: take it, or @bob:acme");
+    expect(mentionCandidates("@bob: or @bob:acme")).toEqual([]);
+  });
+
+  it("after a mention, an @ that follows without a space stays text (the server reads it as inside a word)", () => {
+    expect(typed("@alice@bob")).toBe("<@alice>@bob");
+  });
+
+  it("lists the names a caller must look up first, each once, never a broadcast", () => {
+    expect(mentionCandidates("@Bob and @bob. and @here, mail x@y.io, @dana-2_")).toEqual([
+      "bob",
+      "bob.",
+      "dana-2_",
+      "dana-2",
+    ]);
+    expect(mentionCandidates(`@${"a".repeat(65)}`)).toEqual([]);
+  });
+
+  const typedParts = (...extra: string[]) =>
+    fc
+      .array(
+        fc.constantFrom(..."ab9._-:@~ *_`\\|\n".split(""), "@alice", "@Bob", "@nobody", "@here", ...extra),
+        {
+          maxLength: 40,
+        },
+      )
+      .map((parts) => parts.join(""));
+
+  it("changes nothing at all when nobody is named (property)", () => {
+    fc.assert(
+      fc.property(typedParts("<", ">", "<@bob>", "x@y.io"), (t) => {
+        expect(fromMattermostCommandText(t, () => false)).toBe(t);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("changes nothing but the mentions of people (property)", () => {
+    fc.assert(
+      fc.property(typedParts("x@y.io"), (t) => {
+        const out = typed(t);
+        for (const m of out.matchAll(/<@([^>]*)>/g)) expect(PEOPLE.has(m[1] as string)).toBe(true);
+        // Undoing the mentions gives back exactly what was typed, but for the case of the names.
+        expect(out.replace(/<@([a-z0-9._-]+)>/g, "@$1").toLowerCase()).toBe(t.toLowerCase());
+        if (!/@(alice|bob)/i.test(t)) expect(out).toBe(t);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("a post read back, as neutral markup", () => {
+  it("turns @username into a mention and escapes everything else", () => {
+    expect(fromMattermostMessage("assign @alice and @bob.smith.")).toBe("assign <@alice> and <@bob.smith>.");
+    expect(fromMattermostMessage("@Dana-2, see ~town-square *now* <@x> `c` a\\b")).toBe(
       "<@dana-2>, see ~town-square \\*now\\* \\<<@x>\\> \\`c\\` a\\\\b",
     );
   });
 
   it("leaves email addresses, a lone @ and broadcasts as text", () => {
-    expect(fromMattermostText("mail bob@example.com @ @. @here @Channel @all.")).toBe(
+    expect(fromMattermostMessage("mail bob@example.com @ @. @here @Channel @all.")).toBe(
       "mail bob@example.com @ @. @here @Channel @all.",
     );
-    expect(parseMarkup(fromMattermostText("@_x @-y")).every((s) => s.kind === "text")).toBe(true);
+    expect(parseMarkup(fromMattermostMessage("@_x @-y")).every((s) => s.kind === "text")).toBe(true);
   });
 
   it("keeps the visible text and makes only mentions of real-looking usernames (property)", () => {
-    const typed = fc
+    const typedText = fc
       .array(fc.constantFrom(..."ab9._-@~ *_`<>\\|\n".split(""), "@alice", "@here", "x@y.io", "@all."), {
         maxLength: 40,
       })
       .map((parts) => parts.join(""));
     fc.assert(
-      fc.property(typed, (text) => {
-        const neutral = fromMattermostText(text);
+      fc.property(typedText, (text) => {
+        const neutral = fromMattermostMessage(text);
         expect(markupToPlain(neutral)).toBe(text);
         for (const span of parseMarkup(neutral)) {
           expect(["text", "user"]).toContain(span.kind);
@@ -272,7 +360,7 @@ describe("what people type, as neutral markup", () => {
   it("keeps the visible text whatever the case, lower-casing only the names it mentions (property)", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (text) => {
-        expect(markupToPlain(fromMattermostText(text)).toLowerCase()).toBe(text.toLowerCase());
+        expect(markupToPlain(fromMattermostMessage(text)).toLowerCase()).toBe(text.toLowerCase());
       }),
     );
   });

@@ -15,6 +15,11 @@ export interface MattermostIdentity {
   teamId: string;
   /** The team's URL name (`acme` in https://chat.example.com/acme/channels/town-square). */
   teamName: string;
+  /**
+   * Whether the bot's roles grant `create_post_ephemeral` (only system_admin does by default): without it,
+   * POST /posts/ephemeral is refused, so replies only one person sees go by DM instead.
+   */
+  canPostEphemeral: boolean;
 }
 
 export interface MattermostIdentityOptions {
@@ -39,7 +44,17 @@ interface Me {
   id?: unknown;
   username?: unknown;
   is_bot?: unknown;
+  /** System roles, space-separated (`system_user system_post_all`). */
+  roles?: unknown;
 }
+
+/** A role as POST /roles/names gives it, as far as start-up reads it. */
+interface RoleSummary {
+  permissions?: unknown;
+}
+
+/** The permission POST /posts/ephemeral checks, system-wide (team and channel roles do not count). */
+const EPHEMERAL_PERMISSION = "create_post_ephemeral";
 
 interface TeamSummary {
   id: string;
@@ -59,9 +74,14 @@ export async function fetchMattermostIdentity(
   for (let attempt = 1; ; attempt++) {
     let error: PlatformError;
     try {
-      const identity = await readIdentity(client, team);
+      const identity = await readIdentity(client, team, logger);
       logger?.info(
-        { botUserId: identity.userId, bot: identity.username, team: identity.teamName },
+        {
+          botUserId: identity.userId,
+          bot: identity.username,
+          team: identity.teamName,
+          canPostEphemeral: identity.canPostEphemeral,
+        },
         "Mattermost bot token verified",
       );
       return identity;
@@ -113,7 +133,11 @@ async function ask<T>(client: MattermostClient, operation: string, run: () => Pr
   }
 }
 
-async function readIdentity(client: MattermostClient, team: string | undefined): Promise<MattermostIdentity> {
+async function readIdentity(
+  client: MattermostClient,
+  team: string | undefined,
+  logger: Logger | undefined,
+): Promise<MattermostIdentity> {
   const me: unknown = await ask(client, "getMe", () => client.getMe());
   const user = (typeof me === "object" && me !== null ? me : {}) as Me;
   if (typeof user.id !== "string" || typeof user.username !== "string") {
@@ -124,7 +148,42 @@ async function readIdentity(client: MattermostClient, team: string | undefined):
   }
   const teams: unknown = await ask(client, "getMyTeams", () => client.getMyTeams());
   const chosen = chooseTeam(Array.isArray(teams) ? (teams as TeamSummary[]) : [], team, user.username);
-  return { userId: user.id, username: user.username, teamId: chosen.id, teamName: chosen.name };
+  return {
+    userId: user.id,
+    username: user.username,
+    teamId: chosen.id,
+    teamName: chosen.name,
+    canPostEphemeral: await mayPostEphemeral(client, user.roles, logger),
+  };
+}
+
+/**
+ * Whether the bot's system roles grant ephemeral posts, read once at start-up so no reply has to try one and
+ * be refused. Not knowing is answered "no": a DM always reaches the person.
+ */
+async function mayPostEphemeral(
+  client: MattermostClient,
+  roles: unknown,
+  logger: Logger | undefined,
+): Promise<boolean> {
+  const names = typeof roles === "string" ? [...new Set(roles.split(/\s+/).filter(Boolean))] : [];
+  if (names.length === 0) return false;
+  let found: unknown;
+  try {
+    found = await client.getRolesByNames(names);
+  } catch (err) {
+    logger?.info(
+      { roles: names, status: mattermostStatus(err), code: mattermostErrorId(err) },
+      "could not read the bot's roles; replies only one person sees will go by DM",
+    );
+    return false;
+  }
+  return (
+    Array.isArray(found) &&
+    (found as RoleSummary[]).some(
+      (role) => Array.isArray(role.permissions) && role.permissions.includes(EPHEMERAL_PERMISSION),
+    )
+  );
 }
 
 /** MATTERMOST_TEAM when set (it must be one of the bot's teams), else the bot's only team. */

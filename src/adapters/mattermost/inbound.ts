@@ -10,6 +10,7 @@
  * - command: 401 `{error}` for a wrong or missing token; 400 `{error}` for an unreadable body or missing fields;
  *   200 with a CommandResponse (the ack, shown only to the person) or `{}`.
  * - actions: 200 `{ephemeral_text}` (the ack, or why the click was refused) or `{}`; 400 for an unreadable body.
+ *   The text is our Markdown already, so `skip_slack_parsing` keeps Mattermost from rewriting it as Slack markup.
  *   A refusal is a 200 on purpose: Mattermost shows any other status to the clicker as a bare error, while
  *   `ephemeral_text` tells them what to do.
  * - dialogs: 200 `{}` (closes the dialog), `{errors}` (keeps it open, next to the fields) or `{error}` (a refusal
@@ -22,7 +23,7 @@ import type { Message } from "../../core/message.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { dialogValues } from "./dialog.js";
 import type { Directory } from "./directory.js";
-import { fromMattermostText } from "./markdown.js";
+import { fromMattermostCommandText } from "./markdown.js";
 import { channelIdsIn, type RenderContext, toCommandResponse, toMattermostPost } from "./post-render.js";
 import { verifyActionContext, verifyDialogState } from "./signed-context.js";
 
@@ -111,6 +112,10 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       }
       const userId = text(body, "user_id");
       if (userId) directory.remember({ id: userId, username: actor });
+      const mentioned = commandMentions(body);
+      for (const person of mentioned)
+        if (person.id) directory.remember({ id: person.id, username: person.username });
+      const people = new Set(mentioned.map((person) => person.username));
       const inbound: Inbound = {
         platform: "mattermost",
         actor,
@@ -118,8 +123,12 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
         deliveryId: `command-${triggerId}`,
         triggerId,
         responseUrl: text(body, "response_url"),
-        // Mattermost sends the trigger word in `command`; `text` is only what follows it.
-        body: { kind: "command", text: fromMattermostText(text(body, "text") ?? "") },
+        // Mattermost sends the trigger word in `command`; `text` is only what follows it. Only the names it
+        // found to be people become mentions: `@nobody` stays what was typed.
+        body: {
+          kind: "command",
+          text: fromMattermostCommandText(text(body, "text") ?? "", (name) => people.has(name)),
+        },
       };
       const plan = planFor(inbound);
       if (!plan) {
@@ -148,7 +157,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
           { userId: text(body, "user_id"), postId: text(body, "post_id") },
           "mattermost: a button click with an unverifiable context was refused",
         );
-        sendJson(res, 200, { ephemeral_text: REFUSED_BUTTON });
+        sendJson(res, 200, ephemeralText(REFUSED_BUTTON));
         return;
       }
       const channelId = text(body, "channel_id");
@@ -162,7 +171,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       if (userName && userId) directory.remember({ id: userId, username: userName });
       const actor = userName ?? (userId ? await directory.usernameOf(userId) : null);
       if (!actor) {
-        sendJson(res, 200, { ephemeral_text: REFUSED_BUTTON });
+        sendJson(res, 200, ephemeralText(REFUSED_BUTTON));
         return;
       }
       const inbound: Inbound = {
@@ -181,7 +190,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       };
       const plan = planFor(inbound);
       if (!plan) {
-        sendJson(res, 200, { ephemeral_text: FAILED });
+        sendJson(res, 200, ephemeralText(FAILED));
         return;
       }
       const ack = plan.ack;
@@ -198,7 +207,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
         void runSafely(() => answerThenRun(platform, inbound, plan, couldNotAnswer(logger, inbound)));
         return;
       }
-      sendJson(res, 200, { ephemeral_text: rendered.message });
+      sendJson(res, 200, ephemeralText(rendered.message));
       void runSafely(() => plan.run());
     }),
   );
@@ -253,6 +262,36 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
   );
 
   return router;
+}
+
+/**
+ * A click's answer shown only to the clicker. Without `skip_slack_parsing`, Mattermost would first rewrite the
+ * text as Slack markup (`<url|label>` into links, and so on), changing Markdown that is already final.
+ */
+function ephemeralText(markdown: string): Record<string, unknown> {
+  return { ephemeral_text: markdown, skip_slack_parsing: true };
+}
+
+/**
+ * The people Mattermost found named in a slash command's text: `user_mentions` with `user_mentions_ids` in the
+ * same order (model/mention_map.go), only existing members of the team. A form sends each as a repeated key
+ * (one value arrives as a string, several as a list); a comma-separated string is read as a list too.
+ */
+export function commandMentions(body: Record<string, unknown>): Array<{ username: string; id?: string }> {
+  const names = listField(body.user_mentions).map((name) => name.replace(/^@/, "").toLowerCase());
+  const ids = listField(body.user_mentions_ids);
+  // Ids are only worth remembering when they pair up with the names one to one.
+  const paired = ids.length === names.length;
+  return names.map((username, i) => (paired ? { username, id: ids[i] } : { username }));
+}
+
+function listField(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : [value];
+  return values
+    .filter((v): v is string => typeof v === "string")
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 const couldNotAnswer = (logger: Logger, inbound: Inbound) => (err: unknown) =>

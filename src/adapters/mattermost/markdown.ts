@@ -1,7 +1,8 @@
 import { escapeMarkup, parseMarkup, type Span } from "../../core/markup.js";
 
 /**
- * Neutral markup → Mattermost Markdown, and what people type → neutral markup.
+ * Neutral markup → Mattermost Markdown, and what people write → neutral markup (what they type to the bot as
+ * they typed it, a post read back escaped).
  *
  * Literal text (anything a person typed reaches templates escaped, so it arrives here as `text` spans) must
  * render as the characters it holds and must never notify anyone. Three readers see the Markdown and each one
@@ -213,17 +214,79 @@ export function toMattermostMarkdown(
   return markdownUnits(neutral, channelName).join("");
 }
 
-/** A username as people type it after `@`; a trailing `.` ends the sentence, not the name. */
+/**
+ * `@name` as the server finds it in a slash command's text (`possibleAtMentions` in app/command.go): an `@` not
+ * preceded by a word character (so not in an email address), then a name that starts with a letter or digit.
+ * `:` belongs to the name there (a remote user is `name:server`), so `@bob:` names nobody called bob.
+ */
+const AT_MENTION = /\B@([A-Za-z0-9][A-Za-z0-9._:-]*)/g;
+/** What the server trims off the end of a name, one character at a time, when nobody has the whole name. */
+const TRIMMABLE = /[._-]$/;
+/** A username neutral markup can hold (`<@name>`), at Mattermost's length limit. */
+const MENTIONABLE = /^[a-z0-9._-]{1,64}$/;
+
+interface TypedMention {
+  /** Where the `@` is. */
+  index: number;
+  /** The `@name` as typed, trailing punctuation included. */
+  typed: string;
+  /** The usernames it may stand for, longest first: the whole name, then with trailing `.`, `-`, `_` cut. */
+  candidates: string[];
+}
+
+function typedMentions(text: string): TypedMention[] {
+  const found: TypedMention[] = [];
+  for (const m of text.matchAll(AT_MENTION)) {
+    const candidates: string[] = [];
+    for (let name = (m[1] as string).toLowerCase(); ; name = name.slice(0, -1)) {
+      if (MENTIONABLE.test(name) && !isBroadcastName(name)) candidates.push(name);
+      if (!TRIMMABLE.test(name)) break;
+    }
+    found.push({ index: m.index, typed: m[0], candidates });
+  }
+  return found;
+}
+
+/**
+ * The usernames `fromMattermostCommandText` would ask `isPerson` about, so a caller can look them up first
+ * (the WebSocket asks the directory; a slash command carries Mattermost's own answer).
+ */
+export function mentionCandidates(text: string): string[] {
+  return [...new Set(typedMentions(text).flatMap((m) => m.candidates))];
+}
+
+/**
+ * What a person typed to the bot (a slash command's text, a mention's message) → the neutral command text the
+ * grammar reads, as Slack's fromSlackText gives it: the characters as typed, with only each `@name` that
+ * names a person (`isPerson`, asked with lower-case usernames) turned into `<@name>`. Nothing is escaped: the
+ * grammar reads plain text, and templates escape what they quote of it. An `@` that names nobody (an address,
+ * a broadcast, an unknown name) stays text, as does `~channel`.
+ */
+export function fromMattermostCommandText(text: string, isPerson: (username: string) => boolean): string {
+  let out = "";
+  let last = 0;
+  for (const mention of typedMentions(text)) {
+    const name = mention.candidates.find(isPerson);
+    if (name === undefined) continue;
+    // The trailing punctuation the name was found without stays, as typed, after the mention.
+    out += `${text.slice(last, mention.index)}<@${name}>${mention.typed.slice(1 + name.length)}`;
+    last = mention.index + mention.typed.length;
+  }
+  return out + text.slice(last);
+}
+
+/** A username as it appears after `@` in a stored post; a trailing `.` ends the sentence, not the name. */
 const TYPED_MENTION = /@([A-Za-z0-9._-]+)/g;
 const USERNAME_CHAR = /[A-Za-z0-9._-]/;
 
 /**
- * What a person typed (slash command text, a mention's message) → neutral markup. `@username` becomes a
- * mention of that (lower-cased, as Mattermost matches names) username; an `@` inside a word (an email address)
- * does not, and neither does a broadcast (`@here`, `@channel`, `@all`), which is no person. Everything else is
- * literal text, escaped, so a typed `*x*`, `<@bob>` or `~channel` stays the characters typed.
+ * A message someone wrote, read back (fetchMessage) → neutral markup, as Slack's fromSlackMessage: `@username`
+ * becomes a mention of that (lower-cased, as Mattermost matches names) username; an `@` inside a word (an
+ * email address) does not, and neither does a broadcast (`@here`, `@channel`, `@all`), which is no person.
+ * Everything else is literal text, escaped, so a message quoted in a later bot message can name people but
+ * never smuggle markup in: a typed `*x*`, `<@bob>` or `~channel` stays the characters typed.
  */
-export function fromMattermostText(text: string): string {
+export function fromMattermostMessage(text: string): string {
   let out = "";
   let last = 0;
   for (const m of text.matchAll(TYPED_MENTION)) {

@@ -10,7 +10,7 @@ import {
 import { toDialog } from "./dialog.js";
 import type { Directory } from "./directory.js";
 import type { MattermostIdentity } from "./identity.js";
-import { fromMattermostText } from "./markdown.js";
+import { fromMattermostMessage } from "./markdown.js";
 import {
   carriesKey,
   channelIdsIn,
@@ -51,8 +51,8 @@ const MEMBER_TTL_MS = 30_000;
 const MEMBER_CACHE_SIZE = 2_000;
 
 /**
- * How long a refused ephemeral post (the bot lacks create_post_ephemeral) sends replies straight to DMs: an
- * administrator who grants the permission sees it used after this.
+ * How long an ephemeral post refused although the bot's roles granted it at start-up (an administrator has
+ * since revoked it) sends replies straight to DMs; one who grants it again sees it used after this.
  */
 const EPHEMERAL_DENIED_TTL_MS = 10 * 60_000;
 
@@ -162,7 +162,7 @@ export function createMattermostPlatform(
   const seenNames = new Map<string, string>();
   /** Announce channels by name: an id for good, or null (not there) until `until`. */
   const channelCache = new Map<string, { id: string; until?: undefined } | { id: null; until: number }>();
-  /** Until when ephemeral posts are not tried (the server refused the bot the permission). */
+  /** Until when ephemeral posts are not tried although the roles allowed them: they were refused since. */
   let ephemeralDeniedUntil = 0;
   /** "channel|user id" → until when a "yes, a member" stands (see MEMBER_TTL_MS). */
   const memberCache = new Map<string, number>();
@@ -350,14 +350,19 @@ export function createMattermostPlatform(
       return null;
     },
 
-    async update(target, message) {
-      // A patch replaces the props whole: the key findPosted reads must be carried over from the post.
-      const current = (await call("getPost", () =>
-        client.getPost(target.messageId),
-      )) as unknown as MattermostPostRecord;
-      const rendered = await render(message);
-      const key = current.props?.[KEY_PROP];
-      const props = key === undefined ? rendered.props : { ...rendered.props, [KEY_PROP]: key };
+    async update(target, message, updateOptions) {
+      // A patch replaces the props whole, so the key findPosted reads must be in them: rendered from the key the
+      // post was sent with when the caller knows it, else carried over from the post as it is now.
+      const key = updateOptions?.key;
+      const rendered = await render(message, key);
+      let props = rendered.props;
+      if (key === undefined) {
+        const current = (await call("getPost", () =>
+          client.getPost(target.messageId),
+        )) as unknown as MattermostPostRecord;
+        const kept = current.props?.[KEY_PROP];
+        if (kept !== undefined) props = { ...props, [KEY_PROP]: kept };
+      }
       await call("patchPost", () =>
         client.patchPost({ id: target.messageId, message: rendered.message, props }),
       );
@@ -375,8 +380,9 @@ export function createMattermostPlatform(
     async replyEphemeral(to, message) {
       if (to.responseUrl && (await replyThroughResponseUrl(to.responseUrl, message))) return;
       const rendered = await render(message);
-      const userId = await requireId(to.userId, "replyEphemeral");
-      if (Date.now() >= ephemeralDeniedUntil) {
+      // Tried only when the bot's roles grant it (read at start-up): a call sure to be refused is not made.
+      if (identity.canPostEphemeral && Date.now() >= ephemeralDeniedUntil) {
+        const userId = await requireId(to.userId, "replyEphemeral");
         const sent = await call(
           "createPostEphemeral",
           () =>
@@ -389,8 +395,8 @@ export function createMattermostPlatform(
           [400, 403, 404],
         );
         if (!(sent instanceof Refused)) return;
-        // Ephemeral posts need create_post_ephemeral, which only system admins have by default: once refused,
-        // replies go by DM for a while instead of asking again for each one.
+        // The roles granted create_post_ephemeral at start-up, so it was revoked since: replies go by DM for a
+        // while instead of asking again for each one.
         if (sent.status === 403) ephemeralDeniedUntil = Date.now() + EPHEMERAL_DENIED_TTL_MS;
         logger.info(
           { status: sent.status, code: sent.errorId },
@@ -472,7 +478,7 @@ export function createMattermostPlatform(
       const post = found as unknown as MattermostPostRecord;
       if (post.channel_id !== channelId || (post.delete_at ?? 0) > 0) return null;
       const fetched: FetchedMessage = {
-        text: fromMattermostText(post.message ?? ""),
+        text: fromMattermostMessage(post.message ?? ""),
         at: new Date(post.create_at).toISOString(),
         link: `${siteUrl}/${identity.teamName}/pl/${post.id}`,
       };

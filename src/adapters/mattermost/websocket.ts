@@ -12,7 +12,7 @@ import { WebSocket as NodeWebSocket } from "ws";
 import type { Inbound, Logger } from "../../core/ports.js";
 import type { Directory } from "./directory.js";
 import type { MattermostIdentity } from "./identity.js";
-import { fromMattermostText } from "./markdown.js";
+import { fromMattermostCommandText, mentionCandidates } from "./markdown.js";
 
 const { WebSocketClient } = mm;
 
@@ -32,8 +32,11 @@ export interface MentionListenerOptions {
   logger: Logger;
   /** Reconnect backoff; Mattermost's client grows it from `minMs` to `maxMs` after repeated failures. */
   retry?: { minMs: number; maxMs: number };
-  /** Names the people behind reactions (and mentions whose sender name is not a username). */
-  directory?: Pick<Directory, "usernameOf">;
+  /**
+   * Names the people behind reactions (and mentions whose sender name is not a username), and tells which
+   * `@name`s in a mention are people. Without it, every `@name` after the bot's stays text.
+   */
+  directory?: Pick<Directory, "usernameOf" | "idOf">;
   /** How long `start()` waits for the first connection before leaving it to the background retries. */
   connectWaitMs?: number;
 }
@@ -99,6 +102,8 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
   let connectedOnce = false;
   let settleStart: (() => void) | undefined;
   let startTimer: NodeJS.Timeout | undefined;
+  /** The events being read, in the order they arrived (see `handled`). */
+  let inOrder: Promise<void> = Promise.resolve();
 
   const client = new WebSocketClient({
     minWebSocketRetryTime: retry.minMs,
@@ -144,6 +149,22 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
     }
   };
 
+  /** The names among `candidates` that are people (those that cannot be looked up now count as nobody). */
+  const peopleAmong = async (candidates: string[]): Promise<Set<string>> => {
+    const people = new Set<string>();
+    if (!directory) return people;
+    await Promise.all(
+      candidates.map(async (name) => {
+        try {
+          if (await directory.idOf(name)) people.add(name);
+        } catch (err) {
+          logger.warn({ err: String(err), name }, "mattermost: could not look a mentioned name up");
+        }
+      }),
+    );
+    return people;
+  };
+
   const onPosted = async (data: Record<string, unknown>) => {
     const post = parseJson(data.post) as PostedPost | undefined;
     if (!post || typeof post.id !== "string" || typeof post.message !== "string") return;
@@ -156,13 +177,16 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
     if (post.user_id === identity.userId || (post.type ?? "").startsWith("system_")) return;
     const actor = senderUsername(data.sender_name, post) ?? (await usernameOf(post.user_id));
     if (!actor) return;
+    const said = post.message.replace(stripBotMention, "");
+    // What follows the mention reaches the core as typed; only the `@name`s of real people become mentions.
+    const people = await peopleAmong(mentionCandidates(said));
     deliver({
       platform: "mattermost",
       actor,
       conversationId: post.channel_id,
       // Keyed on the post: the replay after a reconnect re-sends the same post, which is then one delivery.
       deliveryId: `mention-${post.id}`,
-      body: { kind: "mention", text: fromMattermostText(post.message.replace(stripBotMention, "")) },
+      body: { kind: "mention", text: fromMattermostCommandText(said, (name) => people.has(name)) },
     });
   };
 
@@ -196,18 +220,23 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
   client.addMessageListener((message) => {
     const msg = message as unknown as WebSocketEvent;
     const data = msg.data ?? {};
-    const handled = (work: Promise<void>) =>
-      work.catch((err: unknown) =>
-        logger.error({ err: String(err), event: msg.event }, "mattermost: reading an event failed"),
-      );
+    // One event after the other: a lookup for one must not let a later one overtake it, so what a person
+    // says to the bot in quick succession reaches the core in the order said.
+    const handled = (work: () => Promise<void>) => {
+      inOrder = inOrder
+        .then(work)
+        .catch((err: unknown) =>
+          logger.error({ err: String(err), event: msg.event }, "mattermost: reading an event failed"),
+        );
+    };
     if (msg.event === "hello") {
       if (!connectedOnce) logger.info({}, "mattermost: listening for mentions");
       connectedOnce = true;
       finishStart();
     } else if (msg.event === "posted") {
-      void handled(onPosted(data));
+      handled(() => onPosted(data));
     } else if (msg.event === "reaction_added") {
-      void handled(onReactionAdded(data, msg.broadcast?.channel_id));
+      handled(() => onReactionAdded(data, msg.broadcast?.channel_id));
     }
   });
   client.addReconnectListener(() => {

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { OutgoingEvent } from "./events.js";
 import { Ledger, type RecordedCall, type Violation, type Warning } from "./records.js";
 import type { ServerSettings } from "./rest.js";
+import { BOT_ROLES, EPHEMERAL_GRANTING_ROLE } from "./roles.js";
 import { RestServer } from "./server.js";
 import { loadMattermostSpec, type MattermostSpec } from "./spec.js";
 import {
@@ -44,7 +45,10 @@ export interface FakeMattermostOptions {
   channels?: SeedChannel[];
   /** Default one team, `acme`. Channels go to the first unless they name theirs. */
   teams?: SeedTeam[];
-  /** POST /posts/ephemeral needs `create_post_ephemeral`, a system-admin permission. Default false. */
+  /**
+   * POST /posts/ephemeral needs `create_post_ephemeral`, which of the default roles only system_admin grants:
+   * true gives the bot `system_admin` on top of its `system_user system_post_all`. Default false.
+   */
   botCanPostEphemeral?: boolean;
   /** OutgoingIntegrationRequestsTimeout: how long a trigger id opens a dialog. Default 30 000. */
   triggerTtlMs?: number;
@@ -90,7 +94,12 @@ export class FakeMattermost {
     this.botUrl = options.botUrl;
     this.spec = options.specDir === false ? undefined : loadMattermostSpec(options.specDir);
 
-    const bot = this.world.addUser({ username: BOT_USERNAME, displayName: "Firebreak", isBot: true });
+    const bot = this.world.addUser({
+      username: BOT_USERNAME,
+      displayName: "Firebreak",
+      isBot: true,
+      ...(options.botCanPostEphemeral ? { roles: `${BOT_ROLES} ${EPHEMERAL_GRANTING_ROLE}` } : {}),
+    });
     this.botUserId = bot.id;
     for (const u of options.users ?? DEFAULT_USERS) this.world.addUser(u);
     const teams = options.teams ?? [{ name: "acme", displayName: "Acme" }];
@@ -104,7 +113,6 @@ export class FakeMattermost {
 
     this.settings = {
       siteUrl: "",
-      botCanPostEphemeral: options.botCanPostEphemeral ?? false,
       triggerTtlMs: options.triggerTtlMs ?? 30_000,
     };
     const userForToken = (token: string) => (token === this.botToken ? this.botUserId : undefined);
@@ -195,6 +203,14 @@ export class FakeMattermost {
 
   addUser(seed: SeedUser): MmUser {
     return this.world.addUser(seed);
+  }
+
+  /**
+   * Sets a person's (or the bot's) system roles, space-separated, as an administrator would in the System
+   * Console: what users/me says and what permission checks read from then on.
+   */
+  setRoles(username: string, roles: string): void {
+    this.world.mustUser(username).roles = roles;
   }
 
   /** By name in the bot's team (else any team), or by id. */

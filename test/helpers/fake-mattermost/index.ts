@@ -13,6 +13,9 @@
 // - `warnings` (what the server accepts but logs), `takeViolations()`, `assertNoViolations({ allow })`,
 //   `addChannel()`, `mintTriggerId()`, `cancelDialog()`, `react()`, `posts(name, { includeSystem })` (join and
 //   add notices are real posts in the history the bot reads, hidden here by default);
+// - the built-in roles (POST /roles/names) and each user's `roles`, which permission checks read: the bot has
+//   `system_user system_post_all` (plus `system_admin` with `botCanPostEphemeral`); `setRoles()` changes them
+//   later, like an administrator granting or revoking;
 // - `postAs` channel `@username` posts in the bot's direct channel with that person;
 // - `failNext(path, { network: true })` drops the connection; `dropWebSockets({ forget: true })` also forgets the
 //   server's WebSocket sessions, like a restart;
@@ -34,6 +37,12 @@ export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from "./hooks.js";
 export { postJson } from "./json.js";
 export type { RecordedCall, Violation, ViolationKind, Warning } from "./records.js";
 export { goDuration } from "./rest-dialogs.js";
+export {
+  BOT_ROLES,
+  EPHEMERAL_GRANTING_ROLE,
+  PERSON_ROLES,
+  ROLES_BY_NAMES_MAX,
+} from "./roles.js";
 export {
   ACTION_ID_PATTERN,
   CHANNEL_NAME_MAX_LENGTH,

@@ -18,7 +18,7 @@ export function userJson(u: MmUser, self = false): Record<string, unknown> {
     first_name: u.firstName,
     last_name: u.lastName,
     position: "",
-    roles: u.isBot ? "system_user system_post_all" : "system_user",
+    roles: u.roles,
     locale: "en",
     timezone: { automaticTimezone: "", manualTimezone: "", useAutomaticTimezone: "true" },
     is_bot: u.isBot,

@@ -16,6 +16,7 @@ import {
   type Route,
   readableChannel,
 } from "./rest.js";
+import { rolesGrant } from "./roles.js";
 import { checkPost } from "./rules.js";
 import type { StoredPost } from "./state.js";
 
@@ -46,9 +47,12 @@ function createPost(ctx: RestContext): unknown {
 }
 
 function createEphemeral(ctx: RestContext): unknown {
-  if (!ctx.settings.botCanPostEphemeral) {
-    // `create_post_ephemeral` belongs to system admins only in the default roles.
-    throw Errors.permission("ephemeral_permission", "create_post_ephemeral is granted to system_admin only");
+  // A system-wide permission, read from the caller's roles; of the default roles only system_admin grants it.
+  if (!rolesGrant(ctx.world.roles, ctx.actor.roles, "create_post_ephemeral")) {
+    throw Errors.permission(
+      "ephemeral_permission",
+      `none of the roles "${ctx.actor.roles}" grants create_post_ephemeral (system_admin does)`,
+    );
   }
   const body = bodyObject(ctx, "post");
   const userId = optionalString(body, "user_id") ?? "";

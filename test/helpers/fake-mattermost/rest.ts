@@ -8,7 +8,6 @@ import type { MmChannel, MmUser, StoredPost, World } from "./state.js";
 
 export interface ServerSettings {
   siteUrl: string;
-  botCanPostEphemeral: boolean;
   triggerTtlMs: number;
 }
 

@@ -15,12 +15,19 @@ import type { Publisher, RestContext, Route, ServerSettings } from "./rest.js";
 import { CHANNEL_ROUTES } from "./rest-channels.js";
 import { DIALOG_ROUTES } from "./rest-dialogs.js";
 import { POST_ROUTES } from "./rest-posts.js";
+import { ROLE_ROUTES } from "./rest-roles.js";
 import { USER_ROUTES } from "./rest-users.js";
 import type { MattermostSpec } from "./spec.js";
 import type { World } from "./state.js";
 
 /** Every REST endpoint the fake answers. */
-export const ROUTES: readonly Route[] = [...USER_ROUTES, ...CHANNEL_ROUTES, ...POST_ROUTES, ...DIALOG_ROUTES];
+export const ROUTES: readonly Route[] = [
+  ...USER_ROUTES,
+  ...ROLE_ROUTES,
+  ...CHANNEL_ROUTES,
+  ...POST_ROUTES,
+  ...DIALOG_ROUTES,
+];
 
 export interface Fault {
   path: RegExp;

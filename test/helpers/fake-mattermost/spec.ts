@@ -22,6 +22,7 @@ export const mattermostSpecsDir: string =
  */
 export const SPEC_PATH_FILES = [
   "users",
+  "roles",
   "status",
   "teams",
   "channels",

@@ -3,12 +3,15 @@
 
 import { newId, newTriggerId } from "./ids.js";
 import type { DialogJson } from "./json.js";
+import { BOT_ROLES, defaultRoles, type MmRole, PERSON_ROLES } from "./roles.js";
 
 export interface SeedUser {
   username: string;
   displayName?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** System roles, space-separated. Default `system_user` (a bot: `system_user system_post_all`). */
+  roles?: string;
 }
 
 export interface SeedChannel {
@@ -54,6 +57,8 @@ export interface MmUser {
   lastName: string;
   email: string;
   isBot: boolean;
+  /** System roles, space-separated, as `users/me` gives them; what system-wide permission checks read. */
+  roles: string;
   createAt: number;
   deleteAt: number;
 }
@@ -162,9 +167,13 @@ export class World {
   readonly triggers = new Map<string, Trigger>();
   readonly hooks = new Map<string, CommandHook>();
   readonly reactions: Reaction[] = [];
+  /** The built-in roles, by name. */
+  readonly roles: Map<string, MmRole>;
   private lastStamp = 0;
 
-  constructor(readonly now: () => number) {}
+  constructor(readonly now: () => number) {
+    this.roles = defaultRoles(now());
+  }
 
   /** A creation time strictly after the previous one, so `since` queries and newest-first order are exact. */
   stamp(): number {
@@ -188,6 +197,7 @@ export class World {
       lastName: rest.join(" "),
       email: `${seed.username}@example.com`,
       isBot: seed.isBot === true,
+      roles: seed.roles ?? (seed.isBot ? BOT_ROLES : PERSON_ROLES),
       createAt: at,
       deleteAt: seed.deleted ? at : 0,
     };

@@ -205,25 +205,63 @@ export async function sendSlashCommand(
   return { status: answer.status, body, triggerId: trigger.id, responseUrl: hook, fields: sent };
 }
 
-/** `user_mentions`/`user_mentions_ids` and `channel_mentions`/`channel_mentions_ids`, repeated keys, as sent. */
-function mentionFields(world: World, teamId: string, text: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+/** `possibleAtMentions` (app/command.go): an `@` not preceded by a word character, then a name. */
+const AT_MENTION = /\B@[A-Za-z0-9][A-Za-z0-9._:-]*/g;
+/** `model.ChannelMentions`: the same for `~`, with a name of letters, digits, `-` and `_`. */
+const CHANNEL_MENTION = /\B~[A-Za-z0-9_-]+/g;
+/** `IsValidUsernameAllowRemote`: what a normalized name must look like to be looked up at all. */
+const VALID_USERNAME = /^[a-z0-9._:-]{1,64}$/;
+const RESTRICTED_USERNAMES = new Set(["all", "channel", "matterbot", "system"]);
+
+/**
+ * `MentionsToTeamMembers`: each distinct possible `@name` (lower-cased) is looked up as it is; when nobody has
+ * that name, with a trailing `.`, `-` or `_` cut off, one at a time. A user found who is not in the team stops
+ * the search (no mention); one who is maps the name looked up (the whole or the trimmed one) to their id.
+ */
+function userMentions(world: World, teamId: string, text: string): Map<string, string> {
+  const team = world.teams.get(teamId);
+  const mentions = new Map<string, string>();
   const seen = new Set<string>();
-  for (const m of text.matchAll(/(^|[^a-z0-9.\-_])([@~])([a-z0-9.\-_]+)/gi)) {
-    const sigil = m[2];
-    const name = (m[3] ?? "").toLowerCase().replace(/[.\-_]+$/, "");
-    if (seen.has(`${sigil}${name}`)) continue;
-    seen.add(`${sigil}${name}`);
-    if (sigil === "@") {
-      const u = world.userByName(name);
-      if (u) out.push(["user_mentions", u.username], ["user_mentions_ids", u.id]);
-    } else {
-      const c = world.channelByName(teamId, name);
-      if (c) out.push(["channel_mentions", c.name], ["channel_mentions_ids", c.id]);
+  for (const [match] of text.matchAll(AT_MENTION)) {
+    const mention = match.slice(1).toLowerCase();
+    if (seen.has(mention) || !VALID_USERNAME.test(mention) || RESTRICTED_USERNAMES.has(mention)) continue;
+    seen.add(mention);
+    for (let name = mention; ; name = name.slice(0, -1)) {
+      const user = world.userByName(name);
+      if (user) {
+        if (team?.members.has(user.id)) mentions.set(name, user.id);
+        break;
+      }
+      if (!/[._-]$/.test(name)) break;
     }
   }
-  // Grouped as url.Values encodes them: every name, then every id.
-  return [...out.filter(([k]) => !k.endsWith("_ids")), ...out.filter(([k]) => k.endsWith("_ids"))];
+  return mentions;
+}
+
+/** `MentionsToPublicChannels`: each distinct `~name`, as typed, that is an open channel of the team. */
+function channelMentions(world: World, teamId: string, text: string): Map<string, string> {
+  const mentions = new Map<string, string>();
+  for (const [match] of text.matchAll(CHANNEL_MENTION)) {
+    const channel = world.channelByName(teamId, match.slice(1));
+    if (channel?.type === "O") mentions.set(channel.name, channel.id);
+  }
+  return mentions;
+}
+
+/**
+ * `user_mentions`/`user_mentions_ids` and `channel_mentions`/`channel_mentions_ids` as `ToURLValues` makes them:
+ * repeated keys, every name then every id in the same order; no key at all when nothing was found.
+ */
+function mentionFields(world: World, teamId: string, text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [mentions, key] of [
+    [userMentions(world, teamId, text), "user_mentions"],
+    [channelMentions(world, teamId, text), "channel_mentions"],
+  ] as const) {
+    for (const name of mentions.keys()) out.push([key, name]);
+    for (const id of mentions.values()) out.push([`${key}_ids`, id]);
+  }
+  return out;
 }
 
 /** The props an action's `update` keeps from the original post (`PostActionRetainPropKeys`). */
