@@ -69,4 +69,34 @@ export async function answerThenRun(
   await plan.run();
 }
 
+/**
+ * Runs the work an adapter does after it has answered the platform's request, when nobody is left to hear of a
+ * failure: the dispatcher tells the person about failures itself, so anything reaching here is a bug worth a
+ * loud log line, and never an unhandled rejection.
+ */
+export async function runSafely(logger: Logger, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    logger.error({ err: String(err) }, "unhandled error after ack");
+  }
+}
+
+/**
+ * `answerThenRun` for an adapter that has already answered the platform's request: an answer that cannot be
+ * delivered is logged and the plan still runs; nothing is thrown.
+ */
+export function answerThenRunSafely(
+  platform: ChatPlatform,
+  inbound: Inbound,
+  plan: Plan,
+  logger: Logger,
+): Promise<void> {
+  return runSafely(logger, () =>
+    answerThenRun(platform, inbound, plan, (err) =>
+      logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
+    ),
+  );
+}
+
 export const nothingToDo = async (): Promise<void> => {};

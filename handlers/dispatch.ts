@@ -252,43 +252,95 @@ export function createDispatcher(
     return { run: once(inbound, async () => void (await openIncident(ctx, inbound, request))) };
   };
 
+  /**
+   * Claims the answer to a delivery that has no request to carry it. True the first time; also true when Redis
+   * cannot tell, because a duplicate answer beats none.
+   */
+  const firstAnswer = async (inbound: Inbound): Promise<boolean> => {
+    try {
+      const first = await ctx.idempotency.claim(
+        `${inbound.platform}-${inbound.deliveryId}-answer`,
+        DELIVERY_TTL_MS,
+      );
+      if (!first) ctx.logger.info({ delivery: inbound.deliveryId }, "already answered; answer dropped");
+      return first;
+    } catch (err) {
+      ctx.logger.warn(
+        { err: String(err), delivery: inbound.deliveryId },
+        "could not tell whether this was answered already; answering",
+      );
+      return true;
+    }
+  };
+
+  /**
+   * A mention or a reaction comes with no request to answer, so its ack is a message of its own. Every web
+   * process holding the bot's WebSocket sees each mention, and platforms deliver again (Slack retries events, a
+   * WebSocket resume replays), so the ack moves into `run`, where it is sent once per delivery; the plan's own
+   * run follows either way, and drops a repeat by its own claim.
+   */
+  const answeredOnce = (inbound: Inbound, plan: Plan): Plan => {
+    const { ack } = plan;
+    if (!ack) return plan;
+    return {
+      run: async () => {
+        if (await firstAnswer(inbound)) {
+          await ctx
+            .platform(inbound.platform)
+            .replyEphemeral(replyTarget(inbound), ack)
+            .catch((err: unknown) =>
+              ctx.logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
+            );
+        }
+        await plan.run();
+      },
+    };
+  };
+
+  const planFor = (inbound: Inbound): Plan => {
+    const body = inbound.body;
+    switch (body.kind) {
+      case "command":
+        return command(inbound, body.text, DEFAULT_INVOCATION);
+      case "mention":
+        return command(inbound, body.text, BOT_MENTION);
+      case "action":
+        switch (body.actionId) {
+          case ActionIds.acknowledge:
+            return { run: once(inbound, () => acknowledge(ctx, inbound, body.value)) };
+          case ActionIds.postUpdate:
+            return { run: once(inbound, () => openUpdateForm(ctx, inbound, body.value)) };
+          case ActionIds.snooze: {
+            const parsed = parseSnoozeValue(body.value);
+            if (!parsed) return { run: nothingToDo };
+            return snoozeFor(inbound, parsed.durationMs, parsed.incidentId);
+          }
+          default: {
+            const route = Object.hasOwn(routes.actions, body.actionId)
+              ? routes.actions[body.actionId]
+              : undefined;
+            if (!route) return { run: nothingToDo };
+            return { run: once(inbound, () => route(ctx, inbound, body.value)) };
+          }
+        }
+      case "form":
+        return form(inbound, body.callbackId, body.values, body.state);
+      case "reaction": {
+        const route = Object.hasOwn(routes.reactions, body.reaction)
+          ? routes.reactions[body.reaction]
+          : undefined;
+        if (!route) return { run: nothingToDo };
+        return { run: once(inbound, () => route(ctx, inbound, body.messageId)) };
+      }
+    }
+  };
+
   return {
     prepare(inbound) {
-      const body = inbound.body;
-      switch (body.kind) {
-        case "command":
-          return command(inbound, body.text, DEFAULT_INVOCATION);
-        case "mention":
-          return command(inbound, body.text, BOT_MENTION);
-        case "action":
-          switch (body.actionId) {
-            case ActionIds.acknowledge:
-              return { run: once(inbound, () => acknowledge(ctx, inbound, body.value)) };
-            case ActionIds.postUpdate:
-              return { run: once(inbound, () => openUpdateForm(ctx, inbound, body.value)) };
-            case ActionIds.snooze: {
-              const parsed = parseSnoozeValue(body.value);
-              if (!parsed) return { run: nothingToDo };
-              return snoozeFor(inbound, parsed.durationMs, parsed.incidentId);
-            }
-            default: {
-              const route = Object.hasOwn(routes.actions, body.actionId)
-                ? routes.actions[body.actionId]
-                : undefined;
-              if (!route) return { run: nothingToDo };
-              return { run: once(inbound, () => route(ctx, inbound, body.value)) };
-            }
-          }
-        case "form":
-          return form(inbound, body.callbackId, body.values, body.state);
-        case "reaction": {
-          const route = Object.hasOwn(routes.reactions, body.reaction)
-            ? routes.reactions[body.reaction]
-            : undefined;
-          if (!route) return { run: nothingToDo };
-          return { run: once(inbound, () => route(ctx, inbound, body.messageId)) };
-        }
-      }
+      const plan = planFor(inbound);
+      const kind = inbound.body.kind;
+      // Only these have no request whose response could carry the ack.
+      return kind === "mention" || kind === "reaction" ? answeredOnce(inbound, plan) : plan;
     },
   };
 }

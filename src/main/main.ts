@@ -1,7 +1,7 @@
-import { parseEnv } from "../config/env.js";
+import { type Env, parseEnv } from "../config/env.js";
 import { FirebreakError } from "../core/errors.js";
 import { createLogger } from "./logger.js";
-import { type Role, startRuntime } from "./runtime.js";
+import { type Role, type Running, startRuntime } from "./runtime.js";
 
 /**
  * Process entry: parse the environment, start the role, stop gracefully on SIGTERM/SIGINT. Configuration
@@ -25,9 +25,8 @@ export async function main(role: Role): Promise<void> {
     process.stderr.write(`firebreak: ${known ? (err as Error).message : (err as Error).stack}\n`);
     process.exit(known ? 2 : 1);
   }
-  if (running.url && !env.slack) {
-    process.stdout.write(`\nFirebreak playground: http://localhost:${running.port}/\n\n`);
-  }
+  const banner = playgroundBanner(env, running);
+  if (banner) process.stdout.write(banner);
   let stopping = false;
   const stop = async (signal: string) => {
     // A second signal means "now": whoever sends it has decided not to wait for the jobs in hand.
@@ -41,4 +40,16 @@ export async function main(role: Role): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/**
+ * The line that tells someone trying Firebreak out where the playground is: only when it serves one, which is
+ * when neither Slack nor Mattermost is configured.
+ */
+export function playgroundBanner(
+  env: Pick<Env, "slack" | "mattermost">,
+  running: Pick<Running, "url" | "port">,
+): string | undefined {
+  if (!running.url || env.slack || env.mattermost) return undefined;
+  return `\nFirebreak playground: http://localhost:${running.port}/\n\n`;
 }

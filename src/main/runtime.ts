@@ -251,13 +251,18 @@ async function serve(
   });
   // Slack gives 3 s per request; keep-alive sockets outliving the load balancer's would drop requests.
   server.keepAliveTimeout = 65_000;
-  if (slack) await slack.start();
-  if (mattermost) await mattermost.start();
+  // Registered before the adapters start: a start that fails (Socket Mode refused, say) makes the caller run
+  // the stops, and the server must not be left listening behind the error.
   stops.push(async () => {
-    await slack?.stop();
-    await mattermost?.stop();
+    for (const adapter of [slack, mattermost]) {
+      await adapter
+        ?.stop()
+        .catch((err: unknown) => logger.warn({ err: String(err) }, "error while stopping"));
+    }
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
+  if (slack) await slack.start();
+  if (mattermost) await mattermost.start();
   return server;
 }
 

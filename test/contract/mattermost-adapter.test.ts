@@ -9,14 +9,21 @@ import { type AddressInfo, connect, createServer as createTcpServer, type Socket
 import express from "express";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { type Plan, replyTarget } from "../../handlers/context.js";
-import { REFUSED_BUTTON, REFUSED_FORM } from "../../src/adapters/mattermost/inbound.js";
+import { postsSince } from "../../src/adapters/mattermost/catch-up.js";
+import { createMattermostClient } from "../../src/adapters/mattermost/client.js";
+import { createDirectory } from "../../src/adapters/mattermost/directory.js";
+import { DIALOG_STATE_TTL_MS, REFUSED_BUTTON, REFUSED_FORM } from "../../src/adapters/mattermost/inbound.js";
 import {
   createMattermostAdapter,
   MATTERMOST_PATHS,
   type MattermostAdapter,
 } from "../../src/adapters/mattermost/index.js";
 import { signActionContext, signDialogState } from "../../src/adapters/mattermost/signed-context.js";
-import { listenForMentions } from "../../src/adapters/mattermost/websocket.js";
+import {
+  LOOKUPS_AT_ONCE,
+  LOOKUPS_PER_MENTION,
+  listenForMentions,
+} from "../../src/adapters/mattermost/websocket.js";
 import { type Form, type Message, textMessage } from "../../src/core/message.js";
 import type { Inbound, Logger } from "../../src/core/ports.js";
 import {
@@ -25,6 +32,7 @@ import {
   type StoredPost,
   startFakeMattermost,
 } from "../helpers/fake-mattermost/index.js";
+import { channelJson } from "../helpers/fake-mattermost/json.js";
 
 const TOKENS = ["cmdtoken-first-00000000000000000", "cmdtoken-second-0000000000000000"];
 const SECRET = "actions-secret-0123456789abcdef";
@@ -116,6 +124,20 @@ async function serve(options: { planner?: Planner; ephemeral?: boolean } = {}): 
     return channel.id;
   };
   return { fake, adapter, seen, ran, botUrl, channelId };
+}
+
+/** What GET /users/me/teams/{team_id}/channels answers the bot: its channels, direct messages included. */
+function botChannels(fake: FakeMattermost) {
+  const dms = ["alice", "bob", "dana"].flatMap((u) =>
+    fake
+      .dmWith(u)
+      .slice(0, 1)
+      .map((p) => p.channelId),
+  );
+  return [...["town-square", "general", "incidents"], ...dms]
+    .map((ref) => fake.channel(ref) ?? fake.channelById(ref))
+    .filter((c) => c?.members.has(fake.botUserId))
+    .map((c) => channelJson(c as NonNullable<typeof c>));
 }
 
 /** A raw POST to one of the bot's routes, as someone other than Mattermost could send it. */
@@ -441,6 +463,43 @@ describe("buttons", () => {
     s.fake.assertNoViolations();
   });
 
+  test("the clicker is whom Mattermost calls user_id; the unsigned user_name teaches the directory nothing", async () => {
+    const s = await serve();
+    await s.adapter.start();
+    const card = await postCard(s);
+    // What the card's Acknowledge button carries (signing is deterministic).
+    const context = signActionContext(SECRET, { actionId: "fbAcknowledge", value: "INC-4" });
+    const click = (userId: string, userName: string, triggerId: string) =>
+      post(`${s.botUrl}${MATTERMOST_PATHS.actions}`, {
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          user_id: userId,
+          user_name: userName,
+          channel_id: s.channelId("incidents"),
+          post_id: card.id,
+          trigger_id: triggerId,
+          type: "button",
+          context,
+        }),
+      });
+    const bob = s.fake.user("bob");
+    expect((await click(bob.id, "dana", "t1")).status).toBe(200);
+    expect(s.seen.at(-1)).toMatchObject({ actor: "bob", deliveryId: "action-t1" });
+    // Had the pair been remembered, Bob's reaction would now come from "dana".
+    await s.fake.react({ user: "bob", post: card, emoji: "pushpin" });
+    await eventually(() => expect(s.seen.at(-1)?.body.kind).toBe("reaction"));
+    expect(s.seen.at(-1)?.actor).toBe("bob");
+
+    // When Mattermost cannot say who the id is right now, the name the click carries stands in.
+    s.fake.failNext(/^\/api\/v4\/users\//, { status: 500 });
+    expect((await click(s.fake.user("alice").id, "alice", "t2")).status).toBe(200);
+    expect(s.seen.at(-1)).toMatchObject({ actor: "alice", deliveryId: "action-t2" });
+    // An id that names nobody is refused, whatever name comes with it.
+    const ghost = await click("x".repeat(26), "alice", "t3");
+    expect(ghost.json).toEqual({ ephemeral_text: REFUSED_BUTTON, skip_slack_parsing: true });
+    expect(s.seen.at(-1)?.deliveryId).not.toBe("action-t3");
+  });
+
   test("a forged or altered context is refused in the clicker's view, and nothing reaches prepare", async () => {
     const s = await serve();
     const card = await postCard(s);
@@ -545,7 +604,7 @@ describe("dialogs", () => {
       platform: "mattermost",
       actor: "alice",
       conversationId: s.channelId("incidents"),
-      deliveryId: expect.stringMatching(/^form-[0-9a-f]{64}$/),
+      deliveryId: expect.stringMatching(/^form-[A-Za-z0-9_-]{16}$/),
       body: {
         kind: "form",
         callbackId: "fbUpdateForm",
@@ -557,7 +616,7 @@ describe("dialogs", () => {
     await eventually(() => expect(told(s.fake, "alice")).toContain("ack for form"));
     await eventually(() => expect(s.ran).toContain(inbound?.deliveryId));
 
-    // The same submission sent again is the same delivery; different values are another.
+    // One opening of the dialog is one delivery, whatever its submissions say (a double click, a replay).
     await s.fake.submitDialog({
       user: "alice",
       dialog: s.dialog,
@@ -569,8 +628,25 @@ describe("dialogs", () => {
       values: { text: "Failover done", severity: "sev1" },
     });
     const ids = s.seen.slice(-3).map((i) => i.deliveryId);
-    expect(ids[1]).toBe(ids[0]);
-    expect(ids[2]).not.toBe(ids[0]);
+    expect(ids).toEqual([ids[0], ids[0], ids[0]]);
+
+    // The same form opened again and submitted with the very same values is a new delivery: a second
+    // "Still investigating" is an update of its own.
+    await s.fake.sendSlashCommand({ user: "alice", channel: "incidents", text: "update" });
+    const again = await eventually(() => {
+      const opened = s.fake.dialogs("alice")[1];
+      if (!opened) throw new Error("no second dialog yet");
+      return opened;
+    });
+    await s.fake.submitDialog({
+      user: "alice",
+      dialog: again,
+      values: { text: "Failover done", severity: "sev2" },
+    });
+    const second = s.seen.at(-1);
+    expect(second?.body).toEqual(inbound?.body);
+    expect(second?.deliveryId).toMatch(/^form-/);
+    expect(second?.deliveryId).not.toBe(inbound?.deliveryId);
     s.fake.assertNoViolations();
   });
 
@@ -611,7 +687,10 @@ describe("dialogs", () => {
         callbackId: "fbUpdateForm",
         conversationId: s.channelId("incidents"),
         state: "INC-4",
+        user: "alice",
       }),
+      JSON.stringify({ ...genuine, u: "bob" }),
+      JSON.stringify({ ...genuine, t: Date.now() }),
       "not json",
       "",
     ];
@@ -624,6 +703,87 @@ describe("dialogs", () => {
     const other = await s.fake.submitDialog({ user: "alice", dialog: renamed, values });
     expect(other.body).toEqual({ error: REFUSED_FORM });
     expect(s.seen).toHaveLength(before);
+    s.fake.assertNoViolations();
+  });
+
+  test("a state is accepted only from the person the dialog was opened for", async () => {
+    const s = await openDialog();
+    // Bob opens the same form; Alice's state (which her client holds) is sent in his submission instead.
+    await s.fake.sendSlashCommand({ user: "bob", channel: "incidents", text: "update" });
+    const bobs = await eventually(() => {
+      const opened = s.fake.dialogs("bob")[0];
+      if (!opened) throw new Error("no dialog for Bob yet");
+      return opened;
+    });
+    const before = s.seen.length;
+    const values = { text: "All clear, stand down", severity: "sev2" };
+    const asBob = await s.fake.submitDialog({
+      user: "bob",
+      dialog: bobs,
+      values,
+      state: s.dialog.dialog.state,
+    });
+    expect(asBob).toMatchObject({ status: 200, body: { error: REFUSED_FORM }, closed: false });
+    // Straight to the bot, naming Dana: the same.
+    const asDana = await post(`${s.botUrl}${MATTERMOST_PATHS.dialogs}`, {
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        type: "dialog_submission",
+        callback_id: s.dialog.dialog.callback_id,
+        state: s.dialog.dialog.state,
+        user_id: s.fake.user("dana").id,
+        channel_id: s.channelId("incidents"),
+        submission: values,
+      }),
+    });
+    expect(asDana).toMatchObject({ status: 200, json: { error: REFUSED_FORM } });
+    expect(s.seen).toHaveLength(before);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ reason: "it was opened for someone else" }),
+      "mattermost: a dialog submission that could not be verified was refused",
+    );
+    // Each of them may still submit their own.
+    const own = await s.fake.submitDialog({ user: "bob", dialog: bobs, values });
+    expect(own).toMatchObject({ status: 200, closed: true });
+    expect(s.seen.at(-1)).toMatchObject({
+      actor: "bob",
+      body: { kind: "form", values: { text: values.text } },
+    });
+    s.fake.assertNoViolations();
+  });
+
+  test("a state is accepted for a day after the dialog opened, not longer", async () => {
+    const s = await openDialog();
+    const signedAgo = (ms: number) => {
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - ms });
+      try {
+        return signDialogState(SECRET, {
+          callbackId: "fbUpdateForm",
+          conversationId: s.channelId("incidents"),
+          state: "INC-4",
+          user: "alice",
+        });
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    const values = { text: "Failover done", severity: "sev2" };
+    const stale = await s.fake.submitDialog({
+      user: "alice",
+      dialog: s.dialog,
+      values,
+      state: signedAgo(DIALOG_STATE_TTL_MS + 60_000),
+    });
+    expect(stale).toMatchObject({ status: 200, body: { error: REFUSED_FORM }, closed: false });
+    expect(s.seen.filter((i) => i.body.kind === "form")).toEqual([]);
+    const late = await s.fake.submitDialog({
+      user: "alice",
+      dialog: s.dialog,
+      values,
+      state: signedAgo(DIALOG_STATE_TTL_MS - 60_000),
+    });
+    expect(late).toMatchObject({ status: 200, body: {}, closed: true });
+    expect(s.seen.at(-1)?.body).toMatchObject({ kind: "form", state: "INC-4" });
     s.fake.assertNoViolations();
   });
 
@@ -774,6 +934,140 @@ describe("the WebSocket", () => {
       body: { kind: "reaction", reaction: "pushpin", messageId: card.id },
     });
     s.fake.assertNoViolations();
+  });
+
+  test("a mention naming thousands of @names looks up only the first few, a few at a time", async () => {
+    const s = await serve();
+    const asked: string[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const directory = {
+      usernameOf: async (id: string) => (id === s.fake.user("alice").id ? "alice" : null),
+      idOf: async (name: string) => {
+        asked.push(name);
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await sleep(2);
+        inFlight--;
+        return name === "bob" ? s.fake.user("bob").id : null;
+      },
+    };
+    const seen: Inbound[] = [];
+    const listener = listenForMentions({
+      siteUrl: s.fake.url,
+      token: s.fake.botToken,
+      identity: s.adapter.identity,
+      directory,
+      onMention: (inbound) => seen.push(inbound),
+      logger,
+      retry: RETRY,
+    });
+    cleanups.push(() => listener.stop());
+    await listener.start();
+    const names = Array.from({ length: 2000 }, (_, i) => `@n${i}`).join(" ");
+    await s.fake.postAs({ user: "alice", channel: "incidents", message: `@firebreak ask @bob ${names}` });
+    const [mention] = await eventually(() => {
+      expect(seen).toHaveLength(1);
+      return seen;
+    });
+    expect(asked).toHaveLength(LOOKUPS_PER_MENTION);
+    expect(new Set(asked).size).toBe(LOOKUPS_PER_MENTION);
+    expect(asked[0]).toBe("bob");
+    expect(peak).toBe(LOOKUPS_AT_ONCE);
+    // The first names are read as people; those never asked about stay what was typed.
+    expect(mention?.body).toMatchObject({
+      kind: "mention",
+      text: expect.stringMatching(/^ask <@bob> @n0 @n1 /),
+    });
+  });
+
+  test("after a server restart, what was said meanwhile is read back and reaches prepare, once", async () => {
+    const s = await serve();
+    const client = createMattermostClient(s.fake.url, s.fake.botToken);
+    // The fake does not model GET /users/me/teams/{team_id}/channels: the bot's channels come from its world.
+    client.getMyChannels = async () => botChannels(s.fake) as never;
+    const seen: Inbound[] = [];
+    const listener = listenForMentions({
+      siteUrl: s.fake.url,
+      token: s.fake.botToken,
+      identity: s.adapter.identity,
+      directory: createDirectory(client, logger),
+      onMention: (inbound) => seen.push(inbound),
+      logger,
+      retry: RETRY,
+      catchUp: (since) => postsSince(client, s.adapter.identity.teamId, since, logger),
+    });
+    cleanups.push(() => listener.stop());
+    await listener.start();
+    const before = await s.fake.postAs({ user: "bob", channel: "incidents", message: "@firebreak status" });
+    await eventually(() => expect(seen).toHaveLength(1));
+
+    // The server restarts: it no longer knows the bot's connection, and replays nothing.
+    s.fake.dropWebSockets({ forget: true });
+    const gap = await s.fake.postAs({ user: "alice", channel: "incidents", message: "@firebreak help" });
+    await s.fake.postAs({ user: "alice", channel: "town-square", message: "lunch, anyone?" });
+    const dm = await s.fake.postAs({ user: "dana", channel: "@dana", message: "who is on call?" });
+    await eventually(() => expect(s.fake.webSocketCount()).toBe(1));
+    await eventually(() => expect(seen).toHaveLength(3));
+    const after = await s.fake.postAs({ user: "dana", channel: "town-square", message: "@firebreak who?" });
+    await eventually(() => expect(seen).toHaveLength(4));
+    await sleep(100);
+    expect(seen.map((i) => i.deliveryId)).toEqual([before, gap, dm, after].map((p) => `mention-${p.id}`));
+    expect(seen[1]).toEqual({
+      platform: "mattermost",
+      actor: "alice",
+      conversationId: s.channelId("incidents"),
+      deliveryId: `mention-${gap.id}`,
+      body: { kind: "mention", text: "help" },
+    });
+    expect(seen[2]).toMatchObject({
+      actor: "dana",
+      conversationId: dm.channelId,
+      body: { text: "who is on call?" },
+    });
+    expect(logger.info).toHaveBeenCalledWith(
+      // From the last post the socket brought (read again: posts share milliseconds), not from the reconnect.
+      expect.objectContaining({ since: before.createAt }),
+      "mattermost: read back what was said while the WebSocket was down",
+    );
+    s.fake.assertNoViolations();
+  });
+
+  test("a frame that is not JSON costs the socket, not the process: it reconnects and reads on", async () => {
+    const { WebSocketServer } = await import("ws");
+    const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    let connections = 0;
+    wss.on("connection", (socket) => {
+      connections++;
+      socket.send(JSON.stringify({ event: "hello", data: { connection_id: "c1" }, seq: 0 }));
+      // A proxy's error page, sent down the socket once.
+      if (connections === 1) socket.send("<html>502 Bad Gateway</html>");
+    });
+    await new Promise((resolve) => wss.once("listening", resolve));
+    const port = (wss.address() as AddressInfo).port;
+    const listener = listenForMentions({
+      siteUrl: `http://127.0.0.1:${port}`,
+      token: "token",
+      identity: {
+        userId: "u".repeat(26),
+        username: "firebreak",
+        teamId: "t".repeat(26),
+        teamName: "acme",
+        canPostEphemeral: false,
+      },
+      onMention: () => {},
+      logger,
+      retry: RETRY,
+      connectWaitMs: 2000,
+    });
+    cleanups.push(() => listener.stop());
+    await listener.start();
+    await eventually(() => expect(connections).toBe(2));
+    expect(logger.warn).toHaveBeenCalledWith(
+      { err: expect.stringContaining("SyntaxError") },
+      "mattermost: an unreadable WebSocket frame; reconnecting",
+    );
   });
 
   test("stop() closes the socket and no reconnect follows", async () => {

@@ -222,11 +222,16 @@ describe("forged dialog submissions", { timeout: 30_000 }, () => {
         signDialogState("some-other-secret", {
           callbackId: "fbOpenIncident",
           conversationId: "x".repeat(26),
+          user: "alice",
         }),
       ],
       [
         "another form's state",
-        signDialogState(ACTIONS_SECRET, { callbackId: "fbUpdateForm", conversationId: "x".repeat(26) }),
+        signDialogState(ACTIONS_SECRET, {
+          callbackId: "fbUpdateForm",
+          conversationId: "x".repeat(26),
+          user: "alice",
+        }),
       ],
     ];
     for (const [what, state] of forged) {
@@ -244,6 +249,36 @@ describe("forged dialog submissions", { timeout: 30_000 }, () => {
     // The dialog as Firebreak signed it still opens the incident.
     await fake.submitDialog({ user: "alice", dialog, values });
     await world.incidentChannel("inc-1-forged-outage");
+    fake.assertNoViolations();
+  });
+});
+
+describe("a dialog's state submitted by someone it was not opened for", { timeout: 30_000 }, () => {
+  it("is refused, and posts no update in anyone's name", async () => {
+    ({ fake } = await world.start({ label: "mm-state-replay" }));
+    const channel = "inc-1-search-is-down";
+    await world.say("general", "open Search is down sev2 service:search", "bob");
+    await world.incidentChannel(channel);
+    // Bob opens the update form; his client holds its state, which he sends straight to the bot as Dana.
+    await world.click("bob", () => [world.card(channel)], "Post update");
+    const dialog = await world.dialog("bob", 0);
+    const forged = await fetch(`${world.current().app.url}/mattermost/dialogs`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        type: "dialog_submission",
+        callback_id: dialog.dialog.callback_id,
+        state: dialog.dialog.state,
+        user_id: fake.user("dana").id,
+        channel_id: fake.channel(channel)?.id,
+        submission: { text: "All clear, stand down" },
+      }),
+    });
+    expect(forged.status).toBe(200);
+    expect(await forged.json()).toEqual({ error: expect.stringContaining("could not be verified") });
+    await sleep(500);
+    expect((await world.incident()).lastUpdate).toBeUndefined();
+    expect(world.inChannel(channel)).not.toContain("stand down");
     fake.assertNoViolations();
   });
 });

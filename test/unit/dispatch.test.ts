@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../handlers/context.js";
 import { createDispatcher } from "../../handlers/dispatch.js";
+import type { Message } from "../../src/core/message.js";
+import type { ChatPlatform } from "../../src/core/ports.js";
 import { unescapeMarkup } from "../../src/core/templates/index.js";
 import { anIncident, fakeContext, inbound } from "./handler-fakes.js";
 
@@ -8,15 +10,32 @@ import { anIncident, fakeContext, inbound } from "./handler-fakes.js";
 const ackText = (plan: Plan) => unescapeMarkup(plan.ack?.text ?? "");
 const countOf = (text: string, part: string) => text.split(part).length - 1;
 
+/**
+ * What a mention is answered: a mention has no synchronous answer, so its plan's run sends the answer (once per
+ * delivery) through the platform; this reads what it sent.
+ */
+async function mentionAnswer(fake: Awaited<ReturnType<typeof fakeContext>>, text: string): Promise<string> {
+  const said: string[] = [];
+  const platform = {
+    ...fake.ctx.platform("slack"),
+    replyEphemeral: async (_to: unknown, m: Message) => void said.push(m.text),
+  } as ChatPlatform;
+  const plan = createDispatcher({ ...fake.ctx, platform: () => platform }).prepare(
+    inbound({ kind: "mention", text }),
+  );
+  expect(plan.ack).toBeUndefined();
+  await plan.run();
+  return unescapeMarkup(said.join("\n"));
+}
+
 describe("usage answers", () => {
   it("after a mention, point to help once, the way the person invoked the bot", async () => {
     const fake = await fakeContext(anIncident());
-    const { prepare } = createDispatcher(fake.ctx);
-    const typo = ackText(prepare(inbound({ kind: "mention", text: "xyzzy" })));
+    const typo = await mentionAnswer(fake, "xyzzy");
     expect(typo).toContain("Try `@firebreak help`");
     expect(countOf(typo, " help`")).toBe(1);
     expect(typo).not.toContain("/incident");
-    const bad = ackText(prepare(inbound({ kind: "mention", text: "sev high" })));
+    const bad = await mentionAnswer(fake, "sev high");
     expect(bad).toContain("Type `@firebreak help` to see every command.");
     expect(countOf(bad, " help`")).toBe(1);
   });

@@ -1,8 +1,9 @@
 // How the Mattermost inbound side reads what people send: which posts name the bot (a word of its own, as
-// Mattermost reads mentions), what is left of the message once the leading mention is cut, and whom Mattermost
-// found named in a slash command's text.
+// Mattermost reads mentions), what is left of the message once the leading mention is cut, whom Mattermost
+// found named in a slash command's text, and which posts are read back after the WebSocket missed them.
 
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
+import { CATCH_UP_CHANNELS_MAX, postsSince } from "../../src/adapters/mattermost/catch-up.js";
 import { commandMentions } from "../../src/adapters/mattermost/inbound.js";
 import { botMentionPatterns, webSocketUrl } from "../../src/adapters/mattermost/websocket.js";
 
@@ -89,5 +90,100 @@ describe("the people a slash command names", () => {
     ]);
     expect(commandMentions({ text: "ask @bob" })).toEqual([]);
     expect(commandMentions({ user_mentions: [7, ""], user_mentions_ids: [] })).toEqual([]);
+  });
+});
+
+describe("catching up on what the WebSocket missed", () => {
+  const quiet = { debug() {}, info() {}, warn: vi.fn(), error() {} };
+  const SINCE = 1_000_000;
+
+  const channel = (id: string, lastPostAt: number, type = "O", deleted = false) => ({
+    id,
+    type,
+    last_post_at: lastPostAt,
+    delete_at: deleted ? 5 : 0,
+  });
+  const post = (id: string, channelId: string, createAt: number, extra: Record<string, unknown> = {}) => ({
+    id,
+    channel_id: channelId,
+    user_id: "u-alice",
+    message: `said ${id}`,
+    create_at: createAt,
+    delete_at: 0,
+    ...extra,
+  });
+
+  /** A client whose channels and posts are the test's; records which channels' posts were read. */
+  function stubClient(channels: ReturnType<typeof channel>[], posts: ReturnType<typeof post>[]) {
+    const read: string[] = [];
+    const client = {
+      getMyChannels: async (teamId: string) => {
+        expect(teamId).toBe("team-1");
+        return channels;
+      },
+      getPostsSince: async (channelId: string, since: number, fetchThreads?: boolean) => {
+        read.push(channelId);
+        // The server reads `since` as "changed after"; a post in the very millisecond must come back too.
+        expect(since).toBe(SINCE - 1);
+        expect(fetchThreads).toBe(false);
+        if (channelId === "broken") throw new Error("500");
+        // Newest first, and edited older posts too, as the server answers `since`.
+        const inChannel = posts.filter((p) => p.channel_id === channelId).reverse();
+        return {
+          order: inChannel.map((p) => p.id),
+          posts: Object.fromEntries(inChannel.map((p) => [p.id, p])),
+        };
+      },
+    } as unknown as Parameters<typeof postsSince>[0];
+    return { client, read };
+  }
+
+  test("reads only channels with a post since, and returns the posts created since, oldest first", async () => {
+    // Edited older posts come back from `since` too, and so does a deleted one; neither was said meanwhile.
+    const { client, read } = stubClient(
+      [
+        channel("quiet", SINCE - 10),
+        channel("same-ms", SINCE),
+        channel("busy", SINCE + 30),
+        channel("dm", SINCE + 20, "D"),
+        channel("archived", SINCE + 50, "O", true),
+      ],
+      [
+        post("old-edited", "busy", SINCE - 5),
+        post("b1", "busy", SINCE + 10),
+        post("deleted", "busy", SINCE + 12, { delete_at: SINCE + 13 }),
+        post("b2", "busy", SINCE + 30),
+        post("d1", "dm", SINCE + 20),
+        post("s1", "same-ms", SINCE),
+      ],
+    );
+    const missed = await postsSince(client, "team-1", SINCE, quiet);
+    expect(read).toEqual(["busy", "dm", "same-ms"]);
+    expect(missed.map((m) => [m.post.id, m.channelType])).toEqual([
+      ["s1", "O"],
+      ["b1", "O"],
+      ["d1", "D"],
+      ["b2", "O"],
+    ]);
+  });
+
+  test("reads at most the busiest channels, and goes on past one it cannot read", async () => {
+    const channels = Array.from({ length: 30 }, (_, i) => channel(`c${i}`, SINCE + i + 1));
+    channels.push(channel("broken", SINCE + 100));
+    const { client, read } = stubClient(channels, [post("p29", "c29", SINCE + 30)]);
+    const missed = await postsSince(client, "team-1", SINCE, quiet, 5);
+    expect(read).toEqual(["broken", "c29", "c28", "c27", "c26"]);
+    expect(missed.map((m) => m.post.id)).toEqual(["p29"]);
+    expect(quiet.warn).toHaveBeenCalledWith(
+      { err: "Error: 500", channelId: "broken" },
+      "mattermost: could not catch up on a channel",
+    );
+  });
+
+  test("reads at most CATCH_UP_CHANNELS_MAX channels when not told otherwise", async () => {
+    const channels = Array.from({ length: CATCH_UP_CHANNELS_MAX + 7 }, (_, i) => channel(`c${i}`, SINCE + 1));
+    const { client, read } = stubClient(channels, []);
+    await postsSince(client, "team-1", SINCE, quiet);
+    expect(read).toHaveLength(CATCH_UP_CHANNELS_MAX);
   });
 });

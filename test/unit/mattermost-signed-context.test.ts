@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   DIALOG_STATE_MAX,
   signActionContext,
@@ -146,22 +146,44 @@ describe("dialog state", () => {
     callbackId: "fbUpdateForm",
     conversationId: "ch4nnel1d0000000000000000a",
     state: "INC-12",
+    user: "alice",
   };
+  /** What verifying adds to what was signed. */
+  const signing = { nonce: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/), issuedAt: expect.any(Number) };
 
-  it("is JSON of the callback id, the conversation, the form's state and a MAC, and verifies back", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is JSON of the form, the conversation, the person, a nonce, the time and a MAC, and verifies back", () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-01T10:00:00Z") });
     const raw = signDialogState(SECRET, dialog);
     const parsed = JSON.parse(raw) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ c: "fbUpdateForm", v: dialog.conversationId, s: "INC-12" });
+    expect(parsed).toMatchObject({ c: "fbUpdateForm", v: dialog.conversationId, s: "INC-12", u: "alice" });
+    expect(parsed.t).toBe(Date.parse("2026-03-01T10:00:00Z"));
     expect(parsed.h).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifyDialogState(SECRET, raw, "fbUpdateForm")).toEqual(dialog);
+    const verified = verifyDialogState(SECRET, raw, "fbUpdateForm");
+    expect(verified).toEqual({ ...dialog, nonce: parsed.n, issuedAt: Date.parse("2026-03-01T10:00:00Z") });
+  });
+
+  it("gets a nonce of its own at every signing, so no two openings look alike", () => {
+    const nonces = new Set(
+      Array.from(
+        { length: 50 },
+        () => verifyDialogState(SECRET, signDialogState(SECRET, dialog), "fbUpdateForm")?.nonce,
+      ),
+    );
+    expect(nonces.size).toBe(50);
   });
 
   it("carries no state key when the form has no state", () => {
-    const raw = signDialogState(SECRET, { callbackId: "fbOpenIncident", conversationId: "c1" });
-    expect(Object.keys(JSON.parse(raw) as object).sort()).toEqual(["c", "h", "v"]);
+    const raw = signDialogState(SECRET, { callbackId: "fbOpenIncident", conversationId: "c1", user: "bob" });
+    expect(Object.keys(JSON.parse(raw) as object).sort()).toEqual(["c", "h", "n", "t", "u", "v"]);
     expect(verifyDialogState(SECRET, raw, "fbOpenIncident")).toEqual({
       callbackId: "fbOpenIncident",
       conversationId: "c1",
+      user: "bob",
+      ...signing,
     });
   });
 
@@ -171,8 +193,28 @@ describe("dialog state", () => {
     expect(verifyDialogState("another-secret-0123456789abcdef", raw, "fbUpdateForm")).toBeNull();
     // A button context over the same strings must not pass as a dialog's state.
     const button = signActionContext(SECRET, { actionId: dialog.callbackId, value: dialog.conversationId });
-    const forged = JSON.stringify({ c: dialog.callbackId, v: dialog.conversationId, h: button.s });
+    const { h: _mac, ...unsigned } = JSON.parse(raw) as Record<string, unknown>;
+    const forged = JSON.stringify({ ...unsigned, h: button.s });
     expect(verifyDialogState(SECRET, forged, dialog.callbackId)).toBeNull();
+  });
+
+  it("is refused when it is handed to someone else, or its time or nonce is changed", () => {
+    const parsed = JSON.parse(signDialogState(SECRET, dialog)) as Record<string, unknown>;
+    const changed = [
+      { ...parsed, u: "dana" },
+      { ...parsed, u: "Alice" },
+      { ...parsed, t: (parsed.t as number) + 1 },
+      { ...parsed, t: String(parsed.t) },
+      { ...parsed, n: `${parsed.n}x` },
+      { ...parsed, n: undefined },
+      { ...parsed, u: undefined },
+      { ...parsed, t: undefined },
+    ];
+    for (const state of changed)
+      expect(
+        verifyDialogState(SECRET, JSON.stringify(state), "fbUpdateForm"),
+        JSON.stringify(state),
+      ).toBeNull();
   });
 
   it("is refused when the form's state is moved, dropped or added", () => {
@@ -181,7 +223,11 @@ describe("dialog state", () => {
     expect(verifyDialogState(SECRET, JSON.stringify(withoutState), "fbUpdateForm")).toBeNull();
     const moved = { ...parsed, v: `${parsed.v}INC-12`, s: "" };
     expect(verifyDialogState(SECRET, JSON.stringify(moved), "fbUpdateForm")).toBeNull();
-    const bare = JSON.parse(signDialogState(SECRET, { callbackId: "x", conversationId: "c" })) as object;
+    const intoUser = { ...parsed, u: `${parsed.u}INC-12`, s: "" };
+    expect(verifyDialogState(SECRET, JSON.stringify(intoUser), "fbUpdateForm")).toBeNull();
+    const bare = JSON.parse(
+      signDialogState(SECRET, { callbackId: "x", conversationId: "c", user: "alice" }),
+    ) as object;
     expect(verifyDialogState(SECRET, JSON.stringify({ ...bare, s: "INC-1" }), "x")).toBeNull();
   });
 
@@ -199,6 +245,10 @@ describe("dialog state", () => {
       JSON.stringify({ ...good, c: 1 }),
       JSON.stringify({ ...good, v: null }),
       JSON.stringify({ ...good, s: 7 }),
+      JSON.stringify({ ...good, u: 7 }),
+      JSON.stringify({ ...good, n: 7 }),
+      JSON.stringify({ ...good, t: 1.5 }),
+      JSON.stringify({ ...good, t: "soon" }),
       JSON.stringify({ ...good, h: "00" }),
       JSON.stringify({ ...good, h: undefined }),
       good,
@@ -217,34 +267,46 @@ describe("dialog state", () => {
         fc.string({ minLength: 1, maxLength: 30 }),
         fc.string({ minLength: 1, maxLength: 30 }),
         fc.string({ minLength: 1, maxLength: 60 }),
-        fc.constantFrom("c", "v", "s", "h"),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.constantFrom("c", "v", "s", "u", "n", "t", "h"),
         fc.nat(),
         fc.nat(),
-        (callbackId, conversationId, state, field, at, pick) => {
-          const raw = signDialogState(SECRET, { callbackId, conversationId, state });
-          expect(verifyDialogState(SECRET, raw, callbackId)).toEqual({ callbackId, conversationId, state });
-          const parsed = JSON.parse(raw) as Record<string, string>;
-          const original = parsed[field] as string;
+        (callbackId, conversationId, state, user, field, at, pick) => {
+          const raw = signDialogState(SECRET, { callbackId, conversationId, state, user });
+          expect(verifyDialogState(SECRET, raw, callbackId)).toEqual({
+            callbackId,
+            conversationId,
+            state,
+            user,
+            ...signing,
+          });
+          const parsed = JSON.parse(raw) as Record<string, string | number>;
+          const original = String(parsed[field]);
           const index = at % original.length;
-          const tampered = {
-            ...parsed,
-            [field]: replaceAt(original, index, otherChar(original[index] as string, pick)),
-          };
+          const replaced = replaceAt(original, index, otherChar(original[index] as string, pick));
+          // The time is a number: tampering keeps it one where it still can be.
+          const value = field === "t" && /^\d+$/.test(replaced) ? Number(replaced) : replaced;
+          const tampered = { ...parsed, [field]: value };
           // Checked against the original callback id, and against the tampered one (for the `c` field).
           expect(verifyDialogState(SECRET, JSON.stringify(tampered), callbackId)).toBeNull();
-          expect(verifyDialogState(SECRET, JSON.stringify(tampered), tampered.c as string)).toBeNull();
+          expect(verifyDialogState(SECRET, JSON.stringify(tampered), String(tampered.c))).toBeNull();
         },
       ),
     );
   });
 
   it("refuses to sign a state too long to carry, and to read one", () => {
-    const long = { callbackId: "fbUpdateForm", conversationId: "c1", state: "x".repeat(DIALOG_STATE_MAX) };
+    const long = {
+      callbackId: "fbUpdateForm",
+      conversationId: "c1",
+      state: "x".repeat(DIALOG_STATE_MAX),
+      user: "alice",
+    };
     expect(() => signDialogState(SECRET, long)).toThrow(PlatformError);
     const fits = { ...long, state: "x".repeat(DIALOG_STATE_MAX - 200) };
     const raw = signDialogState(SECRET, fits);
     expect(raw.length).toBeLessThanOrEqual(DIALOG_STATE_MAX);
-    expect(verifyDialogState(SECRET, raw, "fbUpdateForm")).toEqual(fits);
+    expect(verifyDialogState(SECRET, raw, "fbUpdateForm")).toEqual({ ...fits, ...signing });
     expect(verifyDialogState(SECRET, `${raw}${" ".repeat(DIALOG_STATE_MAX)}`, "fbUpdateForm")).toBeNull();
   });
 });

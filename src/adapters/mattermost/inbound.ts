@@ -14,18 +14,24 @@
  *   A refusal is a 200 on purpose: Mattermost shows any other status to the clicker as a bare error, while
  *   `ephemeral_text` tells them what to do.
  * - dialogs: 200 `{}` (closes the dialog), `{errors}` (keeps it open, next to the fields) or `{error}` (a refusal
- *   shown in the dialog); 400 for an unreadable body.
+ *   shown in the dialog); 400 for an unreadable body. A dialog is accepted only from the person it was opened
+ *   for, within DIALOG_STATE_TTL_MS of its opening.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
-import { answerThenRun, type Plan } from "../../../handlers/context.js";
+import { answerThenRunSafely, type Plan, runSafely } from "../../../handlers/context.js";
 import type { Message } from "../../core/message.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { dialogValues } from "./dialog.js";
 import type { Directory } from "./directory.js";
 import { fromMattermostCommandText } from "./markdown.js";
 import { channelIdsIn, type RenderContext, toCommandResponse, toMattermostPost } from "./post-render.js";
-import { verifyActionContext, verifyDialogState } from "./signed-context.js";
+import {
+  isRecord,
+  type VerifiedDialogState,
+  verifyActionContext,
+  verifyDialogState,
+} from "./signed-context.js";
 
 export const MATTERMOST_PATHS = {
   command: "/mattermost/command",
@@ -52,6 +58,11 @@ const BODY_LIMIT = "256kb";
 export const REFUSED_BUTTON =
   "This button could not be verified; it may be from an old message. Run the command again.";
 export const REFUSED_FORM = "This form could not be verified. Run the command again.";
+/**
+ * How long a dialog can be submitted after it was opened. Mattermost keeps a dialog open as long as the person
+ * leaves it; a day covers any real use, and a state copied from somewhere is useless after it.
+ */
+export const DIALOG_STATE_TTL_MS = 24 * 3600 * 1000;
 const FAILED = "Something went wrong on Firebreak's side; the details are in its log. Try again in a moment.";
 
 type Fields = Record<string, unknown>;
@@ -62,15 +73,6 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
   const tokenDigests = options.commandTokens.map(digest);
   const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });
   const json = express.json({ limit: BODY_LIMIT });
-
-  const runSafely = async (run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      // The dispatcher answers the person itself; anything reaching here is a bug worth a loud log line.
-      logger.error({ err: String(err) }, "unhandled error after ack");
-    }
-  };
 
   /** `prepare` is pure and should never throw; if it does, the person hears of it and the log has why. */
   const planFor = (inbound: Inbound): Plan | null => {
@@ -142,9 +144,28 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
         // An empty object is an empty ephemeral response, which Mattermost does not show at all.
         sendJson(res, 200, {});
       }
-      void runSafely(() => plan.run());
+      void runSafely(logger, () => plan.run());
     }),
   );
+
+  /**
+   * Who clicked. Neither `user_id` nor `user_name` is signed (only the context is), so neither is proof; the
+   * directory's name for `user_id` is preferred because it is what Mattermost itself says that id is called,
+   * and it keeps the actor the same as a dialog submission's (named only by id). `user_name` stands in only
+   * when the directory cannot answer now: it grants a forger nothing `user_id` would not, and a click is not
+   * lost to a lookup that failed. A click without `user_id` is not Mattermost's and has no clicker. Nothing
+   * from the request is remembered: an unsigned pair of id and name must never teach the directory who someone
+   * is.
+   */
+  const clicker = async (userId: string | undefined, userName: string | undefined) => {
+    if (!userId) return null;
+    try {
+      return await directory.usernameOf(userId);
+    } catch (err) {
+      logger.warn({ err: String(err), userId }, "mattermost: could not look the clicker up; using user_name");
+      return userName ?? null;
+    }
+  };
 
   router.post(
     MATTERMOST_PATHS.actions,
@@ -167,9 +188,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
         sendJson(res, 400, { error: "A button click needs channel_id and trigger_id." });
         return;
       }
-      const userName = text(body, "user_name");
-      if (userName && userId) directory.remember({ id: userId, username: userName });
-      const actor = userName ?? (userId ? await directory.usernameOf(userId) : null);
+      const actor = await clicker(userId, text(body, "user_name"));
       if (!actor) {
         sendJson(res, 200, ephemeralText(REFUSED_BUTTON));
         return;
@@ -196,7 +215,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       const ack = plan.ack;
       if (!ack) {
         sendJson(res, 200, {});
-        void runSafely(() => plan.run());
+        void runSafely(logger, () => plan.run());
         return;
       }
       await learnChannels(ack);
@@ -204,11 +223,11 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       if (rendered.props.attachments !== undefined) {
         // `ephemeral_text` is text only; an answer with buttons follows as an ephemeral post of its own.
         sendJson(res, 200, {});
-        void runSafely(() => answerThenRun(platform, inbound, plan, couldNotAnswer(logger, inbound)));
+        void answerThenRunSafely(platform, inbound, plan, logger);
         return;
       }
       sendJson(res, 200, ephemeralText(rendered.message));
-      void runSafely(() => plan.run());
+      void runSafely(logger, () => plan.run());
     }),
   );
 
@@ -226,18 +245,25 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       const verified = verifyDialogState(secret, body.state, callbackId);
       const userId = text(body, "user_id");
       const actor = verified && userId ? await directory.usernameOf(userId) : null;
-      if (!verified || !actor) {
-        logger.warn({ userId, callbackId }, "mattermost: a dialog submission that could not be verified");
+      const refusal = dialogRefusal(verified, actor, Date.now());
+      if (refusal || !verified || !actor) {
+        logger.warn(
+          { userId, callbackId, reason: refusal },
+          "mattermost: a dialog submission that could not be verified was refused",
+        );
         sendJson(res, 200, { error: REFUSED_FORM });
         return;
       }
-      const submission = isObject(body.submission) ? body.submission : {};
+      const submission = isRecord(body.submission) ? body.submission : {};
       const inbound: Inbound = {
         platform: "mattermost",
         actor,
         // The conversation the dialog was opened from travels signed in its state.
         conversationId: verified.conversationId || (text(body, "channel_id") ?? ""),
-        deliveryId: `form-${submissionDigest(callbackId, body.state, userId, submission)}`,
+        // Each opening of a dialog is one delivery: a second Submit of it (a double click, a replay) is dropped,
+        // while the same values sent from another opening are new. Form errors are answered before anything
+        // is claimed, so a corrected submission of the same opening still goes through.
+        deliveryId: `form-${verified.nonce}`,
         body: {
           kind: "form",
           callbackId: verified.callbackId,
@@ -257,11 +283,24 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       sendJson(res, 200, {});
       // A submission's answer cannot ride on the response (it only closes the dialog): it follows as an
       // ephemeral reply.
-      void runSafely(() => answerThenRun(platform, inbound, plan, couldNotAnswer(logger, inbound)));
+      void answerThenRunSafely(platform, inbound, plan, logger);
     }),
   );
 
   return router;
+}
+
+/** Why a dialog submission is refused (for the log), or undefined when it is the person's own, and recent. */
+function dialogRefusal(
+  verified: VerifiedDialogState | null,
+  actor: string | null,
+  now: number,
+): string | undefined {
+  if (!verified) return "its state is not one this bot signed for this form";
+  if (!actor) return "its user_id names nobody";
+  if (actor.toLowerCase() !== verified.user.toLowerCase()) return "it was opened for someone else";
+  if (now - verified.issuedAt > DIALOG_STATE_TTL_MS) return "it was opened too long ago";
+  return undefined;
 }
 
 /**
@@ -293,9 +332,6 @@ function listField(value: unknown): string[] {
     .map((v) => v.trim())
     .filter((v) => v !== "");
 }
-
-const couldNotAnswer = (logger: Logger, inbound: Inbound) => (err: unknown) =>
-  logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer");
 
 /**
  * Runs a handler so that nothing escapes to Express's default error page (which shows a stack trace): an
@@ -333,7 +369,7 @@ async function readBody(req: Request, res: Response, parsers: RequestHandler[]):
     });
     return null;
   }
-  if (!isObject(req.body)) {
+  if (!isRecord(req.body)) {
     const expected = parsers.length > 1 ? "form data or a JSON object" : "a JSON object";
     sendJson(res, 400, { error: `The body must be ${expected}.` });
     return null;
@@ -366,26 +402,9 @@ function tokenMatchesAny(configured: Buffer[], given: string | undefined): boole
   return matched && given !== undefined && given !== "";
 }
 
-/**
- * One id for one submission: a double click on Submit sends the same callback, state, person and values again,
- * and is then one delivery. Keys are sorted so the order Mattermost lists them in does not matter.
- */
-function submissionDigest(callbackId: string, state: unknown, userId: unknown, submission: Fields): string {
-  const values = Object.keys(submission)
-    .sort()
-    .map((key) => [key, submission[key]]);
-  return createHash("sha256")
-    .update(JSON.stringify([callbackId, state ?? null, userId ?? null, values]))
-    .digest("hex");
-}
-
 function text(body: Fields, key: string): string | undefined {
   const value = body[key];
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** JSON with exactly `Content-Type: application/json` (Express's `res.json` and `res.set` add a charset). */

@@ -6,10 +6,11 @@
  * out of reach rejects here, with a message naming the fix, before anything is mounted or served.
  */
 import type { Express } from "express";
-import { answerThenRun, type Plan } from "../../../handlers/context.js";
+import { answerThenRunSafely, type Plan } from "../../../handlers/context.js";
 import type { MattermostMode } from "../../config/env.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
-import { createMattermostClient } from "./client.js";
+import { postsSince } from "./catch-up.js";
+import { createMattermostClient, type MattermostClient } from "./client.js";
 import { createDirectory, type Directory } from "./directory.js";
 import { fetchMattermostIdentity, type MattermostIdentity } from "./identity.js";
 import { createMattermostRouter, MATTERMOST_PATHS } from "./inbound.js";
@@ -43,6 +44,7 @@ export interface MattermostAdapter {
 }
 
 export interface MattermostConnection {
+  client: MattermostClient;
   platform: ChatPlatform;
   identity: MattermostIdentity;
   directory: Directory;
@@ -71,7 +73,7 @@ export async function connectMattermost(
     secret: mode.actionsSecret,
     logger,
   });
-  return { platform, identity, directory };
+  return { client, platform, identity, directory };
 }
 
 /** Where Mattermost reaches one of our routes: buttons and dialogs carry it, so it is the public address. */
@@ -79,7 +81,7 @@ const endpoint = (publicUrl: () => string, path: string) => `${publicUrl().repla
 
 export async function createMattermostAdapter(options: MattermostAdapterOptions): Promise<MattermostAdapter> {
   const { mode, prepare, logger } = options;
-  const { platform, identity, directory } = await connectMattermost(
+  const { client, platform, identity, directory } = await connectMattermost(
     mode,
     logger,
     options.publicUrl,
@@ -102,18 +104,6 @@ export async function createMattermostAdapter(options: MattermostAdapterOptions)
     }),
   );
 
-  /** A mention or a reaction has no response to carry the ack: it follows as an ephemeral reply. */
-  const answerLater = async (inbound: Inbound) => {
-    try {
-      await answerThenRun(platform, inbound, prepare(inbound), (err) =>
-        logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
-      );
-    } catch (err) {
-      // The dispatcher answers the person itself; anything reaching here is a bug worth a loud log line.
-      logger.error({ err: String(err) }, "unhandled error after ack");
-    }
-  };
-
   let listener: MentionListener | undefined;
   return {
     platform,
@@ -125,7 +115,11 @@ export async function createMattermostAdapter(options: MattermostAdapterOptions)
         token: mode.botToken,
         identity,
         directory,
-        onMention: (inbound) => void answerLater(inbound),
+        // A mention or a reaction has no response to carry an ack, so one a plan has follows as a reply of its
+        // own (the dispatcher's plans send theirs in their run instead: once, however many processes see it).
+        onMention: (inbound) => void answerThenRunSafely(platform, inbound, prepare(inbound), logger),
+        // When the server could not replay what the socket missed, the posts since are read back instead.
+        catchUp: (since) => postsSince(client, identity.teamId, since, logger),
         logger,
         retry: options.retry,
       });

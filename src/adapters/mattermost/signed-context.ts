@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { PlatformError } from "../../core/errors.js";
 
 /**
@@ -9,6 +9,10 @@ import { PlatformError } from "../../core/errors.js";
  *
  * The MAC covers a JSON array tagged with what is signed (`action` or `dialog`): the encoding is unambiguous,
  * so no value can be shifted from one field into another, and a button's signature is never a dialog's.
+ *
+ * A dialog's state is seen by the person it was opened for (their client holds it), so it also names that
+ * person and when it was issued: whoever reads it cannot submit it as someone else, nor keep it for later. Its
+ * random nonce makes every opening a delivery of its own.
  */
 
 export interface SignedAction {
@@ -20,6 +24,15 @@ export interface DialogState {
   callbackId: string;
   conversationId: string;
   state?: string;
+  /** The username of the person the dialog was opened for: only they may submit it. */
+  user: string;
+}
+
+/** A verified dialog state, with what signing added: a nonce unique to the opening, and when it was signed. */
+export interface VerifiedDialogState extends DialogState {
+  nonce: string;
+  /** Milliseconds since the epoch, by the clock of the process that signed it. */
+  issuedAt: number;
 }
 
 /** Length of a hex HMAC-SHA256. */
@@ -35,7 +48,8 @@ function macMatches(received: unknown, expected: string): boolean {
   return timingSafeEqual(Buffer.from(received, "hex"), Buffer.from(expected, "hex"));
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null): the shape of every body and context Mattermost sends. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -64,15 +78,18 @@ export function verifyActionContext(secret: string, context: unknown): SignedAct
 export const DIALOG_STATE_MAX = 3000;
 
 /**
- * A dialog's `state`: JSON `{ c: callbackId, v: conversationId, s?: state, h: MAC }`. Throws a PlatformError
- * when the form's state is too long to carry, rather than open a dialog whose answer could be lost.
+ * A dialog's `state`: JSON `{ c: callbackId, v: conversationId, s?: state, u: user, n: nonce, t: issuedAt, h: MAC }`.
+ * Throws a PlatformError when the form's state is too long to carry, rather than open a dialog whose answer
+ * could be lost.
  */
 export function signDialogState(secret: string, d: DialogState): string {
-  const h = mac(secret, ["dialog", d.callbackId, d.conversationId, d.state ?? null]);
+  const n = randomBytes(12).toString("base64url");
+  const t = Date.now();
+  const h = mac(secret, dialogFields(d.callbackId, d.conversationId, d.state, d.user, n, t));
   const encoded = JSON.stringify(
     d.state === undefined
-      ? { c: d.callbackId, v: d.conversationId, h }
-      : { c: d.callbackId, v: d.conversationId, s: d.state, h },
+      ? { c: d.callbackId, v: d.conversationId, u: d.user, n, t, h }
+      : { c: d.callbackId, v: d.conversationId, s: d.state, u: d.user, n, t, h },
   );
   if (encoded.length > DIALOG_STATE_MAX) {
     throw new PlatformError(
@@ -83,11 +100,27 @@ export function signDialogState(secret: string, d: DialogState): string {
   return encoded;
 }
 
+function dialogFields(
+  callbackId: string,
+  conversationId: string,
+  state: string | undefined,
+  user: string,
+  nonce: string,
+  issuedAt: number,
+): Array<string | null> {
+  return ["dialog", callbackId, conversationId, state ?? null, user, nonce, String(issuedAt)];
+}
+
 /**
  * The state a submitted dialog carries, or null when it is not one we signed for this callback id (the
- * submission's `callback_id`, which is not signed by itself, must name the same form).
+ * submission's `callback_id`, which is not signed by itself, must name the same form). Whether the person
+ * submitting it is `user`, and whether it is too old, is the caller's to check.
  */
-export function verifyDialogState(secret: string, raw: unknown, callbackId: string): DialogState | null {
+export function verifyDialogState(
+  secret: string,
+  raw: unknown,
+  callbackId: string,
+): VerifiedDialogState | null {
   if (typeof raw !== "string" || raw.length > DIALOG_STATE_MAX) return null;
   let parsed: unknown;
   try {
@@ -96,12 +129,13 @@ export function verifyDialogState(secret: string, raw: unknown, callbackId: stri
     return null;
   }
   if (!isRecord(parsed)) return null;
-  const { c, v, s, h } = parsed;
+  const { c, v, s, u, n, t, h } = parsed;
   if (typeof c !== "string" || typeof v !== "string" || (s !== undefined && typeof s !== "string"))
     return null;
+  if (typeof u !== "string" || typeof n !== "string" || !Number.isSafeInteger(t)) return null;
   if (c !== callbackId) return null;
-  if (!macMatches(h, mac(secret, ["dialog", c, v, s ?? null]))) return null;
-  return s === undefined
-    ? { callbackId: c, conversationId: v }
-    : { callbackId: c, conversationId: v, state: s };
+  const issuedAt = t as number;
+  if (!macMatches(h, mac(secret, dialogFields(c, v, s, u, n, issuedAt)))) return null;
+  const verified: VerifiedDialogState = { callbackId: c, conversationId: v, user: u, nonce: n, issuedAt };
+  return s === undefined ? verified : { ...verified, state: s };
 }

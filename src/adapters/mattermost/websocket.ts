@@ -4,12 +4,15 @@
  *
  * @mattermost/client's WebSocketClient does the protocol: the authentication challenge, pings, reconnecting with
  * backoff, and resuming with `connection_id` + `sequence_number`, so that events sent while the socket was down
- * are replayed by the server on reconnect. This file turns its events into neutral Inbounds and makes sure
- * `stop()` leaves nothing behind (no socket, no timer).
+ * are replayed by the server on reconnect. When the server cannot replay them (it restarted, or the reconnect
+ * reached another node), the posts said meanwhile are read back over REST (catch-up.ts) and go the same way.
+ * This file turns its events into neutral Inbounds and makes sure `stop()` leaves nothing behind (no socket, no
+ * timer).
  */
 import mm from "@mattermost/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import type { Inbound, Logger } from "../../core/ports.js";
+import type { MissedPost } from "./catch-up.js";
 import type { Directory } from "./directory.js";
 import type { MattermostIdentity } from "./identity.js";
 import { fromMattermostCommandText, mentionCandidates } from "./markdown.js";
@@ -39,12 +42,28 @@ export interface MentionListenerOptions {
   directory?: Pick<Directory, "usernameOf" | "idOf">;
   /** How long `start()` waits for the first connection before leaving it to the background retries. */
   connectWaitMs?: number;
+  /**
+   * The posts created after a time (server ms), oldest first: read when the server started a new connection
+   * instead of resuming ours, so mentions said while the socket was down are still answered. Without it, they
+   * are lost (and logged).
+   */
+  catchUp?: (since: number) => Promise<MissedPost[]>;
 }
 
 const DEFAULT_RETRY = { minMs: 1000, maxMs: 60_000 };
 const DEFAULT_CONNECT_WAIT_MS = 10_000;
 /** Failed attempts in a row after which a reconnect is worth a warning rather than an info line. */
 const WARN_AFTER_FAILURES = 3;
+/**
+ * `@name`s looked up per mention, and lookups at once: a post may hold thousands of them, and each unknown one
+ * is a request to the server. Names past the first few stay text.
+ */
+export const LOOKUPS_PER_MENTION = 20;
+export const LOOKUPS_AT_ONCE = 5;
+/** How far back a catch-up reads at most: a mention older than this is better unanswered than answered now. */
+const CATCH_UP_MAX_AGE_MS = 60 * 60_000;
+/** Posts remembered as delivered, so one read back and also received on the socket is delivered once. */
+const DELIVERED_MEMORY = 500;
 
 installGlobals();
 
@@ -90,6 +109,7 @@ interface PostedPost {
   message: string;
   type?: string;
   props?: Record<string, unknown>;
+  create_at?: number;
 }
 
 export function listenForMentions(options: MentionListenerOptions): MentionListener {
@@ -104,6 +124,22 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
   let startTimer: NodeJS.Timeout | undefined;
   /** The events being read, in the order they arrived (see `handled`). */
   let inOrder: Promise<void> = Promise.resolve();
+  /** Server time of the newest post seen: where a catch-up starts. Set once the socket first connects. */
+  let lastSeenAt: number | undefined;
+  /** Ids of the posts delivered lately, oldest first (a Set keeps insertion order). */
+  const delivered = new Set<string>();
+
+  /**
+   * One event after the other: a lookup for one must not let a later one overtake it, so what a person says to
+   * the bot in quick succession reaches the core in the order said.
+   */
+  const handled = (what: string, work: () => Promise<void>) => {
+    inOrder = inOrder
+      .then(work)
+      .catch((err: unknown) =>
+        logger.error({ err: String(err), event: what }, "mattermost: reading an event failed"),
+      );
+  };
 
   const client = new WebSocketClient({
     minWebSocketRetryTime: retry.minMs,
@@ -121,6 +157,11 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
       // follows an error is what drives the reconnect (and is logged, with a count).
       Object.defineProperty(socket, "onerror", { configurable: true, get: () => null, set: () => {} });
       socket.on("error", (err) => logger.debug({ err: String(err) }, "mattermost: WebSocket error"));
+      guardMessages(socket, (err) => {
+        // Only this socket fails: the reconnect resumes the stream after the last event that was read.
+        logger.warn({ err: String(err) }, "mattermost: an unreadable WebSocket frame; reconnecting");
+        socket.terminate();
+      });
       return socket as unknown as WebSocket;
     },
   });
@@ -149,45 +190,101 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
     }
   };
 
-  /** The names among `candidates` that are people (those that cannot be looked up now count as nobody). */
+  /**
+   * The names among `candidates` that are people (those that cannot be looked up now count as nobody). Only
+   * the first LOOKUPS_PER_MENTION are asked about, LOOKUPS_AT_ONCE at a time.
+   */
   const peopleAmong = async (candidates: string[]): Promise<Set<string>> => {
     const people = new Set<string>();
     if (!directory) return people;
-    await Promise.all(
-      candidates.map(async (name) => {
+    const queue = candidates.slice(0, LOOKUPS_PER_MENTION);
+    const lookUp = async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
         try {
           if (await directory.idOf(name)) people.add(name);
         } catch (err) {
           logger.warn({ err: String(err), name }, "mattermost: could not look a mentioned name up");
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, queue.length) }, lookUp));
     return people;
+  };
+
+  const noteSeen = (post: PostedPost) => {
+    if (typeof post.create_at === "number" && post.create_at > (lastSeenAt ?? 0)) lastSeenAt = post.create_at;
+  };
+
+  /** Whether the post was delivered already; remembers it when not. */
+  const deliveredBefore = (postId: string): boolean => {
+    if (delivered.has(postId)) return true;
+    delivered.add(postId);
+    const oldest = delivered.values().next().value;
+    if (delivered.size > DELIVERED_MEMORY && oldest !== undefined) delivered.delete(oldest);
+    return false;
+  };
+
+  /**
+   * A post that may mention the bot, from the socket or read back: a mention Inbound when it does. In a direct
+   * message (`channelType` `D`) everything is addressed to the bot; anywhere else the post must name it.
+   */
+  const onMentioningPost = async (post: PostedPost, channelType: unknown, senderName?: unknown) => {
+    // `@here`, `@channel` and `@all` put every member in `mentions`, the bot too; those are for people.
+    if (channelType !== "D" && !namesBot.test(post.message)) return;
+    // The bot's own posts (which may quote a mention of it) and join/leave notices never become work.
+    if (post.user_id === identity.userId || (post.type ?? "").startsWith("system_")) return;
+    const actor = senderUsername(senderName, post) ?? (await usernameOf(post.user_id));
+    if (!actor) return;
+    const said = post.message.replace(stripBotMention, "");
+    // What follows the mention reaches the core as typed; only the `@name`s of real people become mentions.
+    const people = await peopleAmong(mentionCandidates(said));
+    // Keyed on the post: a replay, or a post read back that the socket sent too, is one delivery.
+    if (stopped || deliveredBefore(post.id)) return;
+    deliver({
+      platform: "mattermost",
+      actor,
+      conversationId: post.channel_id,
+      deliveryId: `mention-${post.id}`,
+      body: { kind: "mention", text: fromMattermostCommandText(said, (name) => people.has(name)) },
+    });
   };
 
   const onPosted = async (data: Record<string, unknown>) => {
     const post = parseJson(data.post) as PostedPost | undefined;
     if (!post || typeof post.id !== "string" || typeof post.message !== "string") return;
+    noteSeen(post);
     const mentions = parseJson(data.mentions ?? "[]");
     if (!Array.isArray(mentions) || !mentions.includes(identity.userId)) return;
-    // `@here`, `@channel` and `@all` put every member in `mentions`, the bot too; those are for people. A
-    // direct message is addressed to the bot without naming it.
-    if (data.channel_type !== "D" && !namesBot.test(post.message)) return;
-    // The bot's own posts (which may quote a mention of it) and join/leave notices never become work.
-    if (post.user_id === identity.userId || (post.type ?? "").startsWith("system_")) return;
-    const actor = senderUsername(data.sender_name, post) ?? (await usernameOf(post.user_id));
-    if (!actor) return;
-    const said = post.message.replace(stripBotMention, "");
-    // What follows the mention reaches the core as typed; only the `@name`s of real people become mentions.
-    const people = await peopleAmong(mentionCandidates(said));
-    deliver({
-      platform: "mattermost",
-      actor,
-      conversationId: post.channel_id,
-      // Keyed on the post: the replay after a reconnect re-sends the same post, which is then one delivery.
-      deliveryId: `mention-${post.id}`,
-      body: { kind: "mention", text: fromMattermostCommandText(said, (name) => people.has(name)) },
-    });
+    await onMentioningPost(post, data.channel_type, data.sender_name);
+  };
+
+  /** Reads back what was said since the last post seen, when the server could not replay it. */
+  const catchUpOnMissed = async () => {
+    const { catchUp } = options;
+    if (!catchUp || lastSeenAt === undefined) {
+      logger.warn({}, "mattermost: events sent while the WebSocket was down may have been missed");
+      return;
+    }
+    const since = Math.max(lastSeenAt, Date.now() - CATCH_UP_MAX_AGE_MS);
+    let missed: MissedPost[];
+    try {
+      missed = await catchUp(since);
+    } catch (err) {
+      logger.warn(
+        { err: String(err), since },
+        "mattermost: could not read back what was said while the WebSocket was down; mentions may be lost",
+      );
+      return;
+    }
+    logger.info(
+      { since, posts: missed.length },
+      "mattermost: read back what was said while the WebSocket was down",
+    );
+    for (const { post, channelType } of missed) {
+      if (stopped) return;
+      noteSeen(post);
+      await onMentioningPost(post, channelType);
+    }
   };
 
   const onReactionAdded = async (data: Record<string, unknown>, channelId: unknown) => {
@@ -220,23 +317,16 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
   client.addMessageListener((message) => {
     const msg = message as unknown as WebSocketEvent;
     const data = msg.data ?? {};
-    // One event after the other: a lookup for one must not let a later one overtake it, so what a person
-    // says to the bot in quick succession reaches the core in the order said.
-    const handled = (work: () => Promise<void>) => {
-      inOrder = inOrder
-        .then(work)
-        .catch((err: unknown) =>
-          logger.error({ err: String(err), event: msg.event }, "mattermost: reading an event failed"),
-        );
-    };
     if (msg.event === "hello") {
       if (!connectedOnce) logger.info({}, "mattermost: listening for mentions");
       connectedOnce = true;
+      // Nothing can have been missed before the first connection: a catch-up never reads further back.
+      lastSeenAt ??= Date.now();
       finishStart();
     } else if (msg.event === "posted") {
-      handled(() => onPosted(data));
+      handled("posted", () => onPosted(data));
     } else if (msg.event === "reaction_added") {
-      handled(() => onReactionAdded(data, msg.broadcast?.channel_id));
+      handled("reaction_added", () => onReactionAdded(data, msg.broadcast?.channel_id));
     }
   });
   client.addReconnectListener(() => {
@@ -253,9 +343,12 @@ export function listenForMentions(options: MentionListenerOptions): MentionListe
       logger.info({ failures }, "mattermost: WebSocket closed; reconnecting");
     }
   });
+  // The server no longer had our place in the stream (it restarted, the reconnect reached another node, or we
+  // were away too long) and started a new connection. Called before that connection's first event is read, so
+  // what was missed reaches the core before what follows. Registering it is also what makes the client keep its
+  // connection id, without which no reconnect could resume.
   client.addMissedMessageListener(() => {
-    // The server no longer had our place in the stream (it restarted, or we were away too long).
-    logger.warn({}, "mattermost: events sent while the WebSocket was down may have been missed");
+    if (!stopped) handled("missed", catchUpOnMissed);
   });
 
   return {
@@ -307,14 +400,43 @@ export function botMentionPatterns(username: string): { namesBot: RegExp; stripB
 }
 
 /**
- * The author's username from the event itself, when it is one: Mattermost sends `@username` by default, but a
- * display name on servers set to show full names, and a webhook's chosen name for posts that override it.
+ * The author's username from the event itself: Mattermost sends `@username` (GetSenderName with ShowUsername),
+ * except for a webhook's post that overrides its name, whose sender name is the name it chose.
  */
 function senderUsername(senderName: unknown, post: PostedPost): string | null {
   if (typeof senderName !== "string") return null;
   const overridden = post.props?.from_webhook === "true" || post.props?.override_username !== undefined;
   const match = /^@([a-z0-9._-]+)$/.exec(senderName);
   return !overridden && match ? (match[1] as string) : null;
+}
+
+/**
+ * The client parses every frame with JSON.parse inside ws's message handler, where a throw is an uncaught
+ * exception that ends the process (a proxy's HTML error page sent down the socket is enough). The handler it
+ * sets is wrapped, so a frame it cannot read is `onFailure` for this socket instead.
+ */
+function guardMessages(socket: NodeWebSocket, onFailure: (err: unknown) => void): void {
+  const property = Object.getOwnPropertyDescriptor(NodeWebSocket.prototype, "onmessage");
+  const { get, set } = property ?? {};
+  if (!get || !set)
+    throw new Error("ws no longer defines WebSocket.prototype.onmessage; update guardMessages");
+  type Handler = ((event: unknown) => void) | null;
+  Object.defineProperty(socket, "onmessage", {
+    configurable: true,
+    get: () => get.call(socket),
+    set: (handler: Handler) =>
+      set.call(
+        socket,
+        handler &&
+          ((event: unknown) => {
+            try {
+              handler(event);
+            } catch (err) {
+              onFailure(err);
+            }
+          }),
+      ),
+  });
 }
 
 function parseJson(raw: unknown): unknown {

@@ -1,6 +1,6 @@
 import { App, type BlockAction, ExpressReceiver, LogLevel } from "@slack/bolt";
 import type { Express } from "express";
-import { answerThenRun, type Plan } from "../../../handlers/context.js";
+import { answerThenRunSafely, type Plan, runSafely } from "../../../handlers/context.js";
 import type { SlackMode } from "../../config/env.js";
 import type { ChatPlatform, Inbound, Logger } from "../../core/ports.js";
 import { baseActionId, decodeFormMetadata, modalValues, toBlockKit } from "./block-kit.js";
@@ -78,24 +78,8 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
         });
   const platform = createSlackPlatform(app.client, identity, logger);
 
-  const runSafely = async (run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      // The dispatcher answers the person itself; anything reaching here is a bug worth a loud log line.
-      logger.error({ err: String(err) }, "unhandled error after ack");
-    }
-  };
-
   /** Where Slack's ack cannot carry the answer (events, clicks), it follows as an ephemeral message. */
-  const answerLater = async (inbound: Inbound) => {
-    const plan = prepare(inbound);
-    await runSafely(() =>
-      answerThenRun(platform, inbound, plan, (err) =>
-        logger.warn({ err: String(err), kind: inbound.body.kind }, "could not answer"),
-      ),
-    );
-  };
+  const answerLater = (inbound: Inbound) => answerThenRunSafely(platform, inbound, prepare(inbound), logger);
 
   app.command(/.*/, async ({ command, ack }) => {
     const plan = prepare({
@@ -108,7 +92,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       body: { kind: "command", text: fromSlackText(command.text ?? "") },
     });
     await ack(plan.ack ? { response_type: "ephemeral", ...toBlockKit(plan.ack) } : undefined);
-    await runSafely(() => plan.run());
+    await runSafely(logger, () => plan.run());
   });
 
   app.event("app_mention", async ({ event }) => {
@@ -179,7 +163,7 @@ export async function createSlackAdapter(options: SlackAdapterOptions): Promise<
       return;
     }
     await ack();
-    await runSafely(() => plan.run());
+    await runSafely(logger, () => plan.run());
   });
 
   app.error(async (err) => {
