@@ -4,19 +4,23 @@ import type { Inbound } from "../src/core/ports.js";
 import type { ListedIncidentVars } from "../src/core/templates/registry-records.js";
 import type { HandlerContext } from "./context.js";
 import { itemsThatFit } from "./fit-items.js";
+import { onOtherPlatform, PLATFORM_NAMES, personInWords } from "./other-platform.js";
 import { reply, zoneOf } from "./outbox-items.js";
 
 /**
  * `/incident list`: every incident not yet closed, most severe first and, within a severity, oldest first
  * (what has burned longest), with its commander, state, age and when the next update is due. Only the asker
- * sees it, with times in their zone; a list too long for one message leaves out the least pressing.
+ * sees it, with times in their zone; a list too long for one message leaves out the least pressing. Incidents
+ * followed on another platform (one Firebreak serving Slack and Mattermost) are listed too, but their channel
+ * and commander are that platform's ids, which mean nothing where the asker is: such an incident says where it
+ * is followed instead of linking its channel, and names its commander in words instead of mentioning them.
  */
 export async function listIncidents(ctx: HandlerContext, inbound: Inbound): Promise<void> {
   const ids = await ctx.store.listOpen();
   const loaded = await Promise.all(ids.map((id) => ctx.store.get(id)));
   const open = loaded.filter((i): i is Incident => i !== null && i.state !== "closed").sort(byUrgency);
   const now = ctx.clock.now().getTime();
-  const items = open.map((i) => listed(i, now));
+  const items = open.map((i) => listed(ctx, i, now, inbound));
   const vars = { timezone: zoneOf(ctx, inbound), none: items.length === 0, total: items.length };
   const render = (shown: readonly ListedIncidentVars[], omitted: number) =>
     ctx.render("incident-list", { ...vars, incidents: shown, omitted });
@@ -32,18 +36,33 @@ export function byUrgency(a: Incident, b: Incident): number {
   );
 }
 
-function listed(incident: Incident, now: number): ListedIncidentVars {
+function listed(ctx: HandlerContext, incident: Incident, now: number, inbound: Inbound): ListedIncidentVars {
   const due = isFinished(incident) ? undefined : incident.timers?.update?.dueAt;
-  return {
+  const base = {
     id: incident.id,
     title: incident.title,
     severity: severityLabel(incident.severity),
     state: incident.state,
     age: Math.max(0, now - Date.parse(incident.createdAt)),
     createdAt: incident.createdAt,
-    ...(incident.commander && { commander: incident.commander.platformUserId }),
-    ...(incident.channel && { channel: incident.channel.id }),
     ...(due && { nextUpdateDue: due }),
     ...(incident.kind !== "incident" && { request: true }),
+  };
+  if (!onOtherPlatform(incident, inbound)) {
+    return {
+      ...base,
+      ...(incident.commander && { commander: incident.commander.platformUserId }),
+      ...(incident.channel && { channel: incident.channel.id }),
+    };
+  }
+  // The template's {{channel}} and {{user}} make a reference only of an id-shaped value; these hold spaces, so
+  // they print as the words they are, whatever the operators' template does with them.
+  const where = `on ${PLATFORM_NAMES[incident.platform]}`;
+  return {
+    ...base,
+    channel: where,
+    ...(incident.commander && {
+      commander: `${personInWords(ctx, incident.platform, incident.commander.platformUserId)} (${where})`,
+    }),
   };
 }

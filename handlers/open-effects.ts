@@ -98,7 +98,18 @@ export async function runOpenEffects(ctx: HandlerContext, incidentId: string): P
         promotion?.by,
       ]),
     ].filter((u): u is string => Boolean(u));
-    await inviteOnce(ctx, incident, users);
+    try {
+      await inviteOnce(ctx, incident, users);
+    } catch (err) {
+      // A refusal no retry can fix (the platform will not add someone, or anyone, to the channel) must not hold
+      // back what matters more: the page, the kickoff, the announcement. The commander is paged by DM too.
+      if (!(err instanceof PlatformError) || err.retryable) throw err;
+      ctx.logger.warn(
+        { incident: incident.id, code: err.platformCode, err: err.message },
+        "could not invite the reporter and commander to the incident channel; going on without",
+      );
+      return "";
+    }
     await ctx.store.appendEvent(incident.id, event("participants_invited", { users: users.join(",") }));
     return users.join(",");
   });

@@ -6,11 +6,11 @@ import {
   type RequestRefusal,
   requestRefusal,
 } from "../src/core/incident/requests.js";
-import { channelRef } from "../src/core/markup.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
 import { loadBook } from "./oncall-state.js";
+import { channelMarkup } from "./other-platform.js";
 import { reply } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
@@ -30,7 +30,7 @@ export async function promoteRequest(ctx: HandlerContext, inbound: Inbound, id?:
   try {
     ({ incident: promoted } = await updateIncident(ctx, target, (current) => {
       const refused = requestRefusal(current);
-      if (refused) throw promoteRefusal(current, refused);
+      if (refused) throw promoteRefusal(current, refused, inbound);
       return promoteToIncident(ctx.settings, current, inbound.actor, now, book);
     }));
   } catch (err) {
@@ -87,11 +87,11 @@ async function requestIdInConversation(ctx: HandlerContext, inbound: Inbound): P
   return only;
 }
 
-function promoteRefusal(incident: Incident, refused: RequestRefusal): UsageError {
+function promoteRefusal(incident: Incident, refused: RequestRefusal, inbound: Inbound): UsageError {
   switch (refused.reason) {
     case "not_a_request":
       return new UsageError(
-        `${incident.id} is already an incident${incident.channel ? `: follow it in ${channelRef(incident.channel.id)}` : ""}. Nothing was changed.`,
+        `${incident.id} is already an incident${incident.channel ? `: follow it in ${channelMarkup(incident, inbound)}` : ""}. Nothing was changed.`,
         "already_incident",
       );
     case "finished":

@@ -7,9 +7,9 @@ import {
   type RequestRefusal,
   requestRefusal,
 } from "../src/core/incident/requests.js";
-import { channelRef } from "../src/core/markup.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
+import { channelMarkup } from "./other-platform.js";
 import { notAllowed } from "./permission.js";
 import { requestDoneItems } from "./request-card.js";
 import { updateIncident } from "./timers.js";
@@ -24,7 +24,7 @@ export async function markRequestDone(ctx: HandlerContext, inbound: Inbound, id?
   const now = ctx.clock.now();
   const { incident } = await updateIncident(ctx, id, (current) => {
     const refused = requestRefusal(current);
-    if (refused) throw doneRefusalError(current, refused);
+    if (refused) throw doneRefusalError(current, refused, inbound);
     const who = doneRefusal(ctx.settings, current, inbound.actor);
     if (who) throw doneNotAllowed(current, who);
     return closeAsDone(current, inbound.actor, now);
@@ -33,11 +33,11 @@ export async function markRequestDone(ctx: HandlerContext, inbound: Inbound, id?
   await ctx.outbox.send(...requestDoneItems(ctx, incident, inbound.actor));
 }
 
-function doneRefusalError(incident: Incident, refused: RequestRefusal): UsageError {
+function doneRefusalError(incident: Incident, refused: RequestRefusal, inbound: Inbound): UsageError {
   switch (refused.reason) {
     case "not_a_request":
       return new UsageError(
-        `${incident.id} was promoted to an incident, so it is resolved like one: \`/incident resolve\` in ${incident.channel ? channelRef(incident.channel.id) : "its channel"}. Nothing was changed.`,
+        `${incident.id} was promoted to an incident, so it is resolved like one: \`/incident resolve\` in ${incident.channel ? channelMarkup(incident, inbound) : "its channel"}. Nothing was changed.`,
         "not_a_request",
       );
     case "finished":

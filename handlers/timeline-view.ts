@@ -7,6 +7,7 @@ import type { HandlerContext } from "./context.js";
 import { itemsThatFit } from "./fit-items.js";
 import { incidentVars } from "./incident-vars.js";
 import { namedIncident } from "./named-incident.js";
+import { inPlainWords, onOtherPlatform } from "./other-platform.js";
 import { reply, zoneOf } from "./outbox-items.js";
 
 /** What one timeline line quotes of a text someone wrote; the whole of it stays in the record. */
@@ -25,8 +26,12 @@ export async function showTimeline(
   const incident = await namedIncident(ctx, inbound, "timeline", incidentNumber);
   const events = (await ctx.store.timeline(incident.id)).map(eventVars);
   const vars = { ...incidentVars(ctx, incident), timezone: zoneOf(ctx, inbound), total: events.length };
-  const render = (shown: readonly TimelineEventVars[], omitted: number) =>
-    ctx.render("timeline", { ...vars, events: shown, omitted });
+  // An incident of another platform names its people and channels in words (see other-platform.ts).
+  const elsewhere = onOtherPlatform(incident, inbound);
+  const render = (shown: readonly TimelineEventVars[], omitted: number) => {
+    const message = ctx.render("timeline", { ...vars, events: shown, omitted });
+    return elsewhere ? inPlainWords(ctx, incident, message) : message;
+  };
   // Newest first for the fitting (the latest matter most), shown oldest first.
   const newestFirst = [...events].reverse();
   const fit = itemsThatFit(newestFirst, (shown, omitted) => render([...shown].reverse(), omitted));

@@ -63,6 +63,14 @@ export class PlatformError extends FirebreakError {
   }
 }
 
+/**
+ * Whether an HTTP status other than 429 (which has its own handling, with Retry-After) says a later attempt can
+ * succeed: the platform, its edge or a proxy in between was unwell, not the request.
+ */
+export function retryableHttpStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 425;
+}
+
 /** A channel name is already in use on the platform. */
 export class NameTakenError extends PlatformError {
   constructor(name: string) {

@@ -231,6 +231,30 @@ describe("fake Mattermost vs the published OpenAPI sources", () => {
     },
   );
 
+  test(specTest("query parameters are read against their schema, as the server parses them"), async () => {
+    if (!spec) return;
+    const posts = `/api/v4/channels/${incidents()}/posts`;
+    expect((await raw("GET", `${posts}?since=1732000000000&per_page=60&page=0`)).status).toBe(200);
+    for (const query of ["since=yesterday", "per_page=many", "page=1.5"]) {
+      const res = await raw("GET", `${posts}?${query}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ id: "api.context.invalid_url_param.app_error" });
+      expect(fake.violations.at(-1)).toMatchObject({ kind: "spec", rule: "request_parameter_schema" });
+      expect(fake.violations.at(-1)?.message).toContain(query.split("=")[0]);
+    }
+    // Parameters the operation does not declare are none of the spec's business (Client4 adds a few).
+    expect((await raw("GET", `${posts}?collapsedThreads=false&skipFetchThreads=x`)).status).toBe(200);
+  });
+
+  test(specTest("a body the spec requires cannot be left out"), async () => {
+    if (!spec) return;
+    const op = spec.find("POST", "/api/v4/posts");
+    expect(op?.requestBodyRequired).toBe(true);
+    const res = await raw("POST", "/api/v4/posts");
+    expect(res.status).toBe(400);
+    expect(fake.violations.at(-1)).toMatchObject({ kind: "spec", rule: "request_body_missing" });
+  });
+
   test("an endpoint nobody knows answers 404 like Mattermost and is recorded", async () => {
     const res = await raw("GET", "/api/v4/no/such/thing");
     expect(res.status).toBe(404);
@@ -295,6 +319,39 @@ describe("HTTP conventions Client4 depends on", () => {
     const res = await raw("GET", "/api/v4/users/me", { auth: null });
     expect(res.status).toBe(401);
     expect(fake.violations.at(-1)?.rule).toBe("token_missing");
+  });
+
+  test("ids and names in the path are checked first, as the server's handlers do: 400, not 404", async () => {
+    const cases: Array<[string, string]> = [
+      [`/api/v4/channels/C0123ABCD`, "channel_id"],
+      [`/api/v4/channels/${"Z".repeat(26)}`, "channel_id"],
+      [`/api/v4/posts/${"p".repeat(25)}`, "post_id"],
+      [`/api/v4/users/U0DANA`, "user_id"],
+      [`/api/v4/teams/acme`, "team_id"],
+      [`/api/v4/users/username/system`, "username"],
+      [`/api/v4/users/username/all`, "username"],
+      [`/api/v4/users/username/Alice`, "username"],
+      [`/api/v4/teams/${fake.teamId}/channels/name/Town%20Square`, "channel_name"],
+      [`/api/v4/teams/name/x`, "name"],
+    ];
+    for (const [path, param] of cases) {
+      const res = await raw("GET", path);
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toMatchObject({
+        id: "api.context.invalid_url_param.app_error",
+        message: `Invalid or missing ${param} parameter in request URL.`,
+      });
+      expect(fake.violations.at(-1)).toMatchObject({ kind: "invalid_request", rule: `url_param_${param}` });
+    }
+    // Well-formed ids of nothing are the handler's to answer (404), and `me` is the caller.
+    expect((await raw("GET", `/api/v4/channels/${"z".repeat(26)}`)).status).toBe(404);
+    expect((await raw("GET", "/api/v4/users/me")).status).toBe(200);
+    // Client4 reports it the same way.
+    const err = await rejected(client().getChannel("C0123ABCD"));
+    expect(err).toMatchObject({
+      status_code: 400,
+      server_error_id: "api.context.invalid_url_param.app_error",
+    });
   });
 
   test("every call is recorded with its method, path, body and status", async () => {
@@ -660,16 +717,31 @@ describe("channel members", () => {
     expect(err.status_code).toBe(403);
   });
 
-  test("a deactivated person cannot be added", async () => {
-    const f = await start({
-      users: [{ username: "alice" }, { username: "gone", deleted: true }],
+  test("someone outside the channel's team cannot be added; a deactivated account can (the server does not check)", async () => {
+    fake = await start({
+      teams: [{ name: "acme" }, { name: "globex" }],
+      users: [
+        { username: "alice" },
+        { username: "gus", teams: ["globex"] },
+        { username: "gone", deleted: true },
+      ],
       channels: [{ name: "incidents", members: ["alice"], botIsMember: true }],
     });
-    const err = await rejected(client(f).addToChannel(f.user("gone").id, f.channel("incidents")?.id ?? ""));
-    expect(err).toMatchObject({
-      status_code: 400,
-      server_error_id: "api.channel.add_user_to_channel.deleted.app_error",
-    });
+    const channel = fake.channel("incidents")?.id ?? "";
+    const err = await expectRefused(
+      client().addToChannel(fake.user("gus").id, channel),
+      404,
+      "app.team.get_member.missing.app_error",
+      "add_user_not_in_team",
+    );
+    expect(err.message).toBeTruthy();
+    expect(fake.channel("incidents")?.members.has(fake.user("gus").id)).toBe(false);
+    await client().addToChannel(fake.user("gone").id, channel);
+    expect(fake.channel("incidents")?.members.has(fake.user("gone").id)).toBe(true);
+    // With several people, those who can be added are, and the call succeeds (api4 addChannelMember).
+    fake.addUser({ username: "hal", teams: ["globex"] });
+    const added = await client().addToChannels([fake.user("hal").id, fake.user("alice").id], channel);
+    expect(added.map((m) => m.user_id)).toEqual([fake.user("alice").id]);
   });
 
   test("a direct channel is created once and answered 201 every time", async () => {
@@ -1114,6 +1186,26 @@ describe("interactive dialogs", () => {
       expect(v?.message).toContain(part);
     }
     expect(fake.dialogs("alice")[0]?.issues).toHaveLength(5);
+  });
+
+  test("the limits are in bytes, as Go's len counts: 24 characters with an accent are too many", async () => {
+    const open = (d: unknown) =>
+      client().openDialog({
+        trigger_id: fake.mintTriggerId("alice"),
+        url: "http://127.0.0.1:1/d",
+        dialog: d,
+      });
+    await open({ ...dialog, title: "é".repeat(12) });
+    expect(fake.dialogs("alice")[0]?.issues).toEqual([]);
+    await open({
+      ...dialog,
+      title: "é".repeat(13),
+      elements: [{ display_name: "ü".repeat(13), name: "t", type: "text", placeholder: "ß".repeat(76) }],
+    });
+    const issues = fake.dialogs("alice")[1]?.issues ?? [];
+    expect(issues).toHaveLength(3);
+    expect(issues.join("\n")).toMatch(/title[\s\S]*display_name[\s\S]*placeholder/);
+    expect(fake.takeViolations().map((v) => v.rule)).toEqual(["dialog_invalid"]);
   });
 
   test("submitting posts SubmitDialogRequest to the dialog's url; `errors` keeps it open", async () => {

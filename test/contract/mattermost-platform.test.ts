@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createMattermostClient } from "../../src/adapters/mattermost/client.js";
 import { createDirectory } from "../../src/adapters/mattermost/directory.js";
 import { fetchMattermostIdentity, type MattermostIdentity } from "../../src/adapters/mattermost/identity.js";
+import { escapeMarkdown } from "../../src/adapters/mattermost/markdown.js";
 import { createMattermostPlatform } from "../../src/adapters/mattermost/mattermost-platform.js";
 import { KEY_PROP, postKey } from "../../src/adapters/mattermost/post-render.js";
 import { verifyActionContext, verifyDialogState } from "../../src/adapters/mattermost/signed-context.js";
@@ -20,6 +21,7 @@ import {
   type FakeMattermostOptions,
   startFakeMattermost,
 } from "../helpers/fake-mattermost/index.js";
+import { readable } from "../helpers/mattermost-world.js";
 
 const SECRET = "test-actions-secret-0123456789abcdef";
 const BOT_URL = "https://firebreak.example";
@@ -233,6 +235,25 @@ describe("createChannel", () => {
     expect(channel?.purpose).toHaveLength(250);
   });
 
+  test("the topic becomes a header that shows as typed: Markdown, links, images and mentions stay inert", async () => {
+    const topic = "DB down ![x](https://t.example/pixel.png) [docs](https://evil.example) @channel *now* `x`";
+    await mattermost.createChannel("inc-4-db-down", { topic });
+    const header = fake.channel("inc-4-db-down")?.header ?? "";
+    expect(header).toBe(escapeMarkdown(topic, true));
+    for (const live of ["](", "![", "@channel", "*now*", "`x`"]) expect(header).not.toContain(live);
+    expect(readable(header)).toBe(topic);
+    // The purpose is plain text and keeps the title as typed.
+    expect(fake.channel("inc-4-db-down")?.purpose).toBe(topic);
+  });
+
+  test("a long header is cut to 1024 runes between whole escapes, never half of one", async () => {
+    await mattermost.createChannel("inc-5-long", { topic: "@".repeat(600) });
+    const header = fake.channel("inc-5-long")?.header ?? "";
+    expect(Array.from(header)).toHaveLength(1024);
+    // Every `@` keeps the invisible space after it that stops a mention.
+    expect(header).toBe("@\u200b".repeat(512));
+  });
+
   test("a taken name is a NameTakenError", async () => {
     allowed = ["channel_name_taken"];
     await mattermost.createChannel("inc-7", {});
@@ -268,19 +289,48 @@ describe("invite", () => {
     expect(await mattermost.isMember(channel.id, "dana")).toBe(true);
   });
 
-  test("a deactivated person is refused without keeping the others out", async () => {
-    allowed = ["add_deactivated_user"];
-    const f = await start({
-      users: [{ username: "alice" }, { username: "gone", deleted: true }, { username: "bob" }],
+  test("someone the server will not add (not in the team) is left out: the others are added, nothing thrown", async () => {
+    allowed = ["add_user_not_in_team"];
+    const f = await startFakeMattermost({
+      teams: [{ name: "acme" }, { name: "globex" }],
+      users: [{ username: "alice" }, { username: "gus", teams: ["globex"] }, { username: "bob" }],
       channels: [],
     });
-    const channel = await f.mattermost.createChannel("inc-9", {});
-    const err = await platformError(f.mattermost.invite(channel.id, ["gone", "alice", "bob"]));
-    expect(err.retryable).toBe(false);
-    expect(err.message).toContain("gone");
-    const members = f.fake.channel("inc-9")?.members;
-    expect(members?.has(f.fake.user("alice").id)).toBe(true);
-    expect(members?.has(f.fake.user("bob").id)).toBe(true);
+    started.push(f);
+    const client = createMattermostClient(f.url, f.botToken);
+    const acme = await fetchMattermostIdentity(client, { team: "acme", attempts: 1 });
+    const platform = createMattermostPlatform(client, {
+      identity: acme,
+      directory: createDirectory(client, logger),
+      siteUrl: f.url,
+      actionsUrl: () => `${BOT_URL}/mattermost/actions`,
+      dialogsUrl: () => `${BOT_URL}/mattermost/dialogs`,
+      secret: SECRET,
+      logger,
+    });
+    const channel = await platform.createChannel("inc-9", {});
+    await platform.invite(channel.id, ["gus", "alice", "bob"]);
+    const members = f.channel("inc-9")?.members;
+    expect(members?.has(f.user("alice").id)).toBe(true);
+    expect(members?.has(f.user("bob").id)).toBe(true);
+    expect(members?.has(f.user("gus").id)).toBe(false);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        username: "gus",
+        status: 404,
+        code: "app.team.get_member.missing.app_error",
+      }),
+      expect.stringContaining("refused to add a person"),
+    );
+    expect(f.takeViolations().map((v) => v.rule)).toEqual(["add_user_not_in_team"]);
+  });
+
+  test("a channel nobody can be added to (the bot may not add people there) is a refusal", async () => {
+    allowed = ["add_members_not_member"];
+    const err = await platformError(mattermost.invite(id("general"), ["alice", "bob"]));
+    expect(err).toMatchObject({ platformCode: "invite_refused", retryable: false });
+    // The first refusal says it all: nobody else is tried.
+    expect(fake.calls.filter((c) => c.path.endsWith("/members") && c.method === "POST")).toHaveLength(1);
   });
 });
 
@@ -370,6 +420,13 @@ describe("post, findPosted and update", () => {
     expect(post?.message).toContain("~general");
   });
 
+  test("a channel reference of another platform (a Slack id) is shown as its id, never asked about", async () => {
+    const before = fake.calls.length;
+    await mattermost.post(id("incidents"), msg("INC-1 <#C0123ABCD> and <#inc-2>"));
+    expect(fake.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /api/v4/posts"]);
+    expect(fake.posts("incidents")[0]?.message).toContain("`C0123ABCD`");
+  });
+
   test("pin pins the post; pinning again is fine", async () => {
     const posted = await mattermost.post(id("incidents"), msg("status card"), { key: "INC-9/card" });
     await mattermost.pin(posted);
@@ -446,6 +503,41 @@ describe("replyEphemeral", () => {
       expect(fake.dmWith("alice")).toEqual([]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("a response URL that is not this Mattermost's command hook is never contacted: a DM instead", async () => {
+    let contacted = 0;
+    const elsewhere = createServer((_req, res) => {
+      contacted++;
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (elsewhere.address() as AddressInfo).port;
+      const hookId = "h".repeat(26);
+      const before = fake.calls.length;
+      for (const responseUrl of [
+        `http://127.0.0.1:${port}/hooks/commands/${hookId}`,
+        `${fake.url}/api/v4/users/me`,
+        `${fake.url}/hooks/commands/../../api/v4/posts`,
+        `${fake.url.replace("http://", "http://user@")}/hooks/commands/${hookId}`,
+      ]) {
+        await mattermost.replyEphemeral(
+          { userId: "alice", conversationId: id("incidents"), responseUrl },
+          msg("the answer"),
+        );
+      }
+      expect(contacted).toBe(0);
+      const reached = fake.calls.slice(before).map((c) => c.path);
+      expect(reached.filter((path) => path.startsWith("/hooks/") || path === "/api/v4/users/me")).toEqual([]);
+      expect(fake.dmWith("alice")).toHaveLength(4);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.objectContaining({ responseUrl: expect.stringContaining(String(port)) }),
+        expect.stringContaining("not one of this Mattermost's command hooks"),
+      );
+    } finally {
+      await new Promise((resolve) => elsewhere.close(resolve));
     }
   });
 
@@ -529,7 +621,7 @@ describe("openForm", () => {
     expect(opened?.url).toBe(`${BOT_URL}/mattermost/dialogs`);
     expect(opened?.issues).toEqual([]);
     expect(opened?.dialog).toMatchObject({ callback_id: "declare", submit_label: "Declare" });
-    expect(verifyDialogState(SECRET, opened?.dialog.state, "declare")).toEqual({
+    expect(verifyDialogState(SECRET, opened?.dialog.state, "declare")).toMatchObject({
       callbackId: "declare",
       conversationId: id("incidents"),
       state: "from-command",
@@ -584,6 +676,45 @@ describe("resolveChannel", () => {
     expect(fake.calls.length).toBe(calls);
   });
 
+  test("an announce channel the bot was removed from is joined again when a post is refused, once", async () => {
+    allowed = ["post_not_member"];
+    const channelId = (await mattermost.resolveChannel("general")) as string;
+    fake.channel("general")?.members.delete(fake.botUserId);
+    await mattermost.post(channelId, msg("INC-2 opened"));
+    expect(fake.posts("general").map((p) => p.message)).toEqual([expect.stringContaining("INC-2 opened")]);
+    expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(true);
+    expect(fake.takeViolations().map((v) => v.rule)).toEqual(["post_not_member"]);
+  });
+
+  test("a channel the bot was never told to use is not joined on a refused post", async () => {
+    allowed = ["post_not_member"];
+    await platformError(mattermost.post(id("general"), msg("x")));
+    expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(false);
+  });
+
+  test("a found channel is looked at again after five minutes, and joined again if need be", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      expect(await mattermost.resolveChannel("general")).toBe(id("general"));
+      fake.channel("general")?.members.delete(fake.botUserId);
+      const calls = fake.calls.length;
+      vi.setSystemTime(Date.now() + 4 * 60_000);
+      expect(await mattermost.resolveChannel("general")).toBe(id("general"));
+      expect(fake.calls.length).toBe(calls);
+      vi.setSystemTime(Date.now() + 2 * 60_000);
+      expect(await mattermost.resolveChannel("general")).toBe(id("general"));
+      expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("a name no channel can have is not asked about", async () => {
+    const before = fake.calls.length;
+    expect(await mattermost.resolveChannel("Incident Announcements")).toBeNull();
+    expect(fake.calls.length).toBe(before);
+  });
+
   test("a private channel the bot is not in is not found", async () => {
     ({ fake, mattermost } = await start({
       channels: [{ name: "secret", type: "P", members: ["alice"] }],
@@ -612,6 +743,25 @@ describe("userInfo and isMember", () => {
     expect(await mattermost.userInfo("gone")).toMatchObject({ id: "gone", deleted: true });
     expect(await mattermost.userInfo("alice")).toMatchObject({ id: "alice", name: "alice" });
     expect(await mattermost.userInfo("nobody-here")).toBeNull();
+  });
+
+  test("names no account can have (reserved, broadcasts, path tricks) are nobody, without asking the server", async () => {
+    const before = fake.calls.length;
+    for (const name of ["system", "all", "@channel", "matterbot", "..", ".", "a/b", "x".repeat(65), ""]) {
+      expect(await mattermost.userInfo(name), name).toBeNull();
+      expect(await mattermost.isMember(id("incidents"), name), name).toBe(false);
+    }
+    await mattermost.invite(id("incidents"), ["..", "system"]);
+    expect(fake.calls.length).toBe(before);
+  });
+
+  test("another platform's ids are neither channels nor posts here, and the server is not asked", async () => {
+    const before = fake.calls.length;
+    expect(await mattermost.isMember("C0123ABCD", "alice")).toBe(false);
+    expect(await mattermost.fetchMessage("C0123ABCD", "1712345678.000100")).toBeNull();
+    expect(await mattermost.fetchMessage(id("incidents"), "abc")).toBeNull();
+    expect(mattermost.channelUrl("C0123ABCD")).toBeNull();
+    expect(fake.calls.length).toBe(before);
   });
 
   test("isMember answers per channel and person; unknown people are not members", async () => {

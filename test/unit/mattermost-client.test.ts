@@ -160,13 +160,23 @@ describe("translateMattermostError", () => {
     expect(err).toMatchObject({ platformCode: "unreachable", retryable: true });
   });
 
-  test("Client4's own unreadable-answer error is retryable; our own errors pass through unchanged", () => {
-    const unreadable = new mm.ClientError(siteUrl, { message: "Received invalid response from the server." });
-    expect(() => translateMattermostError(unreadable, "getMe")).toThrow(
-      expect.objectContaining({ platformCode: "invalid_response", retryable: true }),
-    );
+  test("a refusal that is not JSON still carries its HTTP status: a final refusal named by it", async () => {
+    answer = (_req, res) => {
+      res.writeHead(418, { "Content-Type": "text/html" });
+      res.end("<html>I'm a teapot</html>");
+    };
+    const err = await translated(() => client.getMe());
+    expect(err).toMatchObject({ platformCode: "http_418", retryable: false });
+    expect(err.message).toContain("teapot");
+  });
+
+  test("our own errors pass through unchanged; anything else thrown is taken for a server out of reach", () => {
     const ours = new PlatformError("x", "mine", false);
     expect(() => translateMattermostError(ours, "getMe")).toThrow(ours);
+    const foreign = new mm.ClientError(siteUrl, { message: "Received invalid response from the server." });
+    expect(() => translateMattermostError(foreign, "getMe")).toThrow(
+      expect.objectContaining({ platformCode: "unreachable", retryable: true }),
+    );
   });
 });
 

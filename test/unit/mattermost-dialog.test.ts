@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clipBytes, DIALOG_LIMITS, dialogValues, toDialog } from "../../src/adapters/mattermost/dialog.js";
+import { cutBytes, DIALOG_LIMITS, dialogValues, toDialog } from "../../src/adapters/mattermost/dialog.js";
 import { ActionIds } from "../../src/core/action-ids.js";
 import type { Form } from "../../src/core/message.js";
 
@@ -166,13 +166,29 @@ describe("a form as a Mattermost dialog", () => {
     expect(dialog.elements[1]?.options).toEqual([]);
   });
 
+  it("cuts a value by bytes with nothing added, on a character boundary (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        (text, max) => {
+          const out = cutBytes(text, max, false);
+          expect(bytes(out)).toBeLessThanOrEqual(max);
+          expect(text.startsWith(out)).toBe(true);
+          if (bytes(text) <= max) expect(out).toBe(text);
+          expect(out).toBe(Buffer.from(out, "utf8").toString("utf8"));
+        },
+      ),
+    );
+  });
+
   it("clips by bytes on a character boundary (property)", () => {
     fc.assert(
       fc.property(
         fc.string({ unit: "grapheme", maxLength: 60 }),
         fc.integer({ min: 4, max: 60 }),
         (text, max) => {
-          const out = clipBytes(text, max);
+          const out = cutBytes(text, max);
           expect(bytes(out)).toBeLessThanOrEqual(max);
           if (bytes(text) <= max) expect(out).toBe(text);
           else {

@@ -2,11 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   escapeMarkdown,
+  escapeMarkdownWithin,
   fromMattermostCommandText,
   fromMattermostMessage,
   isBroadcastName,
   mentionCandidates,
   toMattermostMarkdown,
+  validUsername,
   ZWSP,
 } from "../../src/adapters/mattermost/markdown.js";
 import { escapeMarkup, linkRef, markupToPlain, parseMarkup } from "../../src/core/markup.js";
@@ -236,6 +238,62 @@ describe("literal text, whatever it holds (properties)", () => {
 /** A directory of the people in these tests: who `isPerson` says exists. */
 const PEOPLE = new Set(["alice", "bob", "bob.smith", "dana-2", "firebreak"]);
 const typed = (text: string) => fromMattermostCommandText(text, (name) => PEOPLE.has(name));
+
+describe("literal text within a limit (a channel header)", () => {
+  it("keeps whole escapes: what fits of the text, never half an escape, entity or guard", () => {
+    expect(escapeMarkdownWithin("a*b", 2)).toBe("a");
+    expect(escapeMarkdownWithin("a*b", 3)).toBe("a\\*");
+    expect(escapeMarkdownWithin("a*b", 4)).toBe("a\\*b");
+    expect(escapeMarkdownWithin("@here", 1)).toBe("");
+    expect(escapeMarkdownWithin("@here", 2)).toBe(`@${Z}`);
+    expect(escapeMarkdownWithin("- item", 10)).toBe(`${Z}- item`);
+  });
+
+  it("is the escaped text whole when it fits, else a prefix of it within the limit (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 80 }),
+        fc.integer({ min: 0, max: 200 }),
+        (t, max) => {
+          const whole = escapeMarkdown(t, true);
+          const cut = escapeMarkdownWithin(t, max);
+          expect(Array.from(cut).length).toBeLessThanOrEqual(max);
+          expect(whole.startsWith(cut)).toBe(true);
+          if (Array.from(whole).length <= max) expect(cut).toBe(whole);
+          // What is kept reads as a prefix of the text: nothing half-escaped becomes visible.
+          expect(t.startsWith(visible(cut))).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe("usernames", () => {
+  it("are what the server can hold: 1 to 64 of a-z 0-9 . _ -, not reserved, not a path step", () => {
+    for (const ok of ["alice", "a", "bob.smith", "x_y-z", "1", "a".repeat(64)])
+      expect(validUsername(ok)).toBe(true);
+    for (const bad of [
+      "",
+      "Alice",
+      "all",
+      "channel",
+      "system",
+      "matterbot",
+      ".",
+      "..",
+      "a b",
+      "a/b",
+      "é",
+      "a".repeat(65),
+    ]) {
+      expect(validUsername(bad), bad).toBe(false);
+    }
+  });
+
+  it("reserved names are never a candidate for a person", () => {
+    expect(mentionCandidates("@system @matterbot @dana")).toEqual(["dana"]);
+  });
+});
 
 describe("what people type to the bot, as the command text the grammar reads", () => {
   it("keeps every character as typed and turns only mentions of people into <@username>", () => {

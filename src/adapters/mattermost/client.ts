@@ -1,7 +1,6 @@
-import type { ClientError as ClientErrorInstance } from "@mattermost/client";
 import mm from "@mattermost/client";
 import type { Options } from "@mattermost/types/client4";
-import { NameTakenError, PlatformError } from "../../core/errors.js";
+import { NameTakenError, PlatformError, retryableHttpStatus } from "../../core/errors.js";
 import type { MattermostDialog } from "./dialog.js";
 
 // The package is CommonJS: Node's ESM loader cannot see its named exports, only the default one.
@@ -18,13 +17,17 @@ const CHANNEL_EXISTS = "store.sql_channel.save_channel.exists.app_error";
  * body was not JSON (a rate limiter's "limit exceeded", a proxy's error page), and Retry-After.
  */
 class MattermostResponseError extends ClientError {
+  /** The HTTP status, always known here (Client4's own `status_code` is optional). */
+  readonly status: number;
+
   constructor(
     baseUrl: string,
-    data: ConstructorParameters<typeof ClientError>[1],
+    data: ConstructorParameters<typeof ClientError>[1] & { status_code: number },
     readonly retryAfterMs: number | undefined,
   ) {
     super(baseUrl, data);
     this.name = "MattermostResponseError";
+    this.status = data.status_code;
   }
 }
 
@@ -98,9 +101,6 @@ export function createMattermostClient(siteUrl: string, token: string): Mattermo
   return client;
 }
 
-/** HTTP statuses other than 429 after which a later attempt can succeed (the server or a proxy was unwell). */
-const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 425;
-
 /**
  * Turns a failed Client4 call into our error types at the boundary, so handlers never see SDK errors:
  * 429 and 5xx (and a server out of reach) are retryable, a taken channel name is a NameTakenError, and any
@@ -108,12 +108,12 @@ const retryableStatus = (status: number) => status >= 500 || status === 408 || s
  */
 export function translateMattermostError(err: unknown, operation: string, channelName = ""): never {
   if (err instanceof PlatformError) throw err;
-  if (err instanceof ClientError) {
-    const e = err as ClientErrorInstance & { retryAfterMs?: number };
-    const status = e.status_code;
-    const detail = e.message ? `: ${e.message}` : "";
+  // Every refusal reaches us through MattermostClient.doFetch, which always records the HTTP status.
+  if (err instanceof MattermostResponseError) {
+    const status = err.status;
+    const detail = err.message ? `: ${err.message}` : "";
     if (status === 429) {
-      const waitMs = e.retryAfterMs ?? 1000;
+      const waitMs = err.retryAfterMs ?? 1000;
       throw new PlatformError(
         "ratelimited",
         `Mattermost rate-limited ${operation}; retry after ${waitMs} ms`,
@@ -121,23 +121,15 @@ export function translateMattermostError(err: unknown, operation: string, channe
         waitMs,
       );
     }
-    if (e.server_error_id === CHANNEL_EXISTS) throw new NameTakenError(channelName);
-    if (typeof status === "number" && retryableStatus(status)) {
+    if (err.server_error_id === CHANNEL_EXISTS) throw new NameTakenError(channelName);
+    if (retryableHttpStatus(status)) {
       throw new PlatformError(
         `http_${status}`,
         `Mattermost answered ${operation} with HTTP ${status}${detail}`,
         true,
       );
     }
-    if (typeof status !== "number") {
-      // Client4 could not read the answer at all (not JSON where JSON was due): a proxy in the way, most likely.
-      throw new PlatformError(
-        "invalid_response",
-        `Mattermost gave an unreadable answer to ${operation}${detail}`,
-        true,
-      );
-    }
-    const code = e.server_error_id || `http_${status}`;
+    const code = err.server_error_id || `http_${status}`;
     throw new PlatformError(
       code,
       `Mattermost refused ${operation} (HTTP ${status}, ${code})${detail}`,
@@ -157,10 +149,10 @@ export function translateMattermostError(err: unknown, operation: string, channe
 
 /** The HTTP status of a failed Client4 call, when it got that far. */
 export function mattermostStatus(err: unknown): number | undefined {
-  return err instanceof ClientError ? (err as ClientErrorInstance).status_code : undefined;
+  return err instanceof MattermostResponseError ? err.status : undefined;
 }
 
 /** Mattermost's error id (`server_error_id`) of a failed Client4 call, when it named one. */
 export function mattermostErrorId(err: unknown): string | undefined {
-  return err instanceof ClientError ? (err as ClientErrorInstance).server_error_id : undefined;
+  return err instanceof MattermostResponseError ? err.server_error_id : undefined;
 }

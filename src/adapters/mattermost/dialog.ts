@@ -20,7 +20,6 @@ export interface MattermostDialog {
 export const DIALOG_LIMITS = {
   title: 24,
   displayName: 24,
-  name: 300,
   helpText: 150,
   /** A text element's default and placeholder; also the most a one-line field is asked to hold. */
   text: 150,
@@ -37,10 +36,14 @@ function bytes(text: string): number {
   return encoder.encode(text).length;
 }
 
-/** `text` cut to at most `max` UTF-8 bytes on a character boundary, ending in "…" when it was cut. */
-export function clipBytes(text: string, max: number): string {
+/**
+ * `text` cut to at most `max` UTF-8 bytes on a character boundary. A label says it was cut with a trailing
+ * "…" (`ellipsis`); a default value, which the person will send as it is, is cut with nothing added.
+ */
+export function cutBytes(text: string, max: number, ellipsis = true): string {
   if (bytes(text) <= max) return text;
-  const room = max - bytes(ELLIPSIS);
+  const mark = ellipsis ? ELLIPSIS : "";
+  const room = max - bytes(mark);
   let out = "";
   let used = 0;
   for (const c of text) {
@@ -49,7 +52,7 @@ export function clipBytes(text: string, max: number): string {
     out += c;
     used += size;
   }
-  return `${out}${ELLIPSIS}`;
+  return `${out}${mark}`;
 }
 
 /** The most characters a field asks for, and whether that needs a textarea (one-line fields hold 150). */
@@ -73,10 +76,10 @@ function capacity(field: FormField): { type: "text" | "textarea"; maxLength: num
 
 function element(field: FormField): Record<string, unknown> {
   const common = {
-    display_name: clipBytes(field.label.replace(/\s+/g, " ").trim() || field.id, DIALOG_LIMITS.displayName),
+    display_name: cutBytes(field.label.replace(/\s+/g, " ").trim() || field.id, DIALOG_LIMITS.displayName),
     name: field.id,
     optional: Boolean(field.optional),
-    ...(field.hint ? { help_text: clipBytes(field.hint, DIALOG_LIMITS.helpText) } : {}),
+    ...(field.hint ? { help_text: cutBytes(field.hint, DIALOG_LIMITS.helpText) } : {}),
   };
   if (field.kind === "select") {
     const options = (field.options ?? []).map((o) => ({ text: o.label, value: o.value }));
@@ -86,7 +89,7 @@ function element(field: FormField): Record<string, unknown> {
       ...common,
       type: "select",
       options,
-      ...(field.placeholder ? { placeholder: clipBytes(field.placeholder, DIALOG_LIMITS.select) } : {}),
+      ...(field.placeholder ? { placeholder: cutBytes(field.placeholder, DIALOG_LIMITS.select) } : {}),
       ...(initial !== undefined ? { default: initial } : {}),
     };
   }
@@ -96,34 +99,21 @@ function element(field: FormField): Record<string, unknown> {
     ...common,
     type,
     max_length: maxLength,
-    ...(field.placeholder ? { placeholder: clipBytes(field.placeholder, limit) } : {}),
+    ...(field.placeholder ? { placeholder: cutBytes(field.placeholder, limit) } : {}),
     // A default is cut without an ellipsis (it is text the person will send, not a label): to what the
     // field holds in characters, and to what the server accepts in bytes.
     ...(field.initial
-      ? { default: cutBytes(Array.from(field.initial).slice(0, maxLength).join(""), limit) }
+      ? { default: cutBytes(Array.from(field.initial).slice(0, maxLength).join(""), limit, false) }
       : {}),
   };
-}
-
-/** `text` cut to at most `max` UTF-8 bytes on a character boundary, with nothing added. */
-function cutBytes(text: string, max: number): string {
-  let out = "";
-  let used = 0;
-  for (const c of text) {
-    const size = bytes(c);
-    if (used + size > max) break;
-    out += c;
-    used += size;
-  }
-  return out;
 }
 
 /** A neutral form as a dialog; `signedState` is the dialog's state (see signed-context.ts). */
 export function toDialog(form: Form, signedState: string): MattermostDialog {
   return {
     callback_id: form.callbackId,
-    title: clipBytes(form.title.replace(/\s+/g, " ").trim() || "Firebreak", DIALOG_LIMITS.title),
-    submit_label: clipBytes(form.submitLabel.trim() || "Submit", DIALOG_LIMITS.title),
+    title: cutBytes(form.title.replace(/\s+/g, " ").trim() || "Firebreak", DIALOG_LIMITS.title),
+    submit_label: cutBytes(form.submitLabel.trim() || "Submit", DIALOG_LIMITS.title),
     notify_on_cancel: false,
     state: signedState,
     elements: form.fields.map(element),

@@ -11,10 +11,13 @@ import { escapeMarkup, parseMarkup, type Span } from "../../core/markup.js";
  * - The web app's Markdown parser (a fork of marked 0.3) honours backslash escapes only for
  *   `` ` * { } [ ] ( ) # + - . ! _ > | ~ `` and `\`, so `<`, `&` and `$` are written as HTML entities instead.
  * - The mobile apps parse CommonMark, where every ASCII punctuation escape and every entity above works too.
- * - The server finds mentions in the raw message text (after cutting out code spans, found by pairing
- *   backticks) and the web app highlights them after rendering, so escaping cannot stop `@here`: a zero-width
- *   space after every literal `@` and `~` does, for both. For the same reason a literal backtick is written as
- *   an entity, so the only backticks the server pairs are those of real code spans.
+ * - The server finds mentions by parsing the message as Markdown and scanning only its text nodes
+ *   (`getExplicitMentions` walks the tree with `markdown.Inspect`): code spans, code blocks and link
+ *   destinations are not read, but emphasis and link labels are, and backslash escapes are already resolved in
+ *   the text it scans, so `\@here` still notifies the channel. The web app highlights mentions in rendered text
+ *   the same way. Escaping therefore cannot stop `@here`; a zero-width space after every literal `@` and `~`
+ *   does, for the server and every client: the mention parser splits words at it. A literal backtick is written
+ *   as an entity, so the only code spans any parser sees are ours and literal text can never open one.
  *
  * A URL in literal text is still auto-linked by Mattermost, showing its own address, just as when a person
  * types one in a message (responders' links to dashboards should stay clickable); a link with a label of its
@@ -107,9 +110,26 @@ export function escapeMarkdown(text: string, atLineStart = false): string {
 }
 
 /**
- * Code span content is shown raw by every reader, so it needs no escaping, but it must not hold a backtick:
- * the server pairs backticks lazily to find code, and a stray one would expose the rest of the text (and
- * what it says, `@here` included) to mention parsing. A look-alike grave accent takes its place.
+ * Literal text as Markdown of at most `maxRunes` runes (code points, Mattermost's unit), cut between whole
+ * units so no escape, entity or zero-width guard is left half-written: for fields the server caps and renders
+ * as Markdown, such as a channel header.
+ */
+export function escapeMarkdownWithin(text: string, maxRunes: number, atLineStart = true): string {
+  let out = "";
+  let used = 0;
+  for (const unit of literalUnits(text, atLineStart)) {
+    const size = Array.from(unit).length;
+    if (used + size > maxRunes) break;
+    out += unit;
+    used += size;
+  }
+  return out;
+}
+
+/**
+ * Code span content is shown raw by every reader, so it needs no escaping, but it must not hold a backtick: it
+ * would close the span early, and the rest (`@here` included, with no zero-width space in code) would become a
+ * text node the server scans for mentions. A look-alike grave accent takes its place.
  */
 function codeSpan(text: string): string {
   return `\`${text.replace(/`/g, "\u02cb").replace(/\n/g, " ")}\``;
@@ -121,7 +141,8 @@ function linkTarget(url: string): string {
     url
       // Parentheses would end the destination; the rest would end or break it in one parser or the other.
       .replace(/[\s()<>\\`"[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)
-      // The server finds mentions in the raw text, URLs included: an `@` that starts a word there is encoded.
+      // A destination is no text node, so no mention is read in it; an `@` that starts a word is encoded all
+      // the same, so a reader that ends the destination somewhere else than ours still finds no mention there.
       .replace(/(^|[^\p{L}\p{N}:._@-])@/gu, "$1%40")
   );
 }
@@ -222,8 +243,21 @@ export function toMattermostMarkdown(
 const AT_MENTION = /\B@([A-Za-z0-9][A-Za-z0-9._:-]*)/g;
 /** What the server trims off the end of a name, one character at a time, when nobody has the whole name. */
 const TRIMMABLE = /[._-]$/;
-/** A username neutral markup can hold (`<@name>`), at Mattermost's length limit. */
-const MENTIONABLE = /^[a-z0-9._-]{1,64}$/;
+/** The characters and length of a Mattermost username (`model.IsValidUsername`). */
+const USERNAME = /^[a-z0-9._-]{1,64}$/;
+/**
+ * Names the server reserves (`restrictedUsernames`), and the two a URL path resolves away (`/users/username/..`
+ * would reach `/users/`), so none of them can name a person.
+ */
+const NOT_USERNAMES = new Set(["all", "channel", "matterbot", "system", ".", ".."]);
+
+/**
+ * Whether `name` (already lower-cased) can be someone's username: what the server accepts in
+ * `/users/username/{username}` and can hold as an account. Anything else names nobody and is not asked about.
+ */
+export function validUsername(name: string): boolean {
+  return USERNAME.test(name) && !NOT_USERNAMES.has(name);
+}
 
 interface TypedMention {
   /** Where the `@` is. */
@@ -239,7 +273,7 @@ function typedMentions(text: string): TypedMention[] {
   for (const m of text.matchAll(AT_MENTION)) {
     const candidates: string[] = [];
     for (let name = (m[1] as string).toLowerCase(); ; name = name.slice(0, -1)) {
-      if (MENTIONABLE.test(name) && !isBroadcastName(name)) candidates.push(name);
+      if (validUsername(name) && !isBroadcastName(name)) candidates.push(name);
       if (!TRIMMABLE.test(name)) break;
     }
     found.push({ index: m.index, typed: m[0], candidates });

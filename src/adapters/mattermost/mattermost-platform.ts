@@ -8,9 +8,15 @@ import {
   translateMattermostError,
 } from "./client.js";
 import { toDialog } from "./dialog.js";
-import type { Directory } from "./directory.js";
+import {
+  DIRECTORY_CACHE_SIZE,
+  type Directory,
+  isMattermostId,
+  normaliseUsername,
+  rememberBounded,
+} from "./directory.js";
 import type { MattermostIdentity } from "./identity.js";
-import { fromMattermostMessage } from "./markdown.js";
+import { escapeMarkdownWithin, fromMattermostMessage, validUsername } from "./markdown.js";
 import {
   carriesKey,
   channelIdsIn,
@@ -43,6 +49,11 @@ const PURPOSE_MAX = 250;
 /** How long resolveChannel remembers that a channel does not exist: one created later is found after this. */
 const MISSING_CHANNEL_TTL_MS = 5 * 60_000;
 /**
+ * How long resolveChannel trusts a channel it found and joined: after this it looks again, so a bot an
+ * administrator removed from the announce channel joins it again, and a renamed channel is followed.
+ */
+const FOUND_CHANNEL_TTL_MS = 5 * 60_000;
+/**
  * How long isMember trusts a "yes" it read: someone who just left is still taken for a member this long. A
  * "no" is never remembered, so a person who was just invited is found at once.
  */
@@ -58,6 +69,19 @@ const EPHEMERAL_DENIED_TTL_MS = 10 * 60_000;
 
 /** A direct-message channel's name: the two user ids. Such a channel has no URL of its own. */
 const DIRECT_CHANNEL_NAME = /^[a-z0-9]{26}__[a-z0-9]{26}$/;
+/** A channel's URL name as the server accepts it in a path (`model.IsValidChannelIdentifier`). */
+const CHANNEL_NAME = /^[a-z0-9]+([a-z0-9_-]+|(__)?)[a-z0-9]*$/;
+
+/**
+ * Refusals to add someone that are about the channel, not the person: nobody else could be added either, so
+ * invite reports them. Anything else (not in the channel's team, left it, no such account) is that one person's.
+ */
+const CHANNEL_REFUSALS = new Set([
+  "app.channel.get.existing.app_error",
+  "api.channel.add_user_to_channel.type.app_error",
+  "api.channel.add_user_to_channel.deleted.app_error",
+  "api.context.invalid_url_param.app_error",
+]);
 
 /** At most `max` characters (code points, which is what Mattermost counts as runes). */
 const runes = (text: string, max: number) => Array.from(text).slice(0, max).join("");
@@ -128,11 +152,6 @@ async function call<T>(
   }
 }
 
-/** A 400 that says the thing asked for is already so (a member already there, a post already pinned). */
-const alreadyDone = (refused: Refused) =>
-  refused.status === 400 &&
-  /already|exists/i.test(`${refused.errorId ?? ""} ${(refused.error as Error).message ?? ""}`);
-
 /** A refusal of a dialog's trigger id: too old (30 s by default) or already used. */
 const triggerRefused = (err: unknown) =>
   mattermostStatus(err) === 400 &&
@@ -160,14 +179,21 @@ export function createMattermostPlatform(
   const siteUrl = options.siteUrl.replace(/\/+$/, "");
   /** Channel names this platform saw itself (created or resolved), ahead of the directory learning them. */
   const seenNames = new Map<string, string>();
-  /** Announce channels by name: an id for good, or null (not there) until `until`. */
-  const channelCache = new Map<string, { id: string; until?: undefined } | { id: null; until: number }>();
+  /** Announce channels by name: the id found (or null, not there) until `until`, when it is looked up again. */
+  const channelCache = new Map<string, { id: string | null; until: number }>();
+  /** Channels resolveChannel found (id → name): public channels the bot joined itself and may join again. */
+  const joinable = new Map<string, string>();
   /** Until when ephemeral posts are not tried although the roles allowed them: they were refused since. */
   let ephemeralDeniedUntil = 0;
   /** "channel|user id" → until when a "yes, a member" stands (see MEMBER_TTL_MS). */
   const memberCache = new Map<string, number>();
 
   const channelName = (id: string) => seenNames.get(id) ?? directory.channelName(id);
+  const sawChannel = (id: string, name: string) => rememberBounded(seenNames, id, name, DIRECTORY_CACHE_SIZE);
+
+  /** Looks up the names of the channels a message refers to, so it renders `~name` rather than ids. */
+  const learnNamesFor = (message: Message) =>
+    directory.learnChannelNames(channelIdsIn(message).filter((id) => !seenNames.has(id)));
 
   const renderContext = (): RenderContext => ({
     actionsUrl: options.actionsUrl(),
@@ -177,19 +203,12 @@ export function createMattermostPlatform(
 
   /** The message rendered as a post, after learning the names of the channels it mentions. */
   const render = async (message: Message, key?: string) => {
-    await directory.learnChannelNames(channelIdsIn(message).filter((id) => !seenNames.has(id)));
+    await learnNamesFor(message);
     return toMattermostPost(message, renderContext(), key);
   };
 
-  const rememberMember = (channelId: string, userId: string) => {
-    const key = `${channelId}|${userId}`;
-    memberCache.delete(key);
-    memberCache.set(key, Date.now() + MEMBER_TTL_MS);
-    for (const oldest of memberCache.keys()) {
-      if (memberCache.size <= MEMBER_CACHE_SIZE) break;
-      memberCache.delete(oldest);
-    }
-  };
+  const rememberMember = (channelId: string, userId: string) =>
+    rememberBounded(memberCache, `${channelId}|${userId}`, Date.now() + MEMBER_TTL_MS, MEMBER_CACHE_SIZE);
 
   /** The user id of a username, or a PlatformError: the person is unknown to the server. */
   const requireId = async (username: string, operation: string): Promise<string> => {
@@ -211,7 +230,10 @@ export function createMattermostPlatform(
     return channel.id;
   };
 
-  /** Adds one person to a channel; true when they are in it now. Retryable failures are thrown. */
+  /**
+   * Adds one person to a channel (adding a member again is no error to the server); true when they are in it
+   * now, else the refusal. Retryable failures are thrown.
+   */
   const addMember = async (channelId: string, userId: string): Promise<Refused | true> => {
     const added = await call(
       "addToChannel",
@@ -219,8 +241,24 @@ export function createMattermostPlatform(
       undefined,
       [400, 403, 404],
     );
-    if (added instanceof Refused && !alreadyDone(added)) return added;
+    if (added instanceof Refused) return added;
     rememberMember(channelId, userId);
+    return true;
+  };
+
+  /**
+   * The bot joins a public channel it found itself; false (and a warning) when the server refuses it for
+   * good. A failure worth retrying is thrown.
+   */
+  const join = async (channelId: string, name: string): Promise<boolean> => {
+    try {
+      await call("addToChannel", () => client.addToChannel(identity.userId, channelId));
+    } catch (err) {
+      if (err instanceof PlatformError && err.retryable) throw err;
+      logger.warn({ err: String(err), channel: name }, "could not join the announce channel");
+      return false;
+    }
+    rememberMember(channelId, identity.userId);
     return true;
   };
 
@@ -237,9 +275,10 @@ export function createMattermostPlatform(
     );
     if (found instanceof Refused) return null;
     const channel = found as unknown as MattermostChannelRecord;
-    seenNames.set(channel.id, channel.name);
+    sawChannel(channel.id, channel.name);
     if (channel.type === "O") {
-      // The bot posts only where it is a member; joining once is what makes the announce channel work.
+      rememberBounded(joinable, channel.id, channel.name, DIRECTORY_CACHE_SIZE);
+      // The bot posts only where it is a member; joining is what makes the announce channel work.
       const member = await call(
         "getChannelMember",
         () => client.getChannelMember(channel.id, identity.userId),
@@ -247,13 +286,33 @@ export function createMattermostPlatform(
         [404],
       );
       if (member instanceof Refused) {
-        await call("addToChannel", () => client.addToChannel(identity.userId, channel.id)).catch(
-          (err: unknown) =>
-            logger.warn({ err: String(err), channel: name }, "could not join the announce channel"),
+        // Not joining now does not lose the channel: a post refused there joins it again (see `post`).
+        await join(channel.id, channel.name).catch((err: unknown) =>
+          logger.warn({ err: String(err), channel: name }, "could not join the announce channel yet"),
         );
       }
     }
     return channel.id;
+  };
+
+  /** The slash command response URLs of this server: nothing else is sent a reply (and its content). */
+  const isCommandResponseUrl = (raw: string): boolean => {
+    let url: URL;
+    let site: URL;
+    try {
+      url = new URL(raw);
+      site = new URL(siteUrl);
+    } catch {
+      return false;
+    }
+    const hooks = `${site.pathname.replace(/\/+$/, "")}/hooks/commands/`;
+    return (
+      url.origin === site.origin &&
+      url.username === "" &&
+      url.password === "" &&
+      url.pathname.startsWith(hooks) &&
+      /^[A-Za-z0-9]+$/.test(url.pathname.slice(hooks.length))
+    );
   };
 
   /**
@@ -261,7 +320,15 @@ export function createMattermostPlatform(
    * and takes 5 replies), so the caller can reply another way.
    */
   const replyThroughResponseUrl = async (responseUrl: string, message: Message): Promise<boolean> => {
-    await directory.learnChannelNames(channelIdsIn(message).filter((id) => !seenNames.has(id)));
+    if (!isCommandResponseUrl(responseUrl)) {
+      // The URL came in the command's body; only Mattermost's own command hooks are trusted with a reply.
+      logger.warn(
+        { responseUrl: responseUrl.slice(0, 200) },
+        "response_url is not one of this Mattermost's command hooks; replying another way",
+      );
+      return false;
+    }
+    await learnNamesFor(message);
     const body = toCommandResponse(message, renderContext());
     const res = await fetch(responseUrl, {
       method: "POST",
@@ -283,6 +350,9 @@ export function createMattermostPlatform(
 
     async createChannel(name, { topic, displayName: wanted }) {
       const display = runes(wanted?.trim() || name, DISPLAY_NAME_MAX);
+      // The header is rendered as Markdown in every client, where a Slack topic is plain: the topic (the
+      // incident's title, as typed) is escaped so it shows as typed and can link, embed or mention nothing.
+      const header = topic ? escapeMarkdownWithin(topic.replace(/\s+/g, " ").trim(), HEADER_MAX) : "";
       const created = await call(
         "createChannel",
         () =>
@@ -291,19 +361,18 @@ export function createMattermostPlatform(
             name,
             display_name: display,
             type: "O",
-            ...(topic ? { header: runes(topic, HEADER_MAX), purpose: runes(topic, PURPOSE_MAX) } : {}),
+            ...(topic ? { header, purpose: runes(topic, PURPOSE_MAX) } : {}),
           }),
         name,
       );
-      seenNames.set(created.id, created.name);
+      sawChannel(created.id, created.name);
       // The creator is a member from the start.
       rememberMember(created.id, identity.userId);
       return { id: created.id, name: created.name };
     },
 
     async invite(channelId, usernames) {
-      const wanted = [...new Set(usernames)];
-      const refusals: string[] = [];
+      const wanted = [...new Set(usernames.map(normaliseUsername))];
       for (const username of wanted) {
         const userId = await directory.idOf(username);
         if (!userId) {
@@ -312,26 +381,36 @@ export function createMattermostPlatform(
         }
         if (userId === identity.userId) continue;
         const added = await addMember(channelId, userId);
-        if (added instanceof Refused) {
-          // One person who cannot be added (deactivated, not in the team) must not keep the others out.
-          logger.warn(
-            { channelId, username, status: added.status, code: added.errorId },
-            "invite: Mattermost refused to add a person",
+        if (!(added instanceof Refused)) continue;
+        if (added.status === 403 || CHANNEL_REFUSALS.has(added.errorId ?? "")) {
+          // The channel is the problem (gone, archived, the bot may not add people there): nobody can join it.
+          throw new PlatformError(
+            "invite_refused",
+            `Mattermost refused to add people to channel ${channelId} (HTTP ${added.status}, ` +
+              `${added.errorId ?? "no error id"})`,
           );
-          refusals.push(`${username} (${added.errorId ?? `HTTP ${added.status}`})`);
         }
-      }
-      if (refusals.length > 0) {
-        throw new PlatformError(
-          "invite_refused",
-          `Mattermost refused to add ${refusals.join(", ")} to the channel`,
+        // One person who cannot be added (not in the channel's team, left it) must not keep the others out,
+        // nor stop what the invitation goes with (a page, a kickoff): said in the log, and the others go on.
+        logger.warn(
+          { channelId, username, status: added.status, code: added.errorId },
+          "invite: Mattermost refused to add a person; the others are added",
         );
       }
     },
 
     async post(channelId, message, postOptions) {
       const rendered = await render(message, postOptions?.key);
-      const posted = await call("createPost", () => createPost(channelId, rendered));
+      let posted = await call("createPost", () => createPost(channelId, rendered), undefined, [403]);
+      if (posted instanceof Refused) {
+        // A channel resolveChannel found and joined (the announce channel) that an administrator removed the
+        // bot from since: joined again once, and the post retried. Any other channel's refusal stands.
+        const name = joinable.get(channelId);
+        if (name === undefined || !(await join(channelId, name))) {
+          return translateMattermostError(posted.error, "createPost");
+        }
+        posted = await call("createPost", () => createPost(channelId, rendered));
+      }
       return { channelId, messageId: posted.id };
     },
 
@@ -369,10 +448,8 @@ export function createMattermostPlatform(
     },
 
     async pin(target) {
-      const pinned = await call("pinPost", () => client.pinPost(target.messageId), undefined, [400]);
-      if (pinned instanceof Refused && !alreadyDone(pinned)) {
-        translateMattermostError(pinned.error, "pinPost");
-      }
+      // Pinning a pinned post is no error to the server (it patches is_pinned to true again).
+      await call("pinPost", () => client.pinPost(target.messageId));
     },
 
     openDirect,
@@ -413,6 +490,7 @@ export function createMattermostPlatform(
         callbackId: form.callbackId,
         conversationId: to.conversationId,
         ...(form.state !== undefined ? { state: form.state } : {}),
+        user: to.userId,
       });
       try {
         await client.openDialog(triggerId, options.dialogsUrl(), toDialog(form, state));
@@ -430,18 +508,31 @@ export function createMattermostPlatform(
 
     async resolveChannel(name) {
       const wanted = name.trim().replace(/^[~#]/, "").toLowerCase();
+      if (!CHANNEL_NAME.test(wanted)) {
+        // The server would refuse the lookup itself (400): no channel can have this name.
+        logger.warn({ channel: name }, "not a Mattermost channel name; check announce_channel in the config");
+        return null;
+      }
       const cached = channelCache.get(wanted);
-      if (cached && (cached.id !== null || Date.now() < cached.until)) return cached.id;
+      if (cached && Date.now() < cached.until) return cached.id;
+      // A channel found is looked at again after a while (membership checked, joined again if need be); a miss
+      // is remembered briefly too: every announcement would otherwise ask again.
       const id = await findChannel(wanted);
-      // A miss is remembered briefly: every announcement would otherwise ask again.
-      channelCache.set(wanted, id ? { id } : { id: null, until: Date.now() + MISSING_CHANNEL_TTL_MS });
+      const ttl = id ? FOUND_CHANNEL_TTL_MS : MISSING_CHANNEL_TTL_MS;
+      rememberBounded(channelCache, wanted, { id, until: Date.now() + ttl }, DIRECTORY_CACHE_SIZE);
       return id;
     },
 
     async userInfo(username): Promise<PlatformUser | null> {
-      const name = username.trim().replace(/^@/, "").toLowerCase();
-      if (!name) return null;
-      const found = await call("getUserByUsername", () => client.getUserByUsername(name), undefined, [404]);
+      const name = normaliseUsername(username);
+      // Names the server cannot hold (`all`, `system`, `..`) name nobody; asking would only earn a 400.
+      if (!validUsername(name)) return null;
+      const found = await call(
+        "getUserByUsername",
+        () => client.getUserByUsername(encodeURIComponent(name)),
+        undefined,
+        [400, 404],
+      );
       if (found instanceof Refused) return null;
       const user = found as unknown as MattermostUserRecord;
       directory.remember(user);
@@ -454,6 +545,8 @@ export function createMattermostPlatform(
     },
 
     async isMember(channelId, username) {
+      // Another platform's channel id has no members here (and the server would refuse it with a 400).
+      if (!isMattermostId(channelId)) return false;
       const userId = await directory.idOf(username);
       if (!userId) return false;
       const until = memberCache.get(`${channelId}|${userId}`);
@@ -473,6 +566,7 @@ export function createMattermostPlatform(
     },
 
     async fetchMessage(channelId, messageId): Promise<FetchedMessage | null> {
+      if (!isMattermostId(channelId) || !isMattermostId(messageId)) return null;
       const found = await call("getPost", () => client.getPost(messageId), undefined, [403, 404]);
       if (found instanceof Refused) return null;
       const post = found as unknown as MattermostPostRecord;
@@ -499,6 +593,7 @@ export function createMattermostPlatform(
     channelUrl(channelId) {
       const name = channelName(channelId);
       if (name === undefined) {
+        if (!isMattermostId(channelId)) return null;
         // Learnt for the next time: this call cannot wait for the server.
         directory
           .learnChannelNames([channelId])

@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import { NameTakenError, PlatformError } from "../../core/errors.js";
+import { NameTakenError, PlatformError, retryableHttpStatus } from "../../core/errors.js";
 import type { ChatPlatform, FetchedMessage, Logger, PlatformUser } from "../../core/ports.js";
 import { carriesKey, toBlockKit, toModal } from "./block-kit.js";
 import { fromSlackMessage } from "./mrkdwn.js";
@@ -13,9 +13,6 @@ const RETRYABLE = new Set([
   "request_timeout",
   "team_added_to_org",
 ]);
-
-/** HTTP statuses other than 429 after which a later attempt can succeed (Slack's edge or a proxy was unwell). */
-const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 425;
 
 /** chat.postEphemeral refusals that mean "not there", not "not allowed". */
 const EPHEMERAL_UNREACHABLE = new Set([
@@ -49,7 +46,7 @@ export function translateSlackError(err: unknown, method: string, channelName = 
     throw new PlatformError(
       `http_${e.statusCode}`,
       `Slack answered ${method} with HTTP ${e.statusCode}`,
-      retryableStatus(e.statusCode),
+      retryableHttpStatus(e.statusCode),
     );
   }
   const code = e.data?.error;

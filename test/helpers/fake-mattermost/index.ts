@@ -12,7 +12,8 @@
 //   expiry), `specDir` (`false` runs without the spec), and `teams[].botIsMember` / `channels[].team`;
 // - `warnings` (what the server accepts but logs), `takeViolations()`, `assertNoViolations({ allow })`,
 //   `addChannel()`, `mintTriggerId()`, `cancelDialog()`, `react()`, `posts(name, { includeSystem })` (join and
-//   add notices are real posts in the history the bot reads, hidden here by default);
+//   add notices are real posts in the history the bot reads, hidden here by default), `users[].teams` (a person
+//   outside some teams: the server refuses to add them to those teams' channels);
 // - the built-in roles (POST /roles/names) and each user's `roles`, which permission checks read: the bot has
 //   `system_user system_post_all` (plus `system_admin` with `botCanPostEphemeral`); `setRoles()` changes them
 //   later, like an administrator granting or revoking;
@@ -27,7 +28,15 @@
 //   (e.g. `newWebSocketFn: (url) => new WebSocket(url, { headers: { Authorization: "Bearer …" } })`); with the
 //   authentication challenge alone the server starts a new connection (hello with a new connection id);
 // - a direct message, `@channel`, `@all` and `@here` all put the bot in `mentions`;
-// - a dialog that breaks the element rules is opened (200) and recorded as a violation;
+// - ids and names in the path are checked before anything else, as the server's handlers do: a Slack `C0123ABCD`
+//   as a channel id, or `system` as a username, is a 400 `api.context.invalid_url_param.app_error`, not a 404;
+// - path and query parameters are checked against the spec's `parameters` (`since` must be an integer), and a
+//   body the spec requires must be there;
+// - adding someone outside the channel's team is a 404 `app.team.get_member.missing.app_error`; adding a
+//   deactivated account is not refused (the server does not check); with several people, those who can be
+//   added are, and the call fails only when nobody was;
+// - a dialog that breaks the element rules is opened (200) and recorded as a violation; its limits count bytes
+//   (Go's `len`), not characters;
 // - PUT /posts/{id} replaces: an absent `is_pinned` unpins, absent `props` clears them.
 // Stricter than Mattermost, on purpose: a post whose button id is not [A-Za-z0-9]+ is refused (400), since no
 // click could ever reach it; a trigger id opens one dialog only.

@@ -3,7 +3,8 @@
 /**
  * Why a call was rejected (or accepted although real Mattermost would misbehave):
  * - `invalid_request`: wrong whatever the server holds (bad JSON, channel-name rule, post limits, action ids).
- * - `spec`: the request body does not match the OpenAPI requestBody schema.
+ * - `spec`: the request does not match the OpenAPI spec (its body schema, a required body, a path or query
+ *   parameter's schema).
  * - `auth`: missing or refused token.
  * - `permission`: the bot may not do this (not a channel member, ephemeral posts without the permission...).
  * - `state`: wrong for what the server holds now (unknown channel or post, duplicate name, expired trigger...).
@@ -106,15 +107,12 @@ export const Errors = {
       `Invalid or missing ${name} in request body.`,
       { kind: "invalid_request", rule, detailed },
     ),
-  invalidUrlParam: (name: string, rule: string) =>
+  invalidUrlParam: (name: string, rule: string, detailed = "", kind: ViolationKind = "invalid_request") =>
     new AppError(
       400,
       "api.context.invalid_url_param.app_error",
       `Invalid or missing ${name} parameter in request URL.`,
-      {
-        kind: "invalid_request",
-        rule,
-      },
+      { kind, rule, detailed },
     ),
   missingUser: (expected: boolean) =>
     new AppError(404, "app.user.missing_account.const", "Unable to find the user.", {

@@ -81,7 +81,10 @@ function patchChannel(ctx: RestContext): unknown {
   return channelJson(channel);
 }
 
-/** `{user_id}` answers one ChannelMember, `{user_ids}` an array; adding a member again is not an error. */
+/**
+ * `{user_id}` answers one ChannelMember, `{user_ids}` an array; adding a member again is not an error, nor is
+ * adding a deactivated account; someone outside the channel's team is refused (404).
+ */
 function addMembers(ctx: RestContext): unknown {
   const body = bodyObject(ctx, "user_id");
   const single = optionalString(body, "user_id");
@@ -111,19 +114,31 @@ function addMembers(ctx: RestContext): unknown {
       `${ctx.actor.username} must be a member of ${channel.name} to add people`,
     );
   }
-  const users: MmUser[] = ids.map((id) => {
+  // As api4 addChannelMember: each person on their own; a refusal fails the call only when nobody was added.
+  // A deactivated account is no refusal (the server does not check it); one outside the channel's team is.
+  const team = ctx.world.teams.get(channel.teamId);
+  const users: MmUser[] = [];
+  let lastError: AppError | undefined;
+  for (const id of ids) {
     const user = ctx.world.users.get(id);
-    if (!user) throw Errors.missingUser(false);
-    if (user.deleteAt) {
-      throw new AppError(
-        400,
-        "api.channel.add_user_to_channel.deleted.app_error",
-        "The user has been deactivated.",
-        { kind: "state", rule: "add_deactivated_user", detailed: `user_id=${id}` },
+    if (!user) {
+      lastError = Errors.missingUser(false);
+    } else if (!team?.members.has(user.id)) {
+      lastError = new AppError(
+        404,
+        "app.team.get_member.missing.app_error",
+        "No team member found for that user ID and team ID.",
+        {
+          kind: "state",
+          rule: "add_user_not_in_team",
+          detailed: `@${user.username} is not in the channel's team`,
+        },
       );
+    } else {
+      users.push(user);
     }
-    return user;
-  });
+  }
+  if (users.length === 0 && lastError) throw lastError;
   for (const user of users) {
     if (channel.members.has(user.id)) continue;
     channel.members.add(user.id);

@@ -180,12 +180,20 @@ export function attachmentWarnings(props: Record<string, unknown>): string[] {
   return out;
 }
 
-/** `OpenDialogRequest.IsValid` (model/integration_action.go): every problem, as the server logs them. */
+/** Go's `len` of a string: its UTF-8 bytes, the unit every dialog limit is checked in. */
+export function goLen(s: string): number {
+  return Buffer.byteLength(s, "utf8");
+}
+
+/**
+ * `OpenDialogRequest.IsValid` (model/integration_action.go): every problem, as the server logs them. The server
+ * measures with Go's `len`, in bytes: 24 characters with one "é" are 25 and too long for a title.
+ */
 export function dialogIssues(dialog: DialogJson): string[] {
   const issues: string[] = [];
-  if (dialog.title === "" || dialog.title.length > DIALOG_LIMITS.title) {
+  if (dialog.title === "" || goLen(dialog.title) > DIALOG_LIMITS.title) {
     issues.push(
-      `invalid dialog title ${JSON.stringify(dialog.title)} (required, at most ${DIALOG_LIMITS.title} characters)`,
+      `invalid dialog title ${JSON.stringify(dialog.title)} (required, at most ${DIALOG_LIMITS.title} bytes)`,
     );
   }
   if (dialog.icon_url !== "" && !/^https?:\/\//.test(dialog.icon_url)) issues.push("invalid icon url");
@@ -200,7 +208,7 @@ export function dialogIssues(dialog: DialogJson): string[] {
     }
     const check = (field: string, value: string, limit: number, required = false) => {
       if (required && value.length === 0) issues.push(`${where}: ${field} cannot be empty`);
-      if (value.length > limit) issues.push(`${where}: ${field} is longer than ${limit} characters`);
+      if (goLen(value) > limit) issues.push(`${where}: ${field} is longer than ${limit} bytes`);
     };
     check("display_name", e.display_name, DIALOG_LIMITS.displayName, true);
     check("name", e.name, DIALOG_LIMITS.name, true);

@@ -1,8 +1,9 @@
 // The HTTP side of the fake: REST under /api/v4 and command response URLs under /hooks/commands/{id}.
 //
 // Order of checks for a REST call: route (unknown → 404 `api.context.404.app_error`, or 501 when the spec knows
-// the endpoint but the fake does not model it; both are violations), injected faults, token, JSON body, the spec's
-// requestBody schema, then the route's own rules. Every JSON answer carries `Content-Type: application/json`
+// the endpoint but the fake does not model it; both are violations), injected faults, token, the path parameters
+// as the server's handlers check them first (url-params.ts), the spec's path and query parameters, JSON body, a
+// body the spec requires, the spec's requestBody schema, then the route's own rules. Every JSON answer carries `Content-Type: application/json`
 // exactly (Client4 parses nothing else), and errors are AppErrors `{id, message, detailed_error, request_id,
 // status_code}`, because Client4 copies `status_code` from the body into its ClientError.
 
@@ -10,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { serveCommandHook } from "./hooks.js";
 import { newId } from "./ids.js";
 import { SERVER_VERSION } from "./json.js";
-import { AppError, appErrorBody, type Ledger } from "./records.js";
+import { AppError, appErrorBody, Errors, type Ledger } from "./records.js";
 import type { Publisher, RestContext, Route, ServerSettings } from "./rest.js";
 import { CHANNEL_ROUTES } from "./rest-channels.js";
 import { DIALOG_ROUTES } from "./rest-dialogs.js";
@@ -19,6 +20,7 @@ import { ROLE_ROUTES } from "./rest-roles.js";
 import { USER_ROUTES } from "./rest-users.js";
 import type { MattermostSpec } from "./spec.js";
 import type { World } from "./state.js";
+import { checkUrlParams } from "./url-params.js";
 
 /** Every REST endpoint the fake answers. */
 export const ROUTES: readonly Route[] = [
@@ -70,6 +72,15 @@ const compiled = ROUTES.map((route) => {
   };
 });
 
+/** A path segment as the server's router reads it; undefined when its percent-encoding is broken. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 function findRoute(
   method: string,
   path: string,
@@ -80,7 +91,10 @@ function findRoute(
     const m = c.regex.exec(path);
     if (!m) continue;
     if (best && best.literals >= c.literals) continue;
-    const params = Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? "")]));
+    const values = c.names.map((_, i) => decodeSegment(m[i + 1] ?? ""));
+    // A segment that cannot be decoded matches no route of the server's router either.
+    if (values.some((v) => v === undefined)) continue;
+    const params = Object.fromEntries(c.names.map((n, i) => [n, values[i] as string]));
     best = { route: c.route, params, literals: c.literals };
   }
   return best;
@@ -196,6 +210,26 @@ export class RestServer {
         ),
       );
     }
+    try {
+      checkUrlParams(found.params);
+    } catch (err) {
+      if (err instanceof AppError) return fail(err);
+      throw err;
+    }
+    const op = spec?.find(method, path);
+    if (op) {
+      const problems = spec?.validateParams(op, path, url.searchParams) ?? [];
+      if (problems.length > 0) {
+        return fail(
+          Errors.invalidUrlParam(
+            problems[0]?.name ?? "",
+            "request_parameter_schema",
+            `${method} ${op.template}: ${problems.map((p) => p.message).join("; ")}`,
+            "spec",
+          ),
+        );
+      }
+    }
     if (!bodyIsJson) {
       return fail(
         new AppError(
@@ -209,7 +243,20 @@ export class RestServer {
         ),
       );
     }
-    const op = spec?.find(method, path);
+    if (op?.requestBodyRequired && body === undefined) {
+      return fail(
+        new AppError(
+          400,
+          "api.context.invalid_body_param.app_error",
+          "Invalid or missing body in request body.",
+          {
+            kind: "spec",
+            rule: "request_body_missing",
+            detailed: `${method} ${op.template} requires a body and none was sent`,
+          },
+        ),
+      );
+    }
     if (op && body !== undefined) {
       const problems = spec?.validateBody(op, body) ?? [];
       if (problems.length > 0) {

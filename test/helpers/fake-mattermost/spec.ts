@@ -44,8 +44,25 @@ export interface SpecOperation {
   file: string;
   /** The `application/json` requestBody schema, with errata applied; undefined when the operation takes none. */
   requestSchema: unknown;
+  /** Whether the spec marks the requestBody `required`. */
+  requestBodyRequired: boolean;
+  /** The path and query parameters the operation declares, with their schemas. */
+  parameters: SpecParameter[];
   /** Declared response status codes, e.g. `["201", "400", "401", "403"]`. */
   responses: string[];
+}
+
+export interface ParamProblem {
+  /** The parameter's name. */
+  name: string;
+  message: string;
+}
+
+export interface SpecParameter {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  schema: unknown;
 }
 
 /**
@@ -89,11 +106,18 @@ export interface MattermostSpec {
   find(method: string, path: string): SpecOperation | undefined;
   /** Schema errors for a body (ajv messages), or `[]` when it conforms or the operation has no schema. */
   validateBody(op: SpecOperation, body: unknown): string[];
+  /**
+   * What is wrong with a request's path and query parameters for the operation: a required one missing, or a
+   * value its schema refuses (read as the server reads a URL: `"12"` is an integer, `"true"` a boolean).
+   * Query parameters the operation does not declare are not the spec's business and pass.
+   */
+  validateParams(op: SpecOperation, path: string, query: URLSearchParams): ParamProblem[];
 }
 
 interface RawOperation {
-  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, unknown>;
+  parameters?: Array<{ name?: unknown; in?: unknown; required?: unknown; schema?: unknown }>;
 }
 
 const HTTP_METHODS = new Set(["get", "post", "put", "patch", "delete"]);
@@ -129,6 +153,12 @@ function build(dir: string): MattermostSpec {
           template,
           file,
           requestSchema: structuredClone(op.requestBody?.content?.["application/json"]?.schema),
+          requestBodyRequired: op.requestBody?.required === true,
+          parameters: (op.parameters ?? []).flatMap((p): SpecParameter[] =>
+            typeof p.name === "string" && (p.in === "path" || p.in === "query")
+              ? [{ name: p.name, in: p.in, required: p.required === true, schema: p.schema ?? {} }]
+              : [],
+          ),
           responses: Object.keys(op.responses ?? {}),
         });
       }
@@ -151,6 +181,19 @@ function build(dir: string): MattermostSpec {
   for (const f of ["int64", "int32", "binary", "byte"]) ajv.addFormat(f, true);
   ajv.addSchema({ $id: "mattermost-components", components: definitions.components ?? {} });
   const validators = new Map<SpecOperation, ValidateFunction | null>();
+  // URL parameters arrive as text; coercion reads them the way the server's handlers parse them.
+  const paramAjv = new Ajv({ strict: false, allErrors: true, logger: false, coerceTypes: true });
+  for (const f of ["int64", "int32", "binary", "byte"]) paramAjv.addFormat(f, true);
+  const paramValidators = new Map<string, ValidateFunction>();
+  const paramValidator = (schema: unknown): ValidateFunction => {
+    const key = JSON.stringify(schema);
+    let validate = paramValidators.get(key);
+    if (!validate) {
+      validate = paramAjv.compile({ type: "object", properties: { value: schema } });
+      paramValidators.set(key, validate);
+    }
+    return validate;
+  };
 
   const matchers = operations.map((op) => ({ op, ...matcherFor(op.template) }));
 
@@ -177,13 +220,47 @@ function build(dir: string): MattermostSpec {
       if (!validate || validate(body)) return [];
       return (validate.errors ?? []).map((e) => `${e.instancePath || "(body)"} ${e.message ?? "is invalid"}`);
     },
+    validateParams(op, path, query) {
+      const inPath = matchers.find((m) => m.op === op)?.regex.exec(path)?.groups ?? {};
+      const problems: ParamProblem[] = [];
+      const problem = (param: SpecParameter, what: string) =>
+        problems.push({ name: param.name, message: `${param.in} parameter ${param.name} ${what}` });
+      for (const param of op.parameters) {
+        const raw = param.in === "path" ? inPath[groupName(param.name)] : query.get(param.name);
+        if (raw === undefined || raw === null) {
+          if (param.required) problem(param, "is required");
+          continue;
+        }
+        let value: string = raw;
+        try {
+          value = param.in === "path" ? decodeURIComponent(raw) : raw;
+        } catch {
+          problem(param, "is not valid percent-encoding");
+          continue;
+        }
+        const validate = paramValidator(param.schema);
+        if (!validate({ value })) {
+          const why = (validate.errors ?? []).map((e) => e.message ?? "is invalid").join(", ");
+          problem(param, `= ${JSON.stringify(value)}: ${why}`);
+        }
+      }
+      return problems;
+    },
   };
+}
+
+/** A regex group name for a path parameter (names like `user_id` are fine; anything else is made so). */
+function groupName(param: string): string {
+  return `p_${param.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
 function matcherFor(template: string): { regex: RegExp; literals: number } {
   const segments = template.split("/").filter(Boolean);
   const pattern = segments
-    .map((s) => (/^\{[^}]+\}$/.test(s) ? "[^/]+" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .map((s) => {
+      const param = /^\{([^}]+)\}$/.exec(s)?.[1];
+      return param !== undefined ? `(?<${groupName(param)}>[^/]+)` : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
     .join("/");
   return {
     regex: new RegExp(`^/${pattern}/?$`),

@@ -12,6 +12,8 @@ export interface SeedUser {
   deleted?: boolean;
   /** System roles, space-separated. Default `system_user` (a bot: `system_user system_post_all`). */
   roles?: string;
+  /** Names of the teams the person belongs to. Default every team. */
+  teams?: string[];
 }
 
 export interface SeedChannel {
@@ -52,6 +54,8 @@ export const DEFAULT_CHANNELS: readonly SeedChannel[] = [
 
 export interface MmUser {
   id: string;
+  /** The teams (by name) the person was seeded into; undefined for every team. */
+  teamNames?: readonly string[];
   username: string;
   firstName: string;
   lastName: string;
@@ -200,9 +204,10 @@ export class World {
       roles: seed.roles ?? (seed.isBot ? BOT_ROLES : PERSON_ROLES),
       createAt: at,
       deleteAt: seed.deleted ? at : 0,
+      ...(seed.teams ? { teamNames: [...seed.teams] } : {}),
     };
     this.users.set(user.id, user);
-    for (const team of this.teams.values()) team.members.add(user.id);
+    for (const team of this.teams.values()) if (belongsTo(user, team.name)) team.members.add(user.id);
     return user;
   }
 
@@ -226,7 +231,9 @@ export class World {
       name: seed.name,
       displayName: seed.displayName ?? seed.name.replace(/^./, (c) => c.toUpperCase()),
       createAt: this.stamp(),
-      members: new Set([...this.users.values()].filter((u) => u.id !== botId).map((u) => u.id)),
+      members: new Set(
+        [...this.users.values()].filter((u) => u.id !== botId && belongsTo(u, seed.name)).map((u) => u.id),
+      ),
     };
     if (seed.botIsMember !== false) team.members.add(botId);
     this.teams.set(team.id, team);
@@ -345,4 +352,9 @@ export class World {
     this.hooks.set(id, hook);
     return hook;
   }
+}
+
+/** Whether a person seeded with `teams` (or without, for every team) is a member of the team named `team`. */
+function belongsTo(user: MmUser, team: string): boolean {
+  return user.teamNames === undefined || user.teamNames.includes(team);
 }
