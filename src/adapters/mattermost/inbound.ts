@@ -93,6 +93,21 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
     });
   };
 
+  /**
+   * Acks the dispatcher reuses (it renders the help text once per process) are rendered once here too, while
+   * the address buttons post back to stays the same. An ack that links channels is rendered each time: the
+   * channels' names may have been learnt since.
+   */
+  const rendered = new WeakMap<Message, { actionsUrl: string; body: Record<string, unknown> }>();
+  const commandResponse = (ack: Message): Record<string, unknown> => {
+    const context = options.renderContext();
+    const hit = rendered.get(ack);
+    if (hit && hit.actionsUrl === context.actionsUrl) return hit.body;
+    const body = toCommandResponse(ack, context);
+    if (channelIdsIn(ack).length === 0) rendered.set(ack, { actionsUrl: context.actionsUrl, body });
+    return body;
+  };
+
   router.post(
     MATTERMOST_PATHS.command,
     guarded(logger, async (req, res) => {
@@ -139,7 +154,7 @@ export function createMattermostRouter(options: MattermostRouterOptions): Router
       }
       if (plan.ack) {
         await learnChannels(plan.ack);
-        sendJson(res, 200, toCommandResponse(plan.ack, options.renderContext()));
+        sendJson(res, 200, commandResponse(plan.ack));
       } else {
         // An empty object is an empty ephemeral response, which Mattermost does not show at all.
         sendJson(res, 200, {});
