@@ -667,6 +667,74 @@ describe("channels", () => {
   });
 });
 
+describe("the bot's channels (getMyChannels)", () => {
+  test("the team's channels the bot is in, with its direct messages, by display name", async () => {
+    const dm = await client().createDirectChannel([fake.botUserId, fake.user("alice").id]);
+    const channels = await client().getMyChannels(fake.teamId);
+    // The direct channel has no display name, so it comes first; ~general (the bot is not in it) is absent.
+    expect(channels.map((c) => c.id)).toEqual([dm.id, incidents(), fake.channel("town-square")?.id]);
+    expect(channels[1]).toMatchObject({ name: "incidents", type: "O", delete_at: 0, team_id: fake.teamId });
+    expect(channels[1]?.last_post_at).toBeGreaterThan(0);
+    // By the bot's own id as well as `me`.
+    const res = await raw("GET", `/api/v4/users/${fake.botUserId}/teams/${fake.teamId}/channels`);
+    expect(((await res.json()) as Array<{ id: string }>).map((c) => c.id)).toEqual(channels.map((c) => c.id));
+    fake.assertNoViolations();
+  });
+
+  test("last_post_at moves with each post, which is how a catch-up finds the channels said something", async () => {
+    const before = (await client().getMyChannels(fake.teamId)).find((c) => c.name === "incidents");
+    const post = await fake.postAs({ user: "alice", channel: "incidents", message: "hi" });
+    const after = (await client().getMyChannels(fake.teamId)).find((c) => c.name === "incidents");
+    expect(after?.last_post_at).toBe(post.createAt);
+    expect(after?.last_post_at).toBeGreaterThan(before?.last_post_at ?? 0);
+  });
+
+  test("another team's channels are not listed; an archived one only with include_deleted", async () => {
+    fake = await start({
+      teams: [{ name: "acme" }, { name: "globex" }],
+      channels: [
+        { name: "incidents", botIsMember: true },
+        { name: "old-news", botIsMember: true },
+        { name: "elsewhere", team: "globex", botIsMember: true },
+      ],
+    });
+    const oldNews = fake.channel("old-news");
+    if (oldNews) oldNews.deleteAt = Date.now();
+    const names = async (includeDeleted?: boolean) =>
+      (await client().getMyChannels(fake.teamId, includeDeleted)).map((c) => c.name);
+    expect(await names()).toEqual(["incidents"]);
+    expect(await names(true)).toEqual(["incidents", "old-news"]);
+    const archived = (await client().getMyChannels(fake.teamId, true)).find((c) => c.name === "old-news");
+    expect(archived?.delete_at).toBeGreaterThan(0);
+    // `last_delete_at` keeps only what was archived since then.
+    const since = (oldNews?.deleteAt ?? 0) + 1;
+    const res = await raw(
+      "GET",
+      `/api/v4/users/me/teams/${fake.teamId}/channels?include_deleted=true&last_delete_at=${since}`,
+    );
+    expect(((await res.json()) as Array<{ name: string }>).map((c) => c.name)).toEqual(["incidents"]);
+    fake.assertNoViolations();
+  });
+
+  test("someone else's list, or a team the bot is not in, is refused; no channel at all is a plain 404", async () => {
+    const theirs = await raw("GET", `/api/v4/users/${fake.user("alice").id}/teams/${fake.teamId}/channels`);
+    expect(theirs.status).toBe(403);
+    expect(fake.violations.at(-1)?.rule).toBe("other_users_channels");
+    const elsewhere = await start({ teams: [{ name: "acme" }, { name: "globex", botIsMember: false }] });
+    const globex = elsewhere.addChannel({ name: "plans", team: "globex" }).teamId;
+    const outside = await rejected(client(elsewhere).getMyChannels(globex));
+    expect(outside).toMatchObject({ status_code: 403, server_error_id: "api.context.permissions.app_error" });
+    expect(elsewhere.violations.at(-1)?.rule).toBe("team_not_member");
+    const lonely = await start({ channels: [] });
+    const none = await rejected(client(lonely).getMyChannels(lonely.teamId));
+    expect(none).toMatchObject({
+      status_code: 404,
+      server_error_id: "app.channel.get_channels.not_found.app_error",
+    });
+    expect(lonely.violations).toEqual([]);
+  });
+});
+
 describe("channel members", () => {
   test("add one ({user_id}) or several ({user_ids}); adding again is no error", async () => {
     const c = await client().createChannel({

@@ -32,7 +32,6 @@ import {
   type StoredPost,
   startFakeMattermost,
 } from "../helpers/fake-mattermost/index.js";
-import { channelJson } from "../helpers/fake-mattermost/json.js";
 
 const TOKENS = ["cmdtoken-first-00000000000000000", "cmdtoken-second-0000000000000000"];
 const SECRET = "actions-secret-0123456789abcdef";
@@ -124,20 +123,6 @@ async function serve(options: { planner?: Planner; ephemeral?: boolean } = {}): 
     return channel.id;
   };
   return { fake, adapter, seen, ran, botUrl, channelId };
-}
-
-/** What GET /users/me/teams/{team_id}/channels answers the bot: its channels, direct messages included. */
-function botChannels(fake: FakeMattermost) {
-  const dms = ["alice", "bob", "dana"].flatMap((u) =>
-    fake
-      .dmWith(u)
-      .slice(0, 1)
-      .map((p) => p.channelId),
-  );
-  return [...["town-square", "general", "incidents"], ...dms]
-    .map((ref) => fake.channel(ref) ?? fake.channelById(ref))
-    .filter((c) => c?.members.has(fake.botUserId))
-    .map((c) => channelJson(c as NonNullable<typeof c>));
 }
 
 /** A raw POST to one of the bot's routes, as someone other than Mattermost could send it. */
@@ -984,8 +969,6 @@ describe("the WebSocket", () => {
   test("after a server restart, what was said meanwhile is read back and reaches prepare, once", async () => {
     const s = await serve();
     const client = createMattermostClient(s.fake.url, s.fake.botToken);
-    // The fake does not model GET /users/me/teams/{team_id}/channels: the bot's channels come from its world.
-    client.getMyChannels = async () => botChannels(s.fake) as never;
     const seen: Inbound[] = [];
     const listener = listenForMentions({
       siteUrl: s.fake.url,
@@ -1030,6 +1013,11 @@ describe("the WebSocket", () => {
       expect.objectContaining({ since: before.createAt }),
       "mattermost: read back what was said while the WebSocket was down",
     );
+    // Read back through the server's list of the bot's channels, once for the one gap.
+    const listed = s.fake.calls.filter(
+      (c) => c.path === `/api/v4/users/me/teams/${s.adapter.identity.teamId}/channels`,
+    );
+    expect(listed.map((c) => c.status)).toEqual([200]);
     s.fake.assertNoViolations();
   });
 

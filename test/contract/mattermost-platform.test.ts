@@ -33,11 +33,11 @@ let fake: FakeMattermost;
 let mattermost: ChatPlatform;
 let identity: MattermostIdentity;
 
-async function start(options: FakeMattermostOptions = {}) {
+async function start(options: FakeMattermostOptions = {}, team?: string) {
   const f = await startFakeMattermost(options);
   started.push(f);
   const client = createMattermostClient(f.url, f.botToken);
-  const id = await fetchMattermostIdentity(client, { attempts: 1 });
+  const id = await fetchMattermostIdentity(client, { attempts: 1, ...(team ? { team } : {}) });
   const platform = createMattermostPlatform(client, {
     identity: id,
     directory: createDirectory(client, logger),
@@ -68,6 +68,11 @@ afterEach(async () => {
 const id = (name: string) => fake.channel(name)?.id as string;
 const msg = (text: string): Message => ({ text, blocks: [{ type: "section", text }] });
 const aMinuteAgo = () => new Date(Date.now() - 60_000);
+/** The calls that post or add a member: none may follow a refusal for good. */
+const postsAndJoins = () =>
+  fake.calls.filter(
+    (c) => c.method === "POST" && (c.path === "/api/v4/posts" || c.path.endsWith("/members")),
+  );
 
 /** The PlatformError a call was rejected with. */
 async function platformError(call: Promise<unknown>): Promise<PlatformError> {
@@ -423,7 +428,11 @@ describe("post, findPosted and update", () => {
   test("a channel reference of another platform (a Slack id) is shown as its id, never asked about", async () => {
     const before = fake.calls.length;
     await mattermost.post(id("incidents"), msg("INC-1 <#C0123ABCD> and <#inc-2>"));
-    expect(fake.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /api/v4/posts"]);
+    expect(fake.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual([
+      // The bot's own membership, asked once before its first post there.
+      `GET /api/v4/channels/${id("incidents")}/members/${fake.botUserId}`,
+      "POST /api/v4/posts",
+    ]);
     expect(fake.posts("incidents")[0]?.message).toContain("`C0123ABCD`");
   });
 
@@ -456,6 +465,54 @@ describe("post, findPosted and update", () => {
       expect.objectContaining({ method: "GET", status: 200 }),
     ]);
     expect(fake.posts("incidents")[0]?.props[KEY_PROP]).toBe("INC-10/card");
+  });
+});
+
+describe("post where the bot is not a member", () => {
+  test("a public channel of its team is joined first, then posted in, with nothing refused", async () => {
+    expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(false);
+    const posted = await mattermost.post(id("general"), msg("Change request: rotate the TLS certificates"));
+    expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(true);
+    expect(fake.posts("general").map((p) => p.message)).toEqual([
+      expect.stringContaining("rotate the TLS certificates"),
+    ]);
+    expect(posted).toEqual({ channelId: id("general"), messageId: fake.posts("general")[0]?.id });
+    // Joined once: the next post does not ask again.
+    const before = fake.calls.length;
+    await mattermost.post(id("general"), msg("again"));
+    expect(fake.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /api/v4/posts"]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  test("another team's public channel is not joined: refused for good, before any post", async () => {
+    ({ fake, mattermost } = await start(
+      {
+        teams: [{ name: "acme" }, { name: "other" }],
+        channels: [
+          { name: "town-square", members: ["alice"], botIsMember: true },
+          { name: "elsewhere", team: "other", members: ["alice"] },
+        ],
+      },
+      "acme",
+    ));
+    const elsewhere = fake.channel("elsewhere")?.id as string;
+    const err = await platformError(mattermost.post(elsewhere, msg("x")));
+    expect(err).toMatchObject({ platformCode: "not_in_channel", retryable: false });
+    expect(fake.channel("elsewhere")?.members.has(fake.botUserId)).toBe(false);
+    expect(postsAndJoins()).toEqual([]);
+  });
+
+  test("a channel that does not exist is refused for good; another platform's id is not even asked", async () => {
+    allowed = ["unknown_channel"];
+    const missing = "abcdefghijklmnopqrstuvwxyz";
+    expect(await platformError(mattermost.post(missing, msg("x")))).toMatchObject({ retryable: false });
+    const before = fake.calls.length;
+    expect(await platformError(mattermost.post("C0123ABCD", msg("x")))).toMatchObject({
+      platformCode: "channel_not_found",
+      retryable: false,
+    });
+    expect(fake.calls.length).toBe(before);
+    expect(postsAndJoins()).toEqual([]);
   });
 });
 
@@ -676,7 +733,7 @@ describe("resolveChannel", () => {
     expect(fake.calls.length).toBe(calls);
   });
 
-  test("an announce channel the bot was removed from is joined again when a post is refused, once", async () => {
+  test("a channel the bot was removed from is joined again when a post is refused, once", async () => {
     allowed = ["post_not_member"];
     const channelId = (await mattermost.resolveChannel("general")) as string;
     fake.channel("general")?.members.delete(fake.botUserId);
@@ -684,12 +741,6 @@ describe("resolveChannel", () => {
     expect(fake.posts("general").map((p) => p.message)).toEqual([expect.stringContaining("INC-2 opened")]);
     expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(true);
     expect(fake.takeViolations().map((v) => v.rule)).toEqual(["post_not_member"]);
-  });
-
-  test("a channel the bot was never told to use is not joined on a refused post", async () => {
-    allowed = ["post_not_member"];
-    await platformError(mattermost.post(id("general"), msg("x")));
-    expect(fake.channel("general")?.members.has(fake.botUserId)).toBe(false);
   });
 
   test("a found channel is looked at again after five minutes, and joined again if need be", async () => {
@@ -849,9 +900,15 @@ describe("errors the outbox acts on", () => {
     });
   });
 
-  test("a post to a channel the bot is not in is refused for good", async () => {
-    allowed = ["post_not_member"];
-    const err = await platformError(mattermost.post(id("general"), msg("x")));
+  test("a post to a private channel the bot is not in is refused for good, without posting", async () => {
+    ({ fake, mattermost } = await start({
+      channels: [{ name: "secret", type: "P", members: ["alice"] }],
+    }));
+    // Asking whether it is a member is the one refusal: the bot cannot read the channel at all.
+    allowed = ["channel_not_readable"];
+    const err = await platformError(mattermost.post(id("secret"), msg("x")));
     expect(err).toMatchObject({ platformCode: "api.context.permissions.app_error", retryable: false });
+    expect(postsAndJoins()).toEqual([]);
+    expect(fake.channel("secret")?.members.has(fake.botUserId)).toBe(false);
   });
 });

@@ -53,4 +53,30 @@ describe("mentions over the WebSocket", { timeout: 30_000 }, () => {
     expect(answersTo("alice")).toEqual([]);
     fake.assertNoViolations();
   });
+
+  it("after a server restart (nothing replayed), a mention said meanwhile is read back and answered once", async () => {
+    ({ fake } = await world.start({ label: "mm-websocket-restart" }));
+    await eventually(() => expect(fake.webSocketCount()).toBe(1), 10_000);
+    // A first mention, so the bot knows from when on it may have missed something.
+    await fake.postAs({ user: "bob", channel: "incidents", message: "@firebreak help" });
+    await eventually(() => expect(count(answersTo("bob"), "Firebreak commands")).toBe(1), 10_000);
+
+    // The server restarts: it forgets the bot's session and replays nothing on reconnect.
+    fake.dropWebSockets({ forget: true });
+    expect(fake.webSocketCount()).toBe(0);
+    await fake.postAs({
+      user: "bob",
+      channel: "incidents",
+      message: "@firebreak who is on call for search?",
+    });
+    await eventually(() => expect(fake.webSocketCount()).toBe(1), 15_000);
+    await eventually(() => expect(count(answersTo("bob"), "owner:")).toBe(1), 15_000);
+
+    // Neither the mention read back nor the one before it is answered a second time.
+    await new Promise((r) => setTimeout(r, 500));
+    const answers = answersTo("bob");
+    expect(count(answers, "owner:")).toBe(1);
+    expect(count(answers, "Firebreak commands")).toBe(1);
+    fake.assertNoViolations();
+  });
 });

@@ -58,6 +58,11 @@ const FOUND_CHANNEL_TTL_MS = 5 * 60_000;
  * "no" is never remembered, so a person who was just invited is found at once.
  */
 const MEMBER_TTL_MS = 30_000;
+/**
+ * How long the bot trusts that it is in a channel once it saw so: that changes only when an administrator
+ * removes it, and a post refused then looks again (see `post`). Asking before every post would double the calls.
+ */
+const BOT_MEMBER_TTL_MS = 10 * 60_000;
 /** Memberships remembered; the oldest is forgotten first. */
 const MEMBER_CACHE_SIZE = 2_000;
 
@@ -66,6 +71,9 @@ const MEMBER_CACHE_SIZE = 2_000;
  * since revoked it) sends replies straight to DMs; one who grants it again sees it used after this.
  */
 const EPHEMERAL_DENIED_TTL_MS = 10 * 60_000;
+
+/** The answer to "is this user in that channel?" when they are not (the channel itself exists). */
+const NOT_A_MEMBER = "app.channel.get_member.missing.app_error";
 
 /** A direct-message channel's name: the two user ids. Such a channel has no URL of its own. */
 const DIRECT_CHANNEL_NAME = /^[a-z0-9]{26}__[a-z0-9]{26}$/;
@@ -114,6 +122,8 @@ interface MattermostChannelRecord {
   id: string;
   name: string;
   type: string;
+  team_id?: string;
+  delete_at?: number;
 }
 
 /** What `call` resolves to when Mattermost answered with one of the statuses it was told to expect. */
@@ -181,8 +191,6 @@ export function createMattermostPlatform(
   const seenNames = new Map<string, string>();
   /** Announce channels by name: the id found (or null, not there) until `until`, when it is looked up again. */
   const channelCache = new Map<string, { id: string | null; until: number }>();
-  /** Channels resolveChannel found (id → name): public channels the bot joined itself and may join again. */
-  const joinable = new Map<string, string>();
   /** Until when ephemeral posts are not tried although the roles allowed them: they were refused since. */
   let ephemeralDeniedUntil = 0;
   /** "channel|user id" → until when a "yes, a member" stands (see MEMBER_TTL_MS). */
@@ -207,8 +215,14 @@ export function createMattermostPlatform(
     return toMattermostPost(message, renderContext(), key);
   };
 
-  const rememberMember = (channelId: string, userId: string) =>
-    rememberBounded(memberCache, `${channelId}|${userId}`, Date.now() + MEMBER_TTL_MS, MEMBER_CACHE_SIZE);
+  const rememberMember = (channelId: string, userId: string) => {
+    const ttl = userId === identity.userId ? BOT_MEMBER_TTL_MS : MEMBER_TTL_MS;
+    rememberBounded(memberCache, `${channelId}|${userId}`, Date.now() + ttl, MEMBER_CACHE_SIZE);
+  };
+  const knownMember = (channelId: string, userId: string) => {
+    const until = memberCache.get(`${channelId}|${userId}`);
+    return until !== undefined && Date.now() < until;
+  };
 
   /** The user id of a username, or a PlatformError: the person is unknown to the server. */
   const requireId = async (username: string, operation: string): Promise<string> => {
@@ -227,6 +241,8 @@ export function createMattermostPlatform(
     if (!channel?.id) {
       throw new PlatformError("invalid_response", "createDirectChannel answered without a channel id");
     }
+    // The bot is one of the two: posts there need not ask.
+    rememberMember(channel.id, identity.userId);
     return channel.id;
   };
 
@@ -247,19 +263,58 @@ export function createMattermostPlatform(
   };
 
   /**
-   * The bot joins a public channel it found itself; false (and a warning) when the server refuses it for
-   * good. A failure worth retrying is thrown.
+   * The bot joins a public channel of its team; false (and a warning) when the server refuses it for good. A
+   * failure worth retrying is thrown.
    */
   const join = async (channelId: string, name: string): Promise<boolean> => {
     try {
       await call("addToChannel", () => client.addToChannel(identity.userId, channelId));
     } catch (err) {
       if (err instanceof PlatformError && err.retryable) throw err;
-      logger.warn({ err: String(err), channel: name }, "could not join the announce channel");
+      logger.warn({ err: String(err), channel: name }, "could not join the channel");
       return false;
     }
     rememberMember(channelId, identity.userId);
     return true;
+  };
+
+  /**
+   * Makes sure the bot may post in a channel before it tries: a member already, or a public channel of its
+   * team, which it joins. A Slack bot posts in any public channel (chat:write.public); a Mattermost bot only
+   * where it is a member, and a refused post is lost to the outbox. A private channel, another team's or an
+   * archived one, or people's direct messages: a PlatformError for good, without a post the server would
+   * refuse. "joined" when the bot joined just now.
+   */
+  const ensureBotIn = async (channelId: string): Promise<"member" | "joined"> => {
+    if (!isMattermostId(channelId)) {
+      // Another platform's channel id: the server would refuse it with a 400.
+      throw new PlatformError("channel_not_found", `${channelId} is not a Mattermost channel id`);
+    }
+    if (knownMember(channelId, identity.userId)) return "member";
+    const member = await call(
+      "getChannelMember",
+      () => client.getChannelMember(channelId, identity.userId),
+      undefined,
+      [404],
+    );
+    if (!(member instanceof Refused)) {
+      rememberMember(channelId, identity.userId);
+      return "member";
+    }
+    // A channel that is not there at all is no channel to join.
+    if (member.errorId !== NOT_A_MEMBER) return translateMattermostError(member.error, "getChannelMember");
+    const channel = (await call("getChannel", () =>
+      client.getChannel(channelId),
+    )) as unknown as MattermostChannelRecord;
+    sawChannel(channel.id, channel.name);
+    const joinable = channel.type === "O" && channel.team_id === identity.teamId && !channel.delete_at;
+    if (!joinable || !(await join(channel.id, channel.name))) {
+      throw new PlatformError(
+        "not_in_channel",
+        `the bot is not in channel ${channel.name} (type ${channel.type}) and may not join it to post there`,
+      );
+    }
+    return "joined";
   };
 
   const createPost = (channelId: string, post: { message: string; props: Record<string, unknown> }) =>
@@ -277,8 +332,7 @@ export function createMattermostPlatform(
     const channel = found as unknown as MattermostChannelRecord;
     sawChannel(channel.id, channel.name);
     if (channel.type === "O") {
-      rememberBounded(joinable, channel.id, channel.name, DIRECTORY_CACHE_SIZE);
-      // The bot posts only where it is a member; joining is what makes the announce channel work.
+      // The bot posts only where it is a member: joined now, so the announcements find it ready.
       const member = await call(
         "getChannelMember",
         () => client.getChannelMember(channel.id, identity.userId),
@@ -286,7 +340,7 @@ export function createMattermostPlatform(
         [404],
       );
       if (member instanceof Refused) {
-        // Not joining now does not lose the channel: a post refused there joins it again (see `post`).
+        // Not joining now does not lose the channel: a post there joins it (see `post`).
         await join(channel.id, channel.name).catch((err: unknown) =>
           logger.warn({ err: String(err), channel: name }, "could not join the announce channel yet"),
         );
@@ -401,12 +455,13 @@ export function createMattermostPlatform(
 
     async post(channelId, message, postOptions) {
       const rendered = await render(message, postOptions?.key);
+      const joined = await ensureBotIn(channelId);
       let posted = await call("createPost", () => createPost(channelId, rendered), undefined, [403]);
       if (posted instanceof Refused) {
-        // A channel resolveChannel found and joined (the announce channel) that an administrator removed the
-        // bot from since: joined again once, and the post retried. Any other channel's refusal stands.
-        const name = joinable.get(channelId);
-        if (name === undefined || !(await join(channelId, name))) {
+        // The bot was taken for a member, but an administrator removed it since: looked at again, joined again
+        // where it may, and the post retried once. Any other refusal (a read-only channel) stands.
+        memberCache.delete(`${channelId}|${identity.userId}`);
+        if (joined === "joined" || (await ensureBotIn(channelId)) !== "joined") {
           return translateMattermostError(posted.error, "createPost");
         }
         posted = await call("createPost", () => createPost(channelId, rendered));
@@ -549,8 +604,7 @@ export function createMattermostPlatform(
       if (!isMattermostId(channelId)) return false;
       const userId = await directory.idOf(username);
       if (!userId) return false;
-      const until = memberCache.get(`${channelId}|${userId}`);
-      if (until !== undefined && Date.now() < until) return true;
+      if (knownMember(channelId, userId)) return true;
       const member = await call(
         "getChannelMember",
         () => client.getChannelMember(channelId, userId),

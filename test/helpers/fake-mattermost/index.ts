@@ -18,6 +18,8 @@
 //   `system_user system_post_all` (plus `system_admin` with `botCanPostEphemeral`); `setRoles()` changes them
 //   later, like an administrator granting or revoking;
 // - `postAs` channel `@username` posts in the bot's direct channel with that person;
+// - the bot's channels (`GET /users/me/teams/{team_id}/channels`, Client4 getMyChannels): the team's channels it is
+//   in plus its direct and group messages; setting a channel's `deleteAt` archives it for that list;
 // - `failNext(path, { network: true })` drops the connection; `dropWebSockets({ forget: true })` also forgets the
 //   server's WebSocket sessions, like a restart;
 // - deliveries report `clientStatus` (buttons) and `closed` (dialogs); slash commands report the `fields` sent.

@@ -59,7 +59,7 @@ export function channelJson(c: MmChannel): Record<string, unknown> {
     id: c.id,
     create_at: c.createAt,
     update_at: c.updateAt,
-    delete_at: 0,
+    delete_at: c.deleteAt ?? 0,
     team_id: c.teamId,
     type: c.type,
     display_name: c.displayName,

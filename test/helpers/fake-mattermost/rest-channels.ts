@@ -192,7 +192,53 @@ function byName(ctx: RestContext): MmChannel {
   return channel;
 }
 
+/** Go's `strconv.ParseBool`, which the server's params use: anything else leaves the default. */
+function parseGoBool(raw: string | null): boolean | undefined {
+  if (raw === null) return undefined;
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(raw)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(raw)) return false;
+  return undefined;
+}
+
+/**
+ * `GET /users/{user_id}/teams/{team_id}/channels` (api4 getChannelsForTeamForUser, store GetChannels): the
+ * channels of the team the user belongs to plus their direct and group messages (which have no team), by
+ * display name; archived ones only with `include_deleted` (and, with `last_delete_at`, only those archived
+ * since). Another user's list needs `edit_other_users`, which a bot lacks; none at all is a 404.
+ */
+function channelsForTeamForUser(ctx: RestContext): unknown {
+  const userId = ctx.params.user_id === "me" ? ctx.actor.id : (ctx.params.user_id ?? "");
+  if (userId !== ctx.actor.id) throw Errors.permission("other_users_channels", "needs edit_other_users");
+  const team = ctx.world.teams.get(ctx.params.team_id ?? "");
+  if (!team?.members.has(ctx.actor.id)) throw Errors.permission("team_not_member", "needs view_team");
+  const lastDeleteAt = Number.parseInt(ctx.query.get("last_delete_at") ?? "", 10) || 0;
+  if (lastDeleteAt < 0) throw Errors.invalidUrlParam("last_delete_at", "url_param_last_delete_at");
+  const includeDeleted = parseGoBool(ctx.query.get("include_deleted")) ?? false;
+  const shown = (c: MmChannel) => {
+    const deletedAt = c.deleteAt ?? 0;
+    if (deletedAt === 0) return true;
+    return includeDeleted && (lastDeleteAt === 0 || deletedAt >= lastDeleteAt);
+  };
+  const channels = [...ctx.world.channels.values()]
+    .filter((c) => c.members.has(userId) && (c.teamId === team.id || c.teamId === "") && shown(c))
+    .sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+  if (channels.length === 0) {
+    // The store's "not found" for an empty list, which the server answers as is: a normal outcome.
+    throw new AppError(404, "app.channel.get_channels.not_found.app_error", "No channels were found.", {
+      kind: null,
+      rule: "no_channels",
+    });
+  }
+  return channels.map(channelJson);
+}
+
 export const CHANNEL_ROUTES: Route[] = [
+  {
+    method: "GET",
+    template: "/api/v4/users/{user_id}/teams/{team_id}/channels",
+    status: 200,
+    handle: channelsForTeamForUser,
+  },
   { method: "POST", template: "/api/v4/channels", status: 201, handle: createChannel },
   { method: "POST", template: "/api/v4/channels/direct", status: 201, handle: directChannel },
   {

@@ -89,6 +89,11 @@ export interface MmChannel {
   createAt: number;
   updateAt: number;
   lastPostAt: number;
+  /**
+   * When the channel was archived (0 or absent: it is not). Only the bot's channel list reads it (an archived
+   * channel is left out unless asked for); tests set it to archive a channel.
+   */
+  deleteAt?: number;
   /** User ids. */
   members: Set<string>;
 }
