@@ -9,7 +9,7 @@ import { stopTimer } from "../src/core/incident/timers.js";
 import type { Form } from "../src/core/message.js";
 import type { Inbound } from "../src/core/ports.js";
 import { type HandlerContext, replyTarget } from "./context.js";
-import { incidentFor } from "./incident-lookup.js";
+import { incidentFor, requireOwnPlatform } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { stateAnnouncement, stateChangeKeys } from "./lifecycle-news.js";
 import { refusalError, requireTransition } from "./lifecycle-refusal.js";
@@ -52,6 +52,8 @@ export async function confirmFixed(ctx: HandlerContext, inbound: Inbound, value?
   const actor = inbound.actor;
   const now = ctx.clock.now();
   const { incident: updated, changed } = await updateIncident(ctx, id, (current) => {
+    // The actor is an id of the platform the click came from: meaningful only on the incident's own.
+    requireOwnPlatform(current, inbound);
     requireAsked(current, actor);
     const asked = current.confirmation as NonNullable<Incident["confirmation"]>;
     const close = transition(current, "confirm");
@@ -179,6 +181,7 @@ async function stillBroken(ctx: HandlerContext, inbound: Inbound, id: string, no
   const actor = inbound.actor;
   const now = ctx.clock.now();
   const { incident: updated } = await updateIncident(ctx, id, (current) => {
+    requireOwnPlatform(current, inbound);
     requireAsked(current, actor);
     const { from, to } = requireTransition(current, "still_broken");
     return {

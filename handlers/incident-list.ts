@@ -12,8 +12,9 @@ import { reply, zoneOf } from "./outbox-items.js";
  * (what has burned longest), with its commander, state, age and when the next update is due. Only the asker
  * sees it, with times in their zone; a list too long for one message leaves out the least pressing. Incidents
  * followed on another platform (one Firebreak serving Slack and Mattermost) are listed too, but their channel
- * and commander are that platform's ids, which mean nothing where the asker is: such an incident says where it
- * is followed instead of linking its channel, and names its commander in words instead of mentioning them.
+ * and commander are that platform's ids, which mean nothing where the asker is: such an incident carries the
+ * platform's name, its channel's name and its commander's name as plain words instead, and the template says
+ * where it is followed rather than linking the channel or mentioning anyone.
  */
 export async function listIncidents(ctx: HandlerContext, inbound: Inbound): Promise<void> {
   const ids = await ctx.store.listOpen();
@@ -55,14 +56,13 @@ function listed(ctx: HandlerContext, incident: Incident, now: number, inbound: I
       ...(incident.channel && { channel: incident.channel.id }),
     };
   }
-  // The template's {{channel}} and {{user}} make a reference only of an id-shaped value; these hold spaces, so
-  // they print as the words they are, whatever the operators' template does with them.
-  const where = `on ${PLATFORM_NAMES[incident.platform]}`;
+  // Its channel and commander are ids of its own platform, meaningless here: the template gets them in words.
   return {
     ...base,
-    channel: where,
+    platform: PLATFORM_NAMES[incident.platform],
+    ...(incident.channel && { channelName: incident.channel.name }),
     ...(incident.commander && {
-      commander: `${personInWords(ctx, incident.platform, incident.commander.platformUserId)} (${where})`,
+      commanderName: personInWords(ctx, incident.platform, incident.commander.platformUserId),
     }),
   };
 }

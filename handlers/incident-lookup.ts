@@ -3,6 +3,7 @@ import type { Incident } from "../src/core/incident/incident.js";
 import { isFinished } from "../src/core/incident/timers.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
+import { onOtherPlatform, PLATFORM_NAMES } from "./other-platform.js";
 
 /**
  * Which incident a command or a button refers to. A command that changes the incident needs only its id: it
@@ -23,7 +24,9 @@ export async function incidentIdInConversation(
 
 /**
  * The id of the incident a command or a button refers to: a button names it (its value, so it also works
- * from a DM), a command is typed in the incident's channel.
+ * from a DM), a command is typed in the incident's channel. Every caller changes the incident, so one named
+ * from another platform than its own is refused here (see `requireOwnPlatform`); an incident's channel is
+ * always on its own platform.
  */
 export async function incidentIdFor(
   ctx: HandlerContext,
@@ -31,7 +34,12 @@ export async function incidentIdFor(
   verb: string,
   incidentId?: string,
 ): Promise<string> {
-  return incidentId ?? incidentIdInConversation(ctx, inbound, verb);
+  if (!incidentId) return incidentIdInConversation(ctx, inbound, verb);
+  // Read outside the write that follows: an incident's platform never changes. One not stored is left to that
+  // write to report, as before.
+  const incident = await ctx.store.get(incidentId);
+  if (incident) requireOwnPlatform(incident, inbound);
+  return incidentId;
 }
 
 /** The incident whose channel the command was typed in. */
@@ -43,25 +51,56 @@ export async function incidentInConversation(
   return incidentFor(ctx, inbound, verb);
 }
 
+export interface IncidentLookup {
+  /** The refusal of an incident that is not stored. */
+  missing?: (id: string) => Error;
+  /**
+   * The caller only shows the incident (`show`, `timeline`): one of another platform may be read from here,
+   * named in words. Anything that changes it, or subscribes someone to it, leaves this unset.
+   */
+  readOnly?: boolean;
+}
+
 /**
  * The incident a command or a button refers to (see `incidentIdFor`). One that is not stored is refused with
  * `missing` when given; otherwise a named one "does not exist any more" (a button from an old message) and a
- * channel's is refused as if it were no incident's channel.
+ * channel's is refused as if it were no incident's channel. One of another platform is refused unless the
+ * caller only reads it.
  */
 export async function incidentFor(
   ctx: HandlerContext,
   inbound: Inbound,
   verb: string,
   incidentId?: string,
-  missing?: (id: string) => Error,
+  lookup: IncidentLookup = {},
 ): Promise<Incident> {
   const id = incidentId || (await incidentIdInConversation(ctx, inbound, verb));
   const incident = await ctx.store.get(id);
-  if (incident) return incident;
-  if (missing) throw missing(id);
+  if (incident) {
+    if (!lookup.readOnly) requireOwnPlatform(incident, inbound);
+    return incident;
+  }
+  if (lookup.missing) throw lookup.missing(id);
   throw incidentId
     ? new NotFoundError(`Incident ${id} does not exist any more.`)
     : notInIncidentChannel(verb);
+}
+
+/**
+ * An incident lives on the platform where it was opened: its people, channel, pages and DMs are that
+ * platform's ids. A command or a button from another platform (one Firebreak serving Slack and Mattermost)
+ * would put that platform's ids into it (an actor, a commander, a subscriber nobody there can reach), so it is
+ * refused with where to act instead.
+ */
+export function requireOwnPlatform(
+  incident: Pick<Incident, "id" | "platform">,
+  inbound: Pick<Inbound, "platform">,
+): void {
+  if (!onOtherPlatform(incident, inbound)) return;
+  throw new UsageError(
+    `${incident.id} is followed on ${PLATFORM_NAMES[incident.platform]}; act on it there. Nothing was changed.`,
+    "other_platform",
+  );
 }
 
 /** Refuses timed work on an incident that is over: its reminders and escalations are stopped for good. */

@@ -10,7 +10,7 @@ const numbered = (incidentNumber?: number): string | undefined =>
 
 /**
  * The incident a records command names: `INC-n` when the person gave one (the command then works from
- * anywhere), else the incident whose channel it was typed in.
+ * anywhere on the incident's own platform), else the incident whose channel it was typed in.
  */
 export async function namedIncidentId(
   ctx: HandlerContext,
@@ -21,14 +21,21 @@ export async function namedIncidentId(
   return incidentIdFor(ctx, inbound, verb, numbered(incidentNumber));
 }
 
-/** The incident a records command names (see `namedIncidentId`); a number nobody has is refused. */
+/**
+ * The incident a records command names (see `namedIncidentId`); a number nobody has is refused. One of another
+ * platform is refused too, unless the command only shows it (`readOnly`).
+ */
 export async function namedIncident(
   ctx: HandlerContext,
   inbound: Inbound,
   verb: string,
   incidentNumber?: number,
+  access: { readOnly?: boolean } = {},
 ): Promise<Incident> {
-  return incidentFor(ctx, inbound, verb, numbered(incidentNumber), (id) => noSuchIncident(id));
+  return incidentFor(ctx, inbound, verb, numbered(incidentNumber), {
+    missing: (id) => noSuchIncident(id),
+    ...access,
+  });
 }
 
 /** `changing`: the command would have changed something, so the refusal says nothing was. */

@@ -8,7 +8,8 @@ import type { HandlerContext } from "./context.js";
 
 /**
  * One Firebreak can serve several chat platforms at once, and a few answers speak of incidents wherever they
- * are followed (`/incident list`, `show INC-n`, `timeline INC-n`). An incident's people and channel are ids of
+ * are followed (`/incident list`, `show INC-n`, `timeline INC-n`); everything else acts on an incident only from
+ * its own platform (see requireOwnPlatform in incident-lookup.ts). An incident's people and channel are ids of
  * its own platform: a Slack channel id means nothing to Mattermost (which refuses to look it up) and a Slack
  * user id mentions nobody there. So such an answer names them in plain words instead: the person's name from
  * the config, the channel's name and where it is ("#inc-4-db on Slack"). No id of one platform ever reaches
@@ -76,7 +77,8 @@ function spanMarkup(s: Span): string {
 /**
  * A message about one incident of another platform, rendered for the platform the person asked from: every
  * mention (an id of the incident's platform) becomes the person's name as text, every channel reference the
- * channel's name and platform as text. Links, emphasis and everything else stay as they were.
+ * channel's name and platform as text, and its buttons are left out: they would act on the incident, which is
+ * acted on only where it lives (incident-lookup.ts refuses it). Links, emphasis and the rest stay as they were.
  */
 export function inPlainWords(ctx: HandlerContext, incident: Incident, message: Message): Message {
   const words = (text: string) =>
@@ -105,5 +107,6 @@ export function inPlainWords(ctx: HandlerContext, incident: Incident, message: M
         return b;
     }
   };
-  return { text: words(message.text), blocks: message.blocks.map(block) };
+  const blocks = message.blocks.filter((b) => b.type !== "actions").map(block);
+  return { text: words(message.text), blocks };
 }

@@ -8,6 +8,7 @@ import {
 } from "../src/core/incident/requests.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
+import { requireOwnPlatform } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { loadBook } from "./oncall-state.js";
 import { channelMarkup } from "./other-platform.js";
@@ -29,6 +30,7 @@ export async function promoteRequest(ctx: HandlerContext, inbound: Inbound, id?:
   let promoted: Incident;
   try {
     ({ incident: promoted } = await updateIncident(ctx, target, (current) => {
+      requireOwnPlatform(current, inbound);
       const refused = requestRefusal(current);
       if (refused) throw promoteRefusal(current, refused, inbound);
       return promoteToIncident(ctx.settings, current, inbound.actor, now, book);

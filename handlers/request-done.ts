@@ -9,6 +9,7 @@ import {
 } from "../src/core/incident/requests.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
+import { requireOwnPlatform } from "./incident-lookup.js";
 import { channelMarkup } from "./other-platform.js";
 import { notAllowed } from "./permission.js";
 import { requestDoneItems } from "./request-card.js";
@@ -23,6 +24,7 @@ export async function markRequestDone(ctx: HandlerContext, inbound: Inbound, id?
   if (!id) return; // a button always carries its request; anything else is not ours to guess
   const now = ctx.clock.now();
   const { incident } = await updateIncident(ctx, id, (current) => {
+    requireOwnPlatform(current, inbound);
     const refused = requestRefusal(current);
     if (refused) throw doneRefusalError(current, refused, inbound);
     const who = doneRefusal(ctx.settings, current, inbound.actor);

@@ -5,6 +5,7 @@ import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { incidentVars } from "./incident-vars.js";
 import { namedIncidentId, noSuchIncident } from "./named-incident.js";
+import { PLATFORM_NAMES } from "./other-platform.js";
 import { reply } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
@@ -63,7 +64,7 @@ async function writeSubscription(
   return updateIncident(ctx, id, (current) => {
     if (current.platform !== inbound.platform) {
       throw new UsageError(
-        `${id} is followed on ${current.platform}: \`/incident ${verb} ${id}\` there. Nothing was changed.`,
+        `${id} is followed on ${PLATFORM_NAMES[current.platform]}: \`/incident ${verb} ${id}\` there. Nothing was changed.`,
         "other_platform",
       );
     }

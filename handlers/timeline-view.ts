@@ -23,7 +23,8 @@ export async function showTimeline(
   inbound: Inbound,
   incidentNumber?: number,
 ): Promise<void> {
-  const incident = await namedIncident(ctx, inbound, "timeline", incidentNumber);
+  // Only read: an incident of another platform may be shown here too.
+  const incident = await namedIncident(ctx, inbound, "timeline", incidentNumber, { readOnly: true });
   const events = (await ctx.store.timeline(incident.id)).map(eventVars);
   const vars = { ...incidentVars(ctx, incident), timezone: zoneOf(ctx, inbound), total: events.length };
   // An incident of another platform names its people and channels in words (see other-platform.ts).

@@ -32,7 +32,7 @@ describe("incidents of another platform, answered on Mattermost", { timeout: 40_
 
     const list = await world.ask("general", "list", "alice", "INC-1");
     expect(list).toContain("INC-2");
-    expect(list).toMatch(/INC-1\*?\*? on Slack/);
+    expect(list).toContain("#inc-1-search-is-down on Slack");
     expect(list).toContain("Dana (on Slack)");
     expect(list).toContain("~inc-2-checkout-errors");
     for (const id of slackIds) expect(list).not.toContain(id);
@@ -60,6 +60,50 @@ describe("incidents of another platform, answered on Mattermost", { timeout: 40_
     expect(slackList).not.toContain(mmChannel.id);
     expect(slackList).not.toContain("<@dana>");
     slack.assertNoViolations();
+  });
+});
+
+describe("an incident of another platform, named on Mattermost", { timeout: 40_000 }, () => {
+  it("is acted on only where it lives: refused on Mattermost, nothing changed, shown without buttons", async () => {
+    const { fake, slack } = await world.start({ label: "mm-cross-act", slack: true });
+    if (!slack) throw new Error("no fake Slack");
+    expect((await slack.sendSlashCommand({ text: "open Search is down sev2", user: "U0BOB" })).status).toBe(
+      200,
+    );
+    const before = await eventually(async () => {
+      const opened = await world.incident("INC-1");
+      if (!opened.channel) throw new Error("INC-1 has no channel yet");
+      return opened;
+    }, 10_000);
+    expect(before).toMatchObject({ platform: "slack", state: "triggered" });
+
+    // Dana commands it on Slack; on Mattermost she may neither acknowledge it (`ack` names no incident: only
+    // the incident's channel or its page's button, both on Slack, can) nor subscribe to it.
+    const ack = await world.ask("general", "ack INC-1", "dana", "takes nothing after it");
+    expect(ack).not.toContain("acknowledged");
+    const subscribe = await world.ask("general", "subscribe INC-1", "dana", "INC-1");
+    expect(subscribe).toContain("INC-1 is followed on Slack; act on it there. Nothing was changed.");
+
+    // Shown on Mattermost (reading is fine), it carries no button that would act on it from here.
+    const show = await world.say("general", "show INC-1", "dana");
+    const shown = await eventually(() => {
+      const said = answered(show);
+      if (!said.includes("Search is down")) throw new Error("not shown yet");
+      return show.responseUrl.posts.map((p) => p.body as Record<string, unknown>);
+    }, 10_000);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const body of shown) {
+      expect(body).not.toHaveProperty("attachments");
+      expect(JSON.stringify(body)).not.toContain('"integration"');
+    }
+
+    // Nothing changed: still triggered, nobody subscribed from Mattermost, no event recorded from there.
+    const after = await world.incident("INC-1");
+    expect(after.state).toBe("triggered");
+    expect(after.subscribers ?? []).not.toContain("dana");
+    const timeline = await world.store().timeline("INC-1");
+    expect(timeline.filter((e) => e.actor === "dana")).toEqual([]);
+    fake.assertNoViolations();
   });
 });
 

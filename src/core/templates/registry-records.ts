@@ -57,8 +57,19 @@ export interface ListedIncidentVars {
   /** Display label, e.g. "SEV1". */
   severity: string;
   state: string;
+  /** The commander's platform user id: only for an incident of the asker's platform. */
   commander?: string;
+  /** The commander in plain words (their name in the config): only for an incident of another platform. */
+  commanderName?: string;
+  /** The incident channel's id: only for an incident of the asker's platform. */
   channel?: string;
+  /** The incident channel's name ("inc-4-db"): only for an incident of another platform. */
+  channelName?: string;
+  /**
+   * The platform the incident is followed on, as people call it ("Slack"): only when it is not the asker's, whose
+   * ids would mean nothing there.
+   */
+  platform?: string;
   /** Milliseconds since it was opened. */
   age: number;
   /** ISO 8601 instant. */
@@ -192,7 +203,10 @@ export const RECORDS_VARIABLES = {
     "incidents[].severity",
     "incidents[].state",
     "incidents[].commander",
+    "incidents[].commanderName",
     "incidents[].channel",
+    "incidents[].channelName",
+    "incidents[].platform",
     "incidents[].age",
     "incidents[].createdAt",
     "incidents[].nextUpdateDue",

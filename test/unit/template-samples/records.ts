@@ -76,7 +76,7 @@ export const RECORDS_SAMPLES: { [N in keyof RecordsVarsMap]: RecordsVarsMap[N] }
     timezone: "Europe/Berlin",
     none: false,
     omitted: 0,
-    total: 1,
+    total: 2,
     incidents: [
       {
         id: "INC-12",
@@ -88,6 +88,18 @@ export const RECORDS_SAMPLES: { [N in keyof RecordsVarsMap]: RecordsVarsMap[N] }
         age: 60_000,
         createdAt: "2026-11-20T22:05:00Z",
         nextUpdateDue: "2026-11-20T23:00:00Z",
+      },
+      {
+        // Followed on another platform: named in plain words, never by an id.
+        id: "INC-13",
+        title: HOSTILE,
+        severity: "SEV2",
+        state: "acknowledged",
+        platform: "Slack",
+        channelName: HOSTILE,
+        commanderName: HOSTILE,
+        age: 120_000,
+        createdAt: "2026-11-20T22:04:00Z",
       },
     ],
   },
