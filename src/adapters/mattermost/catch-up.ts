@@ -10,17 +10,20 @@
 import type { Logger } from "../../core/ports.js";
 import type { MattermostClient } from "./client.js";
 
-/** A post as the WebSocket's `posted` event carries it, with what catching up needs. */
+/** A post as the WebSocket's `posted` event carries it (its fields Firebreak reads). */
+export interface PostedPost {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  message: string;
+  type?: string;
+  props?: Record<string, unknown>;
+  create_at?: number;
+}
+
+/** A post read back, with what catching up needs. */
 export interface MissedPost {
-  post: {
-    id: string;
-    channel_id: string;
-    user_id: string;
-    message: string;
-    type?: string;
-    props?: Record<string, unknown>;
-    create_at: number;
-  };
+  post: PostedPost & { create_at: number };
   /** `O`, `P`, `D` or `G`, as the `posted` event's `channel_type`. */
   channelType: string;
 }

@@ -12,7 +12,7 @@
 import mm from "@mattermost/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import type { Inbound, Logger } from "../../core/ports.js";
-import type { MissedPost } from "./catch-up.js";
+import type { MissedPost, PostedPost } from "./catch-up.js";
 import type { Directory } from "./directory.js";
 import type { MattermostIdentity } from "./identity.js";
 import { fromMattermostCommandText, mentionCandidates } from "./markdown.js";
@@ -100,16 +100,6 @@ interface WebSocketEvent {
   event?: unknown;
   data?: Record<string, unknown>;
   broadcast?: { channel_id?: unknown };
-}
-
-interface PostedPost {
-  id: string;
-  channel_id: string;
-  user_id: string;
-  message: string;
-  type?: string;
-  props?: Record<string, unknown>;
-  create_at?: number;
 }
 
 export function listenForMentions(options: MentionListenerOptions): MentionListener {
