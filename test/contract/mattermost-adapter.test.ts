@@ -23,6 +23,7 @@ import {
   LOOKUPS_AT_ONCE,
   LOOKUPS_PER_MENTION,
   listenForMentions,
+  type MentionListener,
 } from "../../src/adapters/mattermost/websocket.js";
 import { type Form, type Message, textMessage } from "../../src/core/message.js";
 import type { Inbound, Logger } from "../../src/core/ports.js";
@@ -1076,6 +1077,8 @@ describe("a Mattermost out of reach at first", () => {
    * A TCP door in front of the fake: `shut` cuts every connection at once (as a refused one would be), `hang`
    * accepts and never answers (a server stuck mid-handshake), `open` passes through.
    */
+  type Door = Awaited<ReturnType<typeof door>>;
+
   async function door(targetPort: number) {
     let mode: "shut" | "hang" | "open" = "shut";
     let attempts = 0;
@@ -1115,21 +1118,32 @@ describe("a Mattermost out of reach at first", () => {
     };
   }
 
+  /** The bot's mention listener, reaching the fake through `gate`; stopped after the test if still running. */
+  function listenThrough(
+    s: Served,
+    gate: Door,
+    connectWaitMs: number,
+    onMention: (inbound: Inbound) => void = () => {},
+  ): MentionListener {
+    const listener = listenForMentions({
+      siteUrl: gate.url,
+      token: s.fake.botToken,
+      identity: s.adapter.identity,
+      onMention,
+      logger,
+      retry: RETRY,
+      connectWaitMs,
+    });
+    cleanups.push(() => listener.stop());
+    return listener;
+  }
+
   test("a failed first connection is retried until it succeeds", async () => {
     const s = await serve();
     const fakePort = Number(new URL(s.fake.url).port);
     const gate = await door(fakePort);
     const seen: Inbound[] = [];
-    const listener = listenForMentions({
-      siteUrl: gate.url,
-      token: s.fake.botToken,
-      identity: s.adapter.identity,
-      onMention: (inbound) => seen.push(inbound),
-      logger,
-      retry: RETRY,
-      connectWaitMs: 150,
-    });
-    cleanups.push(() => listener.stop());
+    const listener = listenThrough(s, gate, 150, (inbound) => seen.push(inbound));
     // start() does not wait for ever: it hands the connecting over to the background.
     await listener.start();
     expect(logger.warn).toHaveBeenCalledWith(
@@ -1147,15 +1161,7 @@ describe("a Mattermost out of reach at first", () => {
   test("stop() while it keeps failing ends the retries", async () => {
     const s = await serve();
     const gate = await door(Number(new URL(s.fake.url).port));
-    const listener = listenForMentions({
-      siteUrl: gate.url,
-      token: s.fake.botToken,
-      identity: s.adapter.identity,
-      onMention: () => {},
-      logger,
-      retry: RETRY,
-      connectWaitMs: 50,
-    });
+    const listener = listenThrough(s, gate, 50);
     await listener.start();
     await eventually(() => expect(gate.attempts()).toBeGreaterThanOrEqual(2));
     listener.stop();
@@ -1168,15 +1174,7 @@ describe("a Mattermost out of reach at first", () => {
     const s = await serve();
     const gate = await door(Number(new URL(s.fake.url).port));
     gate.set("hang");
-    const listener = listenForMentions({
-      siteUrl: gate.url,
-      token: s.fake.botToken,
-      identity: s.adapter.identity,
-      onMention: () => {},
-      logger,
-      retry: RETRY,
-      connectWaitMs: 50,
-    });
+    const listener = listenThrough(s, gate, 50);
     await listener.start();
     await eventually(() => expect(gate.live()).toBe(1));
     listener.stop();

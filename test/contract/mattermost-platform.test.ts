@@ -296,23 +296,14 @@ describe("invite", () => {
 
   test("someone the server will not add (not in the team) is left out: the others are added, nothing thrown", async () => {
     allowed = ["add_user_not_in_team"];
-    const f = await startFakeMattermost({
-      teams: [{ name: "acme" }, { name: "globex" }],
-      users: [{ username: "alice" }, { username: "gus", teams: ["globex"] }, { username: "bob" }],
-      channels: [],
-    });
-    started.push(f);
-    const client = createMattermostClient(f.url, f.botToken);
-    const acme = await fetchMattermostIdentity(client, { team: "acme", attempts: 1 });
-    const platform = createMattermostPlatform(client, {
-      identity: acme,
-      directory: createDirectory(client, logger),
-      siteUrl: f.url,
-      actionsUrl: () => `${BOT_URL}/mattermost/actions`,
-      dialogsUrl: () => `${BOT_URL}/mattermost/dialogs`,
-      secret: SECRET,
-      logger,
-    });
+    const { fake: f, mattermost: platform } = await start(
+      {
+        teams: [{ name: "acme" }, { name: "globex" }],
+        users: [{ username: "alice" }, { username: "gus", teams: ["globex"] }, { username: "bob" }],
+        channels: [],
+      },
+      "acme",
+    );
     const channel = await platform.createChannel("inc-9", {});
     await platform.invite(channel.id, ["gus", "alice", "bob"]);
     const members = f.channel("inc-9")?.members;

@@ -17,11 +17,13 @@ import { NameTakenError } from "../../src/core/errors.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import { escapeMarkup, parseMarkup } from "../../src/core/markup.js";
 import { type Button, type Form, type Message, textMessage } from "../../src/core/message.js";
-import type { Inbound } from "../../src/core/ports.js";
+import type { Inbound, PostedMessage } from "../../src/core/ports.js";
 import { loadTemplates, TEMPLATE_NAMES, type Templates } from "../../src/core/templates/index.js";
 import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
 import { eventually } from "../helpers/firebreak.js";
 import {
+  type ButtonRef,
+  type ChannelName,
   HARNESSES,
   type OpenedForm,
   type Person,
@@ -179,6 +181,36 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
     }
   }
 
+  /** Makes the plan answer with an ack `${lead}: <marker>` (and remember its run); returns the marker. */
+  function ackWith(lead: string, what: string): string {
+    const ack = marker(what);
+    answer = (inbound) => ({ ack: textMessage(`${lead}: ${ack}`), run: async () => void ran.push(inbound) });
+    return ack;
+  }
+
+  /** The ack reaches `person` alone, and the plan runs once. */
+  async function answeredOnly(person: Person, others: Person[], ack: string): Promise<void> {
+    await onlySeenBy(person, others, ack);
+    await eventually(() => expect(ran).toHaveLength(1));
+  }
+
+  /** `person` clicks `button` on `posted`: the click reaches prepare with its action id, value and message. */
+  async function clickThrough(person: Person, posted: PostedMessage, button: ButtonRef) {
+    await h.click(person, posted, button);
+    const inbound = await delivered("action");
+    expect(inbound.body).toEqual({ kind: "action", ...button, messageId: posted.messageId });
+    return inbound;
+  }
+
+  /** The Inbound names who did it and where, in the platform's id spaces. */
+  function expectFrom(inbound: Inbound, person: Person, channel: ChannelName): void {
+    expect(inbound).toMatchObject({
+      platform: h.name,
+      actor: h.userId(person),
+      conversationId: h.channelId(channel),
+    });
+  }
+
   const withButtons = (text: string, ...buttons: Button[]): Message => ({
     text,
     blocks: [
@@ -192,11 +224,7 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
       await h.command("alice", "general", "commander @bob");
       const inbound = await delivered("command");
       expect(inbound.body.text).toBe(`commander <@${h.userId("bob")}>`);
-      expect(inbound).toMatchObject({
-        platform: h.name,
-        actor: h.userId("alice"),
-        conversationId: h.channelId("general"),
-      });
+      expectFrom(inbound, "alice", "general");
       expect(inbound.deliveryId).toEqual(expect.any(String));
       expect(inbound.triggerId).toEqual(expect.any(String));
       await eventually(() => expect(ran).toHaveLength(1));
@@ -216,12 +244,10 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
     });
 
     test("the plan's ack reaches the person who typed it and nobody else", async () => {
-      const ack = marker("ack");
-      answer = (inbound) => ({ ack: textMessage(`Got it: ${ack}`), run: async () => void ran.push(inbound) });
+      const ack = ackWith("Got it", "ack");
       await h.command("alice", "general", "help");
       await delivered("command");
-      await onlySeenBy("alice", ["bob", "dana"], ack);
-      await eventually(() => expect(ran).toHaveLength(1));
+      await answeredOnly("alice", ["bob", "dana"], ack);
     });
   });
 
@@ -241,20 +267,13 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
             { actionId, label: "This one", value },
           ),
         );
-        await h.click("bob", posted, { actionId, value });
-        const inbound = await delivered("action");
-        expect(inbound.body).toEqual({ kind: "action", actionId, value, messageId: posted.messageId });
-        expect(inbound).toMatchObject({
-          platform: h.name,
-          actor: h.userId("bob"),
-          conversationId: h.channelId("incidents"),
-        });
+        const inbound = await clickThrough("bob", posted, { actionId, value });
+        expectFrom(inbound, "bob", "incidents");
       },
     );
 
     test("a button without a value arrives without one, and the answer reaches only the person who clicked", async () => {
-      const ack = marker("clicked");
-      answer = (inbound) => ({ ack: textMessage(`Noted: ${ack}`), run: async () => void ran.push(inbound) });
+      const ack = ackWith("Noted", "clicked");
       const posted = await h.platform.post(
         h.channelId("general"),
         withButtons("Anyone?", { actionId: ActionIds.acknowledge, label: "Acknowledge" }),
@@ -263,8 +282,7 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
       const inbound = await delivered("action");
       expect(inbound.body.value).toBeUndefined();
       expect(inbound.body.actionId).toBe(ActionIds.acknowledge);
-      await onlySeenBy("dana", ["alice", "bob"], ack);
-      await eventually(() => expect(ran).toHaveLength(1));
+      await answeredOnly("dana", ["alice", "bob"], ack);
     });
 
     test("a click's trigger opens a form (the Post update button opens the update form)", async () => {
@@ -315,11 +333,7 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
           values,
           state: form.state,
         });
-        expect(inbound).toMatchObject({
-          platform: h.name,
-          actor: h.userId("alice"),
-          conversationId: h.channelId("incidents"),
-        });
+        expectFrom(inbound, "alice", "incidents");
         await eventually(() => expect(ran).toHaveLength(1));
       },
     );
@@ -420,14 +434,7 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
       await expect(
         h.click("bob", posted, { actionId: ActionIds.acknowledge, value: "INC-4" }),
       ).rejects.toThrow();
-      await h.click("bob", posted, { actionId: ActionIds.postUpdate, value: "INC-4" });
-      const inbound = await delivered("action");
-      expect(inbound.body).toEqual({
-        kind: "action",
-        actionId: ActionIds.postUpdate,
-        value: "INC-4",
-        messageId: posted.messageId,
-      });
+      await clickThrough("bob", posted, { actionId: ActionIds.postUpdate, value: "INC-4" });
     });
 
     test("openDirect gives the same conversation each time, and what is posted there only that person sees", async () => {
@@ -450,14 +457,7 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
           style: "primary",
         }),
       );
-      await h.click("dana", posted, { actionId: ActionIds.acknowledge, value: "INC-4" });
-      const inbound = await delivered("action");
-      expect(inbound.body).toEqual({
-        kind: "action",
-        actionId: ActionIds.acknowledge,
-        value: "INC-4",
-        messageId: posted.messageId,
-      });
+      const inbound = await clickThrough("dana", posted, { actionId: ActionIds.acknowledge, value: "INC-4" });
       expect(inbound).toMatchObject({ actor: h.userId("dana"), conversationId: dm });
     });
 
@@ -567,39 +567,24 @@ describe.each(HARNESSES)("$name adapter", (factory) => {
 
   describe("a mention of the bot", () => {
     test("reaches prepare as the neutral text after the mention, and the answer reaches only that person", async () => {
-      const ack = marker("mentioned");
-      answer = (inbound) => ({
-        ack: textMessage(`On call: ${ack}`),
-        run: async () => void ran.push(inbound),
-      });
+      const ack = ackWith("On call", "mentioned");
       await h.mention("alice", "general", "who is on call for *search*? ask @bob");
       const inbound = await delivered("mention");
       expect(inbound.body.text).toBe(`who is on call for *search*? ask <@${h.userId("bob")}>`);
-      expect(inbound).toMatchObject({
-        platform: h.name,
-        actor: h.userId("alice"),
-        conversationId: h.channelId("general"),
-      });
-      await onlySeenBy("alice", ["bob", "dana"], ack);
-      await eventually(() => expect(ran).toHaveLength(1));
+      expectFrom(inbound, "alice", "general");
+      await answeredOnly("alice", ["bob", "dana"], ack);
     });
   });
 
   describe("a reaction", () => {
     test("an emoji added to a message reaches prepare with the message, and the answer only that person", async () => {
       const messageId = await h.say("bob", "incidents", "rolled back the deploy");
-      const ack = marker("pinned");
-      answer = (inbound) => ({ ack: textMessage(`Pinned: ${ack}`), run: async () => void ran.push(inbound) });
+      const ack = ackWith("Pinned", "pinned");
       await h.react("alice", "incidents", messageId, "pushpin");
       const inbound = await delivered("reaction");
       expect(inbound.body).toEqual({ kind: "reaction", reaction: "pushpin", messageId });
-      expect(inbound).toMatchObject({
-        platform: h.name,
-        actor: h.userId("alice"),
-        conversationId: h.channelId("incidents"),
-      });
-      await onlySeenBy("alice", ["bob", "dana"], ack);
-      await eventually(() => expect(ran).toHaveLength(1));
+      expectFrom(inbound, "alice", "incidents");
+      await answeredOnly("alice", ["bob", "dana"], ack);
     });
   });
 

@@ -1,10 +1,10 @@
-import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Plan } from "../../handlers/context.js";
 import { createPlayground, type PlaygroundState } from "../../src/adapters/playground/index.js";
 import { type Form, textMessage } from "../../src/core/message.js";
 import type { ChatPlatform, Inbound, Logger } from "../../src/core/ports.js";
+import { postJson, type Served, serve } from "../helpers/platform-harness/support.js";
 
 /**
  * The playground given the core's `prepare`, as src/main/runtime.ts gives it: the adapter itself turns each plan
@@ -24,7 +24,7 @@ let platform: ChatPlatform;
 let state: PlaygroundState;
 let closeStreams: () => void;
 let base = "";
-let server: ReturnType<express.Express["listen"]>;
+let served: Served;
 const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
 /** What the core answers: set by each test. */
@@ -42,20 +42,14 @@ beforeAll(async () => {
     prepare: (inbound) => answer(inbound),
     logger,
   });
-  platform = playground.platform;
-  state = playground.state;
-  closeStreams = playground.close;
-  const app = express();
-  app.use(playground.router);
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ platform, state, close: closeStreams } = playground);
+  served = await serve(express().use(playground.router));
+  base = served.url;
 });
 
 afterAll(async () => {
   closeStreams();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await served.close();
 });
 
 beforeEach(() => {
@@ -67,13 +61,8 @@ beforeEach(() => {
 const general = () => state.channelByName("general")?.id as string;
 
 async function post(path: string, body: unknown): Promise<{ status: number; data: Record<string, unknown> }> {
-  const res = await fetch(`${base}/playground/api${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, data: text ? JSON.parse(text) : {} };
+  const { status, data } = await postJson(`${base}/playground/api${path}`, body);
+  return { status, data: (data ?? {}) as Record<string, unknown> };
 }
 
 const say = (as: string, text: string) => post("/messages", { as, channelId: general(), text });

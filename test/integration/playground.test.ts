@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPlayground, type PlaygroundState } from "../../src/adapters/playground/index.js";
@@ -6,6 +5,7 @@ import { NameTakenError, PlatformError } from "../../src/core/errors.js";
 import { escapeMarkup, markupToPlain, parseMarkup, userRef } from "../../src/core/markup.js";
 import type { Form } from "../../src/core/message.js";
 import type { ChatPlatform, FetchedMessage, Inbound, Logger } from "../../src/core/ports.js";
+import { postJson, type Served, serve } from "../helpers/platform-harness/support.js";
 
 /**
  * The playground over real HTTP: the router on an express app on a random port, and a fake core that records
@@ -40,7 +40,7 @@ let platform: ChatPlatform;
 let state: PlaygroundState;
 let closeStreams: () => void;
 let base = "";
-let server: ReturnType<express.Express["listen"]>;
+let served: Served;
 let incidents = 0;
 const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
@@ -113,19 +113,13 @@ beforeAll(async () => {
     onInbound: fakeCore,
     logger,
   });
-  platform = playground.platform;
-  state = playground.state;
-  closeStreams = playground.close;
-  const app = express();
-  app.use(playground.router);
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ platform, state, close: closeStreams } = playground);
+  served = await serve(express().use(playground.router));
+  base = served.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await served.close();
 });
 
 beforeEach(() => {
@@ -141,13 +135,8 @@ function channelId(name: string): string {
 }
 
 async function post(path: string, body: unknown): Promise<{ status: number; data: Record<string, unknown> }> {
-  const res = await fetch(`${base}/playground/api${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, data: text ? JSON.parse(text) : {} };
+  const { status, data } = await postJson(`${base}/playground/api${path}`, body);
+  return { status, data: (data ?? {}) as Record<string, unknown> };
 }
 
 const say = (as: string, text: string, channel = "general") =>

@@ -88,10 +88,16 @@ function createEphemeral(ctx: RestContext): unknown {
   };
 }
 
-/** The bot may edit its own posts only (`edit_others_posts` is not granted to it). */
-function ownPost(ctx: RestContext): StoredPost {
+/** The post of the path, when it exists and the caller may read its channel. */
+function readablePost(ctx: RestContext): StoredPost {
   const post = mustPost(ctx, ctx.params.post_id ?? "");
   readableChannel(ctx, post.channelId);
+  return post;
+}
+
+/** The bot may edit its own posts only (`edit_others_posts` is not granted to it). */
+function ownPost(ctx: RestContext): StoredPost {
+  const post = readablePost(ctx);
   if (post.userId !== ctx.actor.id) {
     throw Errors.permission("edit_others_post", `post ${post.id} belongs to another user`);
   }
@@ -140,31 +146,21 @@ function listPosts(ctx: RestContext): unknown {
   return postListJson(pageOf(ctx, newestFirst));
 }
 
+const getPost = (ctx: RestContext): unknown => postJson(readablePost(ctx));
+
+/** Pinning a pinned post changes nothing (and says OK). */
+function pinPost(ctx: RestContext): unknown {
+  const post = readablePost(ctx);
+  if (!post.isPinned) applyEdit(ctx, post, { message: post.message, props: post.props, isPinned: true });
+  return { status: "OK" };
+}
+
 export const POST_ROUTES: Route[] = [
   { method: "POST", template: "/api/v4/posts", status: 201, handle: createPost },
   { method: "POST", template: "/api/v4/posts/ephemeral", status: 201, handle: createEphemeral },
-  {
-    method: "GET",
-    template: "/api/v4/posts/{post_id}",
-    status: 200,
-    handle: (ctx) => {
-      const post = mustPost(ctx, ctx.params.post_id ?? "");
-      readableChannel(ctx, post.channelId);
-      return postJson(post);
-    },
-  },
+  { method: "GET", template: "/api/v4/posts/{post_id}", status: 200, handle: getPost },
   { method: "PUT", template: "/api/v4/posts/{post_id}", status: 200, handle: updatePost },
   { method: "PUT", template: "/api/v4/posts/{post_id}/patch", status: 200, handle: patchPost },
   { method: "GET", template: "/api/v4/channels/{channel_id}/posts", status: 200, handle: listPosts },
-  {
-    method: "POST",
-    template: "/api/v4/posts/{post_id}/pin",
-    status: 200,
-    handle: (ctx) => {
-      const post = mustPost(ctx, ctx.params.post_id ?? "");
-      readableChannel(ctx, post.channelId);
-      if (!post.isPinned) applyEdit(ctx, post, { message: post.message, props: post.props, isPinned: true });
-      return { status: "OK" };
-    },
-  },
+  { method: "POST", template: "/api/v4/posts/{post_id}/pin", status: 200, handle: pinPost },
 ];

@@ -127,6 +127,19 @@ const SYSTEM_ADMIN = [
   ]),
 ];
 
+/**
+ * The `*_post_all` and `*_post_all_public` roles, alike at system and team scope: posting (everywhere, or in
+ * public channels only) with channel-wide mentions; an administrator grants them, no scheme manages them.
+ */
+function postAll(name: string, post: "create_post" | "create_post_public"): RoleSeed {
+  return {
+    name,
+    displayName: `authentication.roles.${name}.name`,
+    permissions: [post, "use_channel_mentions"],
+    schemeManaged: false,
+  };
+}
+
 const SEEDS: readonly RoleSeed[] = [
   {
     name: "system_guest",
@@ -140,18 +153,8 @@ const SEEDS: readonly RoleSeed[] = [
     permissions: SYSTEM_USER,
     schemeManaged: true,
   },
-  {
-    name: "system_post_all",
-    displayName: "authentication.roles.system_post_all.name",
-    permissions: ["create_post", "use_channel_mentions"],
-    schemeManaged: false,
-  },
-  {
-    name: "system_post_all_public",
-    displayName: "authentication.roles.system_post_all_public.name",
-    permissions: ["create_post_public", "use_channel_mentions"],
-    schemeManaged: false,
-  },
+  postAll("system_post_all", "create_post"),
+  postAll("system_post_all_public", "create_post_public"),
   {
     name: "system_user_access_token",
     displayName: "authentication.roles.system_user_access_token.name",
@@ -182,18 +185,8 @@ const SEEDS: readonly RoleSeed[] = [
     permissions: TEAM_ADMIN,
     schemeManaged: true,
   },
-  {
-    name: "team_post_all",
-    displayName: "authentication.roles.team_post_all.name",
-    permissions: ["create_post", "use_channel_mentions"],
-    schemeManaged: false,
-  },
-  {
-    name: "team_post_all_public",
-    displayName: "authentication.roles.team_post_all_public.name",
-    permissions: ["create_post_public", "use_channel_mentions"],
-    schemeManaged: false,
-  },
+  postAll("team_post_all", "create_post"),
+  postAll("team_post_all_public", "create_post_public"),
   {
     name: "channel_guest",
     displayName: "authentication.roles.channel_guest.name",

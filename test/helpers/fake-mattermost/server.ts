@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { serveCommandHook } from "./hooks.js";
 import { newId } from "./ids.js";
 import { SERVER_VERSION } from "./json.js";
-import { AppError, appErrorBody, Errors, type Ledger } from "./records.js";
+import { AppError, appErrorBody, Errors, type Ledger, type ViolationKind } from "./records.js";
 import type { Publisher, RestContext, Route, ServerSettings } from "./rest.js";
 import { CHANNEL_ROUTES } from "./rest-channels.js";
 import { DIALOG_ROUTES } from "./rest-dialogs.js";
@@ -231,29 +231,14 @@ export class RestServer {
       }
     }
     if (!bodyIsJson) {
-      return fail(
-        new AppError(
-          400,
-          "api.context.invalid_body_param.app_error",
-          "Invalid or missing body in request body.",
-          {
-            kind: "invalid_request",
-            rule: "body_not_json",
-          },
-        ),
-      );
+      return fail(invalidBody("invalid_request", "body_not_json"));
     }
     if (op?.requestBodyRequired && body === undefined) {
       return fail(
-        new AppError(
-          400,
-          "api.context.invalid_body_param.app_error",
-          "Invalid or missing body in request body.",
-          {
-            kind: "spec",
-            rule: "request_body_missing",
-            detailed: `${method} ${op.template} requires a body and none was sent`,
-          },
+        invalidBody(
+          "spec",
+          "request_body_missing",
+          `${method} ${op.template} requires a body and none was sent`,
         ),
       );
     }
@@ -261,16 +246,7 @@ export class RestServer {
       const problems = spec?.validateBody(op, body) ?? [];
       if (problems.length > 0) {
         return fail(
-          new AppError(
-            400,
-            "api.context.invalid_body_param.app_error",
-            "Invalid or missing body in request body.",
-            {
-              kind: "spec",
-              rule: "request_body_schema",
-              detailed: `${method} ${op.template}: ${problems.join("; ")}`,
-            },
-          ),
+          invalidBody("spec", "request_body_schema", `${method} ${op.template}: ${problems.join("; ")}`),
         );
       }
     }
@@ -391,6 +367,20 @@ export class RestServer {
 }
 
 /** `Authorization: Bearer|Token <t>` (scheme case-insensitive: Client4 sends `BEARER`), else `?access_token=`. */
+/** How the server refuses a body it cannot read, or one that breaks the spec (`kind` tells which). */
+function invalidBody(kind: ViolationKind, rule: string, detailed = ""): AppError {
+  return new AppError(
+    400,
+    "api.context.invalid_body_param.app_error",
+    "Invalid or missing body in request body.",
+    {
+      kind,
+      rule,
+      detailed,
+    },
+  );
+}
+
 function requestToken(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.authorization?.match(/^(?:bearer|token)\s+(\S+)$/i)?.[1];
   return header ?? url.searchParams.get("access_token") ?? undefined;
