@@ -6,7 +6,7 @@ import { pagedTargets, stopEscalation } from "../src/core/incident/timers.js";
 import { userRef } from "../src/core/markup.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
-import { incidentIdFor } from "./incident-lookup.js";
+import { incidentIdFor, requireOwnPlatform } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { incidentKey, incidentNews, messageEdit, newsKeys, pageKey, reply } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
@@ -22,6 +22,7 @@ export async function acknowledge(ctx: HandlerContext, inbound: Inbound, inciden
   const timeline = await ctx.store.timeline(id);
   const now = ctx.clock.now();
   const { incident: updated, changed } = await updateIncident(ctx, id, (current) => {
+    requireOwnPlatform(current, inbound);
     if (current.state !== "triggered") return null;
     requirePaged(current, timeline, inbound.actor);
     return {

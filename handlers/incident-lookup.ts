@@ -24,9 +24,9 @@ export async function incidentIdInConversation(
 
 /**
  * The id of the incident a command or a button refers to: a button names it (its value, so it also works
- * from a DM), a command is typed in the incident's channel. Every caller changes the incident, so one named
- * from another platform than its own is refused here (see `requireOwnPlatform`); an incident's channel is
- * always on its own platform.
+ * from a DM), a command is typed in the incident's channel. Every caller changes the incident in a write that
+ * refuses one of another platform than the asker's (`requireOwnPlatform` in its change); an incident's channel
+ * is always on its own platform.
  */
 export async function incidentIdFor(
   ctx: HandlerContext,
@@ -34,12 +34,9 @@ export async function incidentIdFor(
   verb: string,
   incidentId?: string,
 ): Promise<string> {
-  if (!incidentId) return incidentIdInConversation(ctx, inbound, verb);
-  // Read outside the write that follows: an incident's platform never changes. One not stored is left to that
-  // write to report, as before.
-  const incident = await ctx.store.get(incidentId);
-  if (incident) requireOwnPlatform(incident, inbound);
-  return incidentId;
+  // An incident named by id is checked by the write that follows (requireOwnPlatform in its change), not by a
+  // read of its own here: every button click would pay for one.
+  return incidentId || incidentIdInConversation(ctx, inbound, verb);
 }
 
 /** The incident whose channel the command was typed in. */

@@ -5,7 +5,7 @@ import { timelineEvent } from "../src/core/incident/timeline.js";
 import { snoozeUpdateTimer } from "../src/core/incident/timers.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
-import { incidentIdFor, requireOngoing } from "./incident-lookup.js";
+import { incidentIdFor, requireOngoing, requireOwnPlatform } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { reply, zoneOf } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
@@ -49,6 +49,7 @@ export async function snooze(
   const now = ctx.clock.now();
   const until = new Date(now.getTime() + durationMs);
   const { incident: updated } = await updateIncident(ctx, id, (current) => {
+    requireOwnPlatform(current, inbound);
     requireOngoing(current, "snooze");
     return {
       incident: {

@@ -8,7 +8,7 @@ import type { Form } from "../src/core/message.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
 import { replyTarget } from "./context.js";
-import { incidentFor, incidentIdFor, requireOngoing } from "./incident-lookup.js";
+import { incidentFor, incidentIdFor, requireOngoing, requireOwnPlatform } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { incidentNews, newsKeys } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
@@ -61,6 +61,7 @@ export async function postStatusUpdate(
   const id = await incidentIdFor(ctx, inbound, "update", incidentId);
   const now = ctx.clock.now();
   const { incident: updated } = await updateIncident(ctx, id, (current) => {
+    requireOwnPlatform(current, inbound);
     requireOngoing(current, "update");
     const update = restartUpdateTimer(current, ctx.settings, now);
     return {

@@ -3,9 +3,9 @@ import type { Incident } from "../src/core/incident/incident.js";
 import { subscribe, unsubscribe } from "../src/core/incident/subscriptions.js";
 import type { Inbound } from "../src/core/ports.js";
 import type { HandlerContext } from "./context.js";
+import { requireOwnPlatform } from "./incident-lookup.js";
 import { incidentVars } from "./incident-vars.js";
 import { namedIncidentId, noSuchIncident } from "./named-incident.js";
-import { PLATFORM_NAMES } from "./other-platform.js";
 import { reply } from "./outbox-items.js";
 import { updateIncident } from "./timers.js";
 
@@ -62,12 +62,7 @@ async function writeSubscription(
   const now = ctx.clock.now();
   // One read: the write's own copy is checked (an incident's platform never changes).
   return updateIncident(ctx, id, (current) => {
-    if (current.platform !== inbound.platform) {
-      throw new UsageError(
-        `${id} is followed on ${PLATFORM_NAMES[current.platform]}: \`/incident ${verb} ${id}\` there. Nothing was changed.`,
-        "other_platform",
-      );
-    }
+    requireOwnPlatform(current, inbound);
     if (current.state === "closed") {
       throw new UsageError(
         `${current.id} is closed and sends no more news${current.duplicateOf ? `; it carries on as ${current.duplicateOf}: \`/incident ${verb} ${current.duplicateOf}\`` : ""}. Nothing was changed.`,
