@@ -23,6 +23,8 @@ export interface Directory {
   learnChannelNames(ids: string[]): Promise<void>;
   /** Records a person seen elsewhere (a webhook's user, a profile read for another reason). */
   remember(user: { id: unknown; username: unknown }): void;
+  /** Records a channel's name seen elsewhere (one the bot created or found by name). */
+  rememberChannel(channelId: string, name: string): void;
 }
 
 /** How long a lookup that found nobody is believed: a person added to the server is found after this. */
@@ -183,6 +185,10 @@ export function createDirectory(client: MattermostClient, logger: Logger): Direc
 
     channelName(channelId) {
       return channelNames.get(channelId);
+    },
+
+    rememberChannel(channelId, name) {
+      rememberBounded(channelNames, channelId, name, DIRECTORY_CACHE_SIZE);
     },
 
     async learnChannelNames(ids) {

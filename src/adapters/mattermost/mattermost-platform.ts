@@ -187,8 +187,6 @@ export function createMattermostPlatform(
 ): ChatPlatform {
   const { identity, directory, logger, secret } = options;
   const siteUrl = options.siteUrl.replace(/\/+$/, "");
-  /** Channel names this platform saw itself (created or resolved), ahead of the directory learning them. */
-  const seenNames = new Map<string, string>();
   /** Announce channels by name: the id found (or null, not there) until `until`, when it is looked up again. */
   const channelCache = new Map<string, { id: string | null; until: number }>();
   /** Until when ephemeral posts are not tried although the roles allowed them: they were refused since. */
@@ -196,12 +194,11 @@ export function createMattermostPlatform(
   /** "channel|user id" → until when a "yes, a member" stands (see MEMBER_TTL_MS). */
   const memberCache = new Map<string, number>();
 
-  const channelName = (id: string) => seenNames.get(id) ?? directory.channelName(id);
-  const sawChannel = (id: string, name: string) => rememberBounded(seenNames, id, name, DIRECTORY_CACHE_SIZE);
+  const channelName = (id: string) => directory.channelName(id);
+  const sawChannel = (id: string, name: string) => directory.rememberChannel(id, name);
 
   /** Looks up the names of the channels a message refers to, so it renders `~name` rather than ids. */
-  const learnNamesFor = (message: Message) =>
-    directory.learnChannelNames(channelIdsIn(message).filter((id) => !seenNames.has(id)));
+  const learnNamesFor = (message: Message) => directory.learnChannelNames(channelIdsIn(message));
 
   const renderContext = (): RenderContext => ({
     actionsUrl: options.actionsUrl(),
