@@ -1,5 +1,5 @@
 import { afterAll, afterEach } from "vitest";
-import type { MattermostMode } from "../../src/config/env.js";
+import type { Env, MattermostMode } from "../../src/config/env.js";
 import type { Incident } from "../../src/core/incident/incident.js";
 import type { Clock, IncidentStore } from "../../src/core/ports.js";
 import { createRedisIncidentStore } from "../../src/infra/redis/incident-store.js";
@@ -13,8 +13,8 @@ import {
   startFakeMattermost,
 } from "./fake-mattermost/index.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack/index.js";
-import { eventually, startFirebreak, TEST_CONFIG, type TestFirebreak } from "./firebreak.js";
-import { testRedis } from "./redis.js";
+import { eventually, startFirebreak, TEST_CONFIG, type TestFirebreak, writeConfig } from "./firebreak.js";
+import { TEST_REDIS_URL, testRedis } from "./redis.js";
 
 /**
  * The test config with every person who has a Slack id also known on Mattermost by username, so one config
@@ -64,6 +64,31 @@ export interface MattermostWorld {
 
 /** The actions secret the world gives Firebreak; tests forge with other values. */
 export const ACTIONS_SECRET = "actions-secret-for-tests-0123456789";
+
+/** What Firebreak is told to reach the fake Mattermost: its site, the bot's token and its command token. */
+export function mattermostMode(fake: FakeMattermost): MattermostMode {
+  return {
+    url: fake.url,
+    botToken: fake.botToken,
+    commandTokens: [fake.commandToken],
+    actionsSecret: ACTIONS_SECRET,
+  };
+}
+
+/**
+ * The environment of a Firebreak process serving the fake Mattermost with MATTERMOST_CONFIG on the test Redis
+ * under `prefix`, listening on `port` (any free one when not given), logging nothing.
+ */
+export function mattermostEnv(fake: FakeMattermost, prefix: string, port = 0): Env {
+  return {
+    port,
+    redisUrl: TEST_REDIS_URL,
+    redisPrefix: prefix,
+    configPath: writeConfig(MATTERMOST_CONFIG),
+    mattermost: mattermostMode(fake),
+    logLevel: "silent",
+  };
+}
 
 /**
  * Firebreak on the real Redis (a prefix of its own) with Mattermost faked and wired both ways: slash commands,
@@ -118,13 +143,7 @@ export function mattermostWorld() {
         label: options.label,
         config: options.config ?? MATTERMOST_CONFIG,
         clock: options.clock,
-        mattermost: {
-          url: fake.url,
-          botToken: fake.botToken,
-          commandTokens: [fake.commandToken],
-          actionsSecret: ACTIONS_SECRET,
-          ...options.mode,
-        },
+        mattermost: { ...mattermostMode(fake), ...options.mode },
         slack: slack && {
           kind: "http",
           botToken: slack.botToken,

@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../handlers/dispatch.js";
-import type { Env } from "../../src/config/env.js";
 import type { ChatPlatform, Inbound } from "../../src/core/ports.js";
 import { createLogger } from "../../src/main/logger.js";
 import { type Running, startRuntime } from "../../src/main/runtime.js";
 import { type FakeMattermost, startFakeMattermost } from "../helpers/fake-mattermost/index.js";
-import { eventually, writeConfig } from "../helpers/firebreak.js";
-import { ACTIONS_SECRET, MATTERMOST_CONFIG, mattermostWorld, postText } from "../helpers/mattermost-world.js";
-import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "../helpers/redis.js";
+import { eventually } from "../helpers/firebreak.js";
+import { mattermostEnv, mattermostWorld, postText } from "../helpers/mattermost-world.js";
+import { deletePrefix, testRedis, uniquePrefix } from "../helpers/redis.js";
 import { slackWorld } from "../helpers/slack-world.js";
 import { anIncident, fakeContext } from "../unit/handler-fakes.js";
 
@@ -35,19 +34,7 @@ describe("a mention seen by two web processes", { timeout: 40_000 }, () => {
       await deletePrefix(redis, prefix);
       redis.disconnect();
     });
-    const env: Env = {
-      port: 0,
-      redisUrl: TEST_REDIS_URL,
-      redisPrefix: prefix,
-      configPath: writeConfig(MATTERMOST_CONFIG),
-      mattermost: {
-        url: fake.url,
-        botToken: fake.botToken,
-        commandTokens: [fake.commandToken],
-        actionsSecret: ACTIONS_SECRET,
-      },
-      logLevel: "silent",
-    };
+    const env = mattermostEnv(fake, prefix);
     const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
     const processes: Running[] = [];
     for (const role of ["all", "web"] as const) {

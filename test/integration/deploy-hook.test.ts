@@ -16,7 +16,7 @@ import { connectRedis } from "../../src/infra/redis/connection.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { buildHandlerContext, loadStatic } from "../../src/main/context.js";
 import { createLogger } from "../../src/main/logger.js";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually, type TestFirebreak, writeConfig } from "../helpers/firebreak.js";
 import { TEST_REDIS_URL } from "../helpers/redis.js";
@@ -31,25 +31,13 @@ import { slackWorld } from "../helpers/slack-world.js";
 const SECRET = "test-deploy-secret-0123456789";
 const FULL = "abc1234def5678901234567890abcdef12345678";
 
-const config = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-services:
+const config = teamConfig({
+  extra: `services:
   - { id: search, name: Search, policy: default }
   - { id: legacy, name: Legacy, policy: default }
-fallback_policy: default
 deploys: { production: [production, prod-eu] }
-${hourlySeverities()}`;
+`,
+});
 
 const world = slackWorld();
 let fake: FakeSlack;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -8,21 +8,7 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * Follow-ups end to end: the real dispatcher, store, queue and outbox on a real Redis, Slack faked. Bob reports,
  * Dana commands (alone on the rotation), Alice is asked to do things afterwards. Nothing is timed within a test.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${hourlySeverities()}`;
+const CONFIG = teamConfig();
 
 const world = slackWorld();
 let fake: FakeSlack;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/core/incident/incident.js";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -11,24 +11,13 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * Bob reports, Alice is a manager. Reminders and escalations stay quiet for the length of a test; the
  * confirmation window is an hour unless a test shortens it.
  */
-const config = (confirmWithin = "1h") => `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-roles: { managers: [alice] }
+const config = (confirmWithin = "1h") =>
+  teamConfig({
+    laterSteps: ["{ notify: [person:alice], after: 1h }"],
+    extra: `roles: { managers: [alice] }
 lifecycle: { confirm_within: ${confirmWithin} }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-      - { notify: [person:alice], after: 1h }
-fallback_policy: default
-${hourlySeverities()}`;
+`,
+  });
 
 const world = slackWorld();
 let fake: FakeSlack;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { calendarToken } from "../../src/core/oncall/calendar-token.js";
-import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
+import { STANDARD_SEVERITIES, teamConfig } from "../helpers/config-fixtures.js";
 import { eventually } from "../helpers/firebreak.js";
 import { noticesWorld, override } from "./oncall-notices-harness.js";
 
@@ -9,22 +9,13 @@ import { noticesWorld, override } from "./oncall-notices-harness.js";
  * `/incident oncall calendar` through the fake Slack. Primary: Alice and Bob daily from Mon 2 Nov 2026 09:00
  * Berlin; Dana covers 12 hours of Bob's Thursday by an override Alice made. Ops: Dana alone, weekly.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-rotations:
+const CONFIG = teamConfig({
+  rotations: `
   - { id: primary, name: Primary, members: [alice, bob], shift: 1d, handoff: "09:00", timezone: Europe/Berlin, start: 2026-11-02 }
   - { id: ops, name: Ops, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2026-11-02 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${STANDARD_SEVERITIES}`;
+`,
+  severities: STANDARD_SEVERITIES,
+});
 
 const notices = noticesWorld();
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { OncallStore } from "../../src/core/ports.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
-import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
+import { STANDARD_SEVERITIES, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { type HandClock, handClock } from "../helpers/hand-clock.js";
@@ -16,17 +16,12 @@ import { allText, type SlackWorld, slackWorld } from "../helpers/slack-world.js"
  * then Erin. `later` has not started yet. Zed has a Slack account but is not in the people list. Finn is a
  * manager in no rotation.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-  - { id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }
-  - { id: finn, name: Finn, slack: U0FINN, timezone: Europe/Berlin }
-roles: { managers: [finn] }
-rotations:
+const CONFIG = teamConfig({
+  morePeople: [
+    "{ id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }",
+    "{ id: finn, name: Finn, slack: U0FINN, timezone: Europe/Berlin }",
+  ],
+  rotations: `
   - id: primary
     members: [alice, bob, dana]
     shift: 1w
@@ -36,12 +31,10 @@ rotations:
     channel: oncall
   - { id: secondary, members: [alice, erin], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2026-11-02 }
   - { id: later, members: [erin, alice], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2028-01-03 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${STANDARD_SEVERITIES}`;
+`,
+  extra: "roles: { managers: [finn] }\n",
+  severities: STANDARD_SEVERITIES,
+});
 
 const NOW = "2026-11-03T12:00:00Z";
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { OncallStore } from "../../src/core/ports.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
-import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
+import { STANDARD_SEVERITIES, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
@@ -13,14 +13,8 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * was closed, as its post says, rather than looking for a taker in vain and saying someone took it. Tue 3 Nov
  * 2026 13:00 in Berlin: Alice has this week of `primary`, Bob the next, then Dana.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-rotations:
+const CONFIG = teamConfig({
+  rotations: `
   - id: primary
     members: [alice, bob, dana]
     shift: 1w
@@ -28,12 +22,9 @@ rotations:
     timezone: Europe/Berlin
     start: 2026-11-02
     channel: oncall
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${STANDARD_SEVERITIES}`;
+`,
+  severities: STANDARD_SEVERITIES,
+});
 
 const world = slackWorld();
 const redis = testRedis();

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { OncallStore } from "../../src/core/ports.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
-import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
+import { STANDARD_SEVERITIES, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { type HandClock, handClock } from "../helpers/hand-clock.js";
@@ -15,25 +15,18 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * `primary` (weekly from Mon 2 Nov 09:00 Berlin) Alice has this week, Bob the next, then Dana; `secondary` is
  * Alice and Erin. Bob reads times in New York. Finn is a manager in no rotation; Zed is not in the people list.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-  - { id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }
-  - { id: finn, name: Finn, slack: U0FINN, timezone: Europe/Berlin }
-roles: { managers: [finn] }
-rotations:
+const CONFIG = teamConfig({
+  morePeople: [
+    "{ id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }",
+    "{ id: finn, name: Finn, slack: U0FINN, timezone: Europe/Berlin }",
+  ],
+  rotations: `
   - { id: primary, members: [alice, bob, dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2026-11-02 }
   - { id: secondary, members: [alice, erin], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2026-11-02 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${STANDARD_SEVERITIES}`;
+`,
+  extra: "roles: { managers: [finn] }\n",
+  severities: STANDARD_SEVERITIES,
+});
 
 const NOW = "2026-11-03T12:00:00Z";
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { OncallStore } from "../../src/core/ports.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
-import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
+import { STANDARD_SEVERITIES, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack, SlashCommandDelivery } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
@@ -14,26 +14,19 @@ import { allText, type SlackWorld, slackWorld } from "../helpers/slack-world.js"
  * Berlin from 2 Nov: Alice has this week, then Bob (9 Nov), Dana (16 Nov), Erin (23 Nov), Alice (30 Nov).
  * Frank is in the people list but in no rotation; Mona is a manager; `solo` has a single member.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-  - { id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }
-  - { id: frank, name: Frank, slack: U0FRANK, timezone: Europe/Berlin }
-  - { id: mona, name: Mona, slack: U0MONA, timezone: Europe/Berlin }
-roles: { managers: [mona] }
-rotations:
+const CONFIG = teamConfig({
+  morePeople: [
+    "{ id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }",
+    "{ id: frank, name: Frank, slack: U0FRANK, timezone: Europe/Berlin }",
+    "{ id: mona, name: Mona, slack: U0MONA, timezone: Europe/Berlin }",
+  ],
+  rotations: `
   - { id: primary, members: [alice, bob, dana, erin], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2026-11-02 }
   - { id: solo, members: [frank], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2026-11-02 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${STANDARD_SEVERITIES}`;
+`,
+  extra: "roles: { managers: [mona] }\n",
+  severities: STANDARD_SEVERITIES,
+});
 
 const NOW = "2026-11-03T12:00:00Z";
 const APPLY = "fbOncallPlanApply";

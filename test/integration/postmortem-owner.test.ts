@@ -4,7 +4,7 @@ import { createJobScheduler } from "../../src/infra/queue/job-scheduler.js";
 import { createQueues } from "../../src/infra/queue/queues.js";
 import { createRedis } from "../../src/infra/redis/connection.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { TEST_REDIS_URL } from "../helpers/redis.js";
@@ -15,24 +15,13 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * new owner, asking again after a reopen, a reminder lost to a crash, and a merged duplicate. Bob reports,
  * Dana commands, Alice manages the search service (so she owns its post-mortems by default).
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice Archer, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob Baker, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana Diaz, slack: U0DANA, timezone: Europe/Berlin }
-postmortem: { due_after: 5d, remind_every: 1d }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
+const CONFIG = teamConfig({
+  names: { alice: "Alice Archer", bob: "Bob Baker", dana: "Dana Diaz" },
+  extra: `postmortem: { due_after: 5d, remind_every: 1d }
 services:
   - { id: search, name: Search API, policy: default, manager: alice }
-fallback_policy: default
-${hourlySeverities()}`;
+`,
+});
 
 const world = slackWorld();
 const queueRedis = createRedis(TEST_REDIS_URL, "worker");

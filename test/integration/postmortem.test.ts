@@ -3,7 +3,7 @@ import type { Incident } from "../../src/core/incident/incident.js";
 import { postmortemToken } from "../../src/core/incident/postmortem-link.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
@@ -15,24 +15,13 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * post-mortems. Reminders come hourly (the least the config allows) and it is due after two hours; the test
  * that watches them fire runs Firebreak's clock three hours behind the queue's (see there).
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice Archer, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob Baker, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana Diaz, slack: U0DANA, timezone: Europe/Berlin }
-postmortem: { due_after: 2h, remind_every: 1h }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
+const CONFIG = teamConfig({
+  names: { alice: "Alice Archer", bob: "Bob Baker", dana: "Dana Diaz" },
+  extra: `postmortem: { due_after: 2h, remind_every: 1h }
 services:
   - { id: search, name: Search API, policy: default, manager: alice }
-fallback_policy: default
-${hourlySeverities()}`;
+`,
+});
 
 const world = slackWorld();
 const redis = testRedis();

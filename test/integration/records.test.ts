@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/file.js";
 import { foldDuplicate } from "../../src/core/incident/merge.js";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { hourlySeverities, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -12,21 +12,9 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * rotation); Bob and Alice report. SEV1 wants an update every 3 s, so a cadence change shows within a test;
  * nothing else is timed within one.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${hourlySeverities({ sev1: { update_every: "3s" }, sev3: { update_every: "4h" } })}`;
+const CONFIG = teamConfig({
+  severities: hourlySeverities({ sev1: { update_every: "3s" }, sev3: { update_every: "4h" } }),
+});
 
 const world = slackWorld();
 let fake: FakeSlack;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { hourlySeverities, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -9,24 +9,15 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * outbox on a real Redis, Slack faked, cadences compressed to seconds. SEV1 escalates after 1 s and wants an
  * update every 2 s; SEV2 after 5 s and every 3 s; SEV3 and SEV4 stay quiet for the length of a test.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    repeat_last: 1
-    steps:
-      - { notify: [rotation:primary] }
-      - { notify: [person:alice], after: 1h } # so each severity's ack_within decides
-fallback_policy: default
-reminders: { dm_after_misses: 2, escalate_after_misses: 3 }
-${hourlySeverities({ sev1: { update_every: "2s", ack_within: "1s" }, sev2: { update_every: "3s", ack_within: "5s" } })}`;
+const CONFIG = teamConfig({
+  repeatLast: 1,
+  laterSteps: ["{ notify: [person:alice], after: 1h } # so each severity's ack_within decides"],
+  extra: "reminders: { dm_after_misses: 2, escalate_after_misses: 3 }\n",
+  severities: hourlySeverities({
+    sev1: { update_every: "2s", ack_within: "1s" },
+    sev2: { update_every: "3s", ack_within: "5s" },
+  }),
+});
 
 const world = slackWorld();
 let fake: FakeSlack;

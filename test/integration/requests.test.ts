@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hourlySeverities } from "../helpers/config-fixtures.js";
+import { hourlySeverities, teamConfig } from "../helpers/config-fixtures.js";
 import type { FakeSlack } from "../helpers/fake-slack/index.js";
 import { eventually } from "../helpers/firebreak.js";
 import { allText, slackWorld } from "../helpers/slack-world.js";
@@ -8,24 +8,12 @@ import { allText, slackWorld } from "../helpers/slack-world.js";
  * Change and guidance requests end to end (seed 003): tracked on a card where they were asked, without a
  * channel or a page; marked done, or promoted to a real incident. Dana is on duty; Erin is a manager; Bob asks.
  */
-const CONFIG = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-  - { id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }
-roles: { managers: [erin] }
-rotations:
-  - { id: primary, members: [dana], shift: 1w, handoff: "Mon 09:00", timezone: Europe/Berlin, start: 2020-01-06 }
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-      - { notify: [person:erin], after: 1h }
-fallback_policy: default
-${hourlySeverities({ sev2: { update_every: "2h" }, sev3: { update_every: "4h" } })}`;
+const CONFIG = teamConfig({
+  morePeople: ["{ id: erin, name: Erin, slack: U0ERIN, timezone: Europe/Berlin }"],
+  laterSteps: ["{ notify: [person:erin], after: 1h }"],
+  extra: "roles: { managers: [erin] }\n",
+  severities: hourlySeverities({ sev2: { update_every: "2h" }, sev3: { update_every: "4h" } }),
+});
 
 const world = slackWorld();
 let fake: FakeSlack;

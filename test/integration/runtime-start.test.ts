@@ -5,9 +5,9 @@ import { createLogger } from "../../src/main/logger.js";
 import { playgroundBanner } from "../../src/main/main.js";
 import { startRuntime } from "../../src/main/runtime.js";
 import { type FakeMattermost, startFakeMattermost } from "../helpers/fake-mattermost/index.js";
-import { eventually, writeConfig } from "../helpers/firebreak.js";
-import { ACTIONS_SECRET, MATTERMOST_CONFIG } from "../helpers/mattermost-world.js";
-import { deletePrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from "../helpers/redis.js";
+import { eventually } from "../helpers/firebreak.js";
+import { mattermostEnv } from "../helpers/mattermost-world.js";
+import { deletePrefix, testRedis, uniquePrefix } from "../helpers/redis.js";
 
 /**
  * How a process starts: one whose start-up fails after the web server listens leaves nothing listening behind
@@ -67,19 +67,7 @@ describe("a start-up that fails after the server listens", { timeout: 30_000 }, 
   it("closes the server and the adapters it started, and rejects", async () => {
     fake = await startFakeMattermost();
     const port = await freePort();
-    const env: Env = {
-      port,
-      redisUrl: TEST_REDIS_URL,
-      redisPrefix: prefix,
-      configPath: writeConfig(MATTERMOST_CONFIG),
-      mattermost: {
-        url: fake.url,
-        botToken: fake.botToken,
-        commandTokens: [fake.commandToken],
-        actionsSecret: ACTIONS_SECRET,
-      },
-      logLevel: "silent",
-    };
+    const env = mattermostEnv(fake, prefix, port);
     failing.start = true;
     await expect(startRuntime(env, "web", createLogger("silent"))).rejects.toThrow(
       "the adapter could not start",

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SNAPSHOT_LIVE_MS } from "../../handlers/shift-notices.js";
 import { createKeys } from "../../src/infra/redis/keys.js";
 import { createRedisOncallStore } from "../../src/infra/redis/oncall-store.js";
-import { STANDARD_SEVERITIES } from "../helpers/config-fixtures.js";
+import { STANDARD_SEVERITIES, teamConfig } from "../helpers/config-fixtures.js";
 import { eventually } from "../helpers/firebreak.js";
 import { testRedis } from "../helpers/redis.js";
 import { noticesWorld, override, settle } from "./oncall-notices-harness.js";
@@ -15,24 +15,8 @@ import { noticesWorld, override, settle } from "./oncall-notices-harness.js";
  * Bob in turn (Alice on 2, 4, 6 Nov; Bob on 3, 5, 7 Nov), DMs an hour ahead, handoffs posted in #oncall.
  * Daytime: Dana alone, Mon–Fri 09:00–17:00 Berlin only, handoffs in the announcement channel (#incidents).
  */
-const people = `
-timezone: Europe/Berlin
-announce_channel: incidents
-people:
-  - { id: alice, name: Alice, slack: U0ALICE, timezone: Europe/Berlin }
-  - { id: bob, name: Bob, slack: U0BOB, timezone: America/New_York }
-  - { id: dana, name: Dana, slack: U0DANA, timezone: Europe/Berlin }
-`;
-const tail = `
-escalation_policies:
-  - id: default
-    steps:
-      - { notify: [rotation:primary] }
-fallback_policy: default
-${STANDARD_SEVERITIES}`;
-
-const CONFIG = `${people}
-rotations:
+const CONFIG = teamConfig({
+  rotations: `
   - id: primary
     name: Primary
     members: [alice, bob]
@@ -52,11 +36,14 @@ rotations:
     notify_before: 30m
     restrict:
       - { days: [Mon, Tue, Wed, Thu, Fri], from: "09:00", to: "17:00" }
-${tail}`;
+`,
+  severities: STANDARD_SEVERITIES,
+});
 
 /** The same people; one rotation whose order is changed between configs A and B. */
-const rotationOf = (members: string) => `${people}
-rotations:
+const rotationOf = (members: string) =>
+  teamConfig({
+    rotations: `
   - id: primary
     name: Primary
     members: [${members}]
@@ -65,7 +52,9 @@ rotations:
     timezone: Europe/Berlin
     start: 2026-11-02
     channel: oncall
-${tail}`;
+`,
+    severities: STANDARD_SEVERITIES,
+  });
 
 const notices = noticesWorld();
 const { scan, dmsTo, inChannel } = notices;
